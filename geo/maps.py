@@ -1,0 +1,325 @@
+"""Folium maps of Morocco's territories.
+
+The maps here never embed boundary geometry: each layer fetches the simplified
+boundaries of its level from a URL the caller gives (served compressed and
+cacheable), and only when the layer is first shown, so a slow line loads one
+level at a time. Every text shown on the map (names, legend, labels) is set
+with `textContent`, never as HTML, so no name or label can run as markup.
+
+Nothing here imports Flask: the caller passes the URLs of the assets, the
+boundary files and the territory pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+# Colours that read on a plain background and on a base map alike.
+PILOT_FILL = "#1f78b4"
+OTHER_FILL = "#b2b2b2"
+BORDER = "#3b3b3b"
+PLACE_COLOUR = "#d7301f"
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the page finds Leaflet: URLs the application serves itself."""
+
+    leaflet_js: str
+    leaflet_css: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point drawn as a marker, with a label and the page it links to."""
+
+    lat: float
+    lon: float
+    label: str
+    url: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of the legend: a swatch (fill and border colours, or a dot) and its label."""
+
+    label: str
+    fill: str
+    border: str = BORDER
+    dot: bool = False
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A level's boundary layer: its name in the layer control and where its data is."""
+
+    level: str
+    title: str
+    url: str
+    weight: float = 0.6
+    show: bool = False
+
+
+@dataclass
+class MapSpec:
+    """Everything a territory map needs, as plain values."""
+
+    assets: MapAssets
+    layers: Sequence[LayerSpec]
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    name_property: str = "name_fr"
+    link_template: Optional[str] = None
+    pilot_regions: Sequence[str] = ()
+    highlight_codes: Sequence[str] = ()
+    places: Sequence[Place] = ()
+    places_title: str = "Places"
+    legend_title: str = ""
+    legend: Sequence[LegendEntry] = ()
+    tiles_url: Optional[str] = None
+    tiles_attribution: Optional[str] = None
+    tiles_title: str = "Base map"
+    rtl: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+class BoundaryLayer(folium.map.Layer):
+    """A level's boundaries, fetched from `url` the first time the layer is shown.
+
+    Pilot territories (whose code starts with one of `pilot_regions`) are
+    filled in the pilot colour; `highlight_codes` get a thicker border. The
+    tooltip is the feature's `name_property`; a click opens `link_template`
+    with `{code}` replaced by the territory's code.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(null, {
+            style: function(feature) {
+                var code = String(feature.properties.code || "");
+                var pilot = {{ this.pilot_regions|tojson }}.indexOf(code.slice(0, 2)) >= 0;
+                var strong = {{ this.highlight_codes|tojson }}.indexOf(code) >= 0;
+                return {
+                    color: {{ this.border|tojson }},
+                    weight: strong ? 2.5 : {{ this.weight|tojson }},
+                    fillColor: pilot ? {{ this.pilot_fill|tojson }} : {{ this.other_fill|tojson }},
+                    fillOpacity: pilot ? 0.35 : 0.2
+                };
+            },
+            onEachFeature: function(feature, layer) {
+                var label = document.createElement("span");
+                label.textContent = feature.properties[{{ this.name_property|tojson }}] || "";
+                label.setAttribute("dir", "auto");
+                layer.bindTooltip(label, {sticky: true});
+                {%- if this.link_template %}
+                layer.on("click", function() {
+                    window.location.href = {{ this.link_template|tojson }}.replace(
+                        "{code}", encodeURIComponent(feature.properties.code));
+                });
+                {%- endif %}
+                layer.on("mouseover", function(e) { e.target.setStyle({weight: 2.5}); });
+                layer.on("mouseout", function(e) { {{ this.get_name() }}.resetStyle(e.target); });
+            }
+        });
+        {{ this.get_name() }}.trackerLevel = {{ this.level|tojson }};
+        {{ this.get_name() }}.trackerLoaded = false;
+        {{ this.get_name() }}.on("add", function() {
+            var layer = {{ this.get_name() }};
+            if (layer.trackerLoaded) { return; }
+            layer.trackerLoaded = true;
+            var container = layer._map ? layer._map.getContainer() : null;
+            if (container) { container.setAttribute("data-loading", layer.trackerLevel); }
+            fetch({{ this.url|tojson }}, {credentials: "same-origin"})
+                .then(function(response) {
+                    if (!response.ok) { throw new Error("HTTP " + response.status); }
+                    return response.json();
+                })
+                .then(function(data) {
+                    layer.addData(data);
+                    if (container) {
+                        container.removeAttribute("data-loading");
+                        container.setAttribute("data-loaded-" + layer.trackerLevel,
+                                               String(data.features.length));
+                    }
+                })
+                .catch(function(error) {
+                    layer.trackerLoaded = false;
+                    if (container) {
+                        container.removeAttribute("data-loading");
+                        container.setAttribute("data-failed", layer.trackerLevel);
+                    }
+                    console.warn("boundaries not loaded", error);
+                });
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        spec: LayerSpec,
+        *,
+        name_property: str,
+        link_template: Optional[str],
+        pilot_regions: Sequence[str],
+        highlight_codes: Sequence[str],
+    ):
+        super().__init__(name=spec.title, overlay=False, control=True, show=spec.show)
+        self._name = "BoundaryLayer"
+        self.level = spec.level
+        self.url = spec.url
+        self.weight = spec.weight
+        self.name_property = name_property
+        self.link_template = link_template
+        self.pilot_regions = list(pilot_regions)
+        self.highlight_codes = list(highlight_codes)
+        self.border = BORDER
+        self.pilot_fill = PILOT_FILL
+        self.other_fill = OTHER_FILL
+
+
+class PlaceMarkers(folium.map.Layer):
+    """Circle markers for places, labelled with `textContent` and linked to their page."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        {{ this.places|tojson }}.forEach(function(place) {
+            var marker = L.circleMarker([place.lat, place.lon], {
+                radius: 7, color: "#ffffff", weight: 2,
+                fillColor: {{ this.colour|tojson }}, fillOpacity: 1
+            });
+            var label = document.createElement("span");
+            label.textContent = place.label;
+            label.setAttribute("dir", "auto");
+            marker.bindTooltip(label, {direction: "top", offset: [0, -6]});
+            if (place.url) {
+                marker.on("click", function() { window.location.href = place.url; });
+            }
+            marker.addTo({{ this.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, places: Sequence[Place], title: str):
+        super().__init__(name=title, overlay=True, control=True, show=True)
+        self._name = "PlaceMarkers"
+        self.colour = PLACE_COLOUR
+        self.places = [
+            {"lat": p.lat, "lon": p.lon, "label": p.label, "url": p.url} for p in places
+        ]
+
+
+class Legend(MacroElement):
+    """A legend drawn as a Leaflet control; one entry a line, so labels never overlap."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function() {
+            var box = L.DomUtil.create("div", "map-legend");
+            var title = L.DomUtil.create("div", "map-legend-title", box);
+            title.textContent = {{ this.title|tojson }};
+            {{ this.entries|tojson }}.forEach(function(entry) {
+                var row = L.DomUtil.create("div", "map-legend-row", box);
+                var swatch = L.DomUtil.create("span", "map-legend-swatch", row);
+                swatch.style.background = entry.fill;
+                swatch.style.borderColor = entry.border;
+                if (entry.dot) { swatch.style.borderRadius = "50%"; }
+                var text = L.DomUtil.create("span", "map-legend-label", row);
+                text.textContent = entry.label;
+            });
+            L.DomEvent.disableClickPropagation(box);
+            return box;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, entries: Sequence[LegendEntry], position: str):
+        super().__init__()
+        self._name = "Legend"
+        self.title = title
+        self.position = position
+        self.entries = [
+            {"label": e.label, "fill": e.fill, "border": e.border, "dot": e.dot}
+            for e in entries
+        ]
+
+
+def territory_map(spec: MapSpec) -> folium.Map:
+    """Build the territories map described by `spec`.
+
+    Leaflet comes from `spec.assets` only (Folium's default CDN links are
+    replaced on this map instance, not globally). With no `tiles_url` the map
+    has no base map and draws the boundaries on a plain background.
+    """
+    m = folium.Map(
+        tiles=None,
+        width="100%",
+        height="100%",
+        control_scale=True,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+    )
+    m.default_js = [("leaflet", spec.assets.leaflet_js)]
+    m.default_css = [("leaflet_css", spec.assets.leaflet_css)]
+
+    if spec.tiles_url:
+        folium.TileLayer(
+            tiles=spec.tiles_url,
+            attr=spec.tiles_attribution or "",
+            name=spec.tiles_title,
+            overlay=True,
+            control=True,
+            max_zoom=18,
+        ).add_to(m)
+
+    for layer in spec.layers:
+        BoundaryLayer(
+            layer,
+            name_property=spec.name_property,
+            link_template=spec.link_template,
+            pilot_regions=spec.pilot_regions,
+            highlight_codes=spec.highlight_codes,
+        ).add_to(m)
+
+    if spec.places:
+        PlaceMarkers(spec.places, spec.places_title).add_to(m)
+
+    if spec.legend:
+        Legend(
+            spec.legend_title,
+            spec.legend,
+            position="bottomleft" if spec.rtl else "bottomright",
+        ).add_to(m)
+
+    folium.LayerControl(
+        position="topleft" if spec.rtl else "topright", collapsed=False
+    ).add_to(m)
+    m.fit_bounds([list(spec.bounds[0]), list(spec.bounds[1])])
+    return m
+
+
+def map_components(m: folium.Map) -> dict[str, str]:
+    """Render `m` and return its `header`, `html` and `script` parts for a page of one's own.
+
+    The parts go into the page's head, body and a nonce-carrying script tag, so
+    the map works under a Content-Security-Policy without an iframe.
+    """
+    root = m.get_root()
+    root.render()
+    return {
+        "header": root.header.render(),
+        "html": root.html.render(),
+        "script": root.script.render(),
+    }

@@ -1,0 +1,132 @@
+"""The public JSON API: territories, boundaries, OpenAPI description, errors."""
+
+import gzip
+import json
+
+import pytest
+
+
+def test_list_is_paginated(client):
+    body = client.get("/api/v1/territories?level=commune&per_page=10&page=2").get_json()
+    assert body["total"] == 1503
+    assert body["page"] == 2 and body["per_page"] == 10
+    assert len(body["items"]) == 10
+    assert set(body["items"][0]) >= {
+        "code", "level", "name_fr", "name_ar", "parent_code", "population_2024"
+    }
+
+
+def test_children_of_a_province(client):
+    body = client.get("/api/v1/territories?parent=02.251&per_page=500").get_json()
+    assert body["total"] == 13
+    assert "02.251.01.03" in {t["code"] for t in body["items"]}
+    assert all(t["parent_code"] == "02.251" for t in body["items"])
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("fes", "03.231.01.0"),  # accents ignored
+        ("FIGUIG", "02.251.01.03"),  # case ignored
+        ("فجيج", "02.251.01.03"),
+        ("02.251.01.0", "02.251.01.03"),  # start of a code
+    ],
+)
+def test_search_by_name_or_code(client, query, expected):
+    body = client.get("/api/v1/territories", query_string={"q": query, "per_page": 500}).get_json()
+    assert expected in {t["code"] for t in body["items"]}
+
+
+def test_search_treats_percent_literally(client):
+    body = client.get("/api/v1/territories?q=%25").get_json()
+    assert body["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "level=planet",
+        "parent=99.999",
+        "page=0",
+        "page=abc",
+        "per_page=501",
+        "per_page=-1",
+        "q=" + "x" * 101,
+    ],
+)
+def test_bad_parameters_are_400_json(client, query):
+    response = client.get(f"/api/v1/territories?{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_parameter" and error["message"]
+
+
+def test_one_territory(client):
+    body = client.get("/api/v1/territories/02.251").get_json()
+    assert body["code"] == "02.251"
+    assert body["name_fr"] == "Figuig"
+    assert body["children_count"] == 13
+    assert body["population_2024"] > 0 and body["population_2014"] > 0
+
+
+def test_unknown_territory_is_404_json(client):
+    response = client.get("/api/v1/territories/99.999.99.99")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_unknown_api_path_is_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_error_messages_follow_the_language(client):
+    response = client.get("/api/v1/territories?level=planet&lang=fr")
+    assert "level" in response.get_json()["error"]["message"]
+
+
+def test_boundaries_are_geojson_compressed_and_cacheable(client):
+    response = client.get("/api/v1/boundaries/commune.geojson", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    assert response.headers["Content-Encoding"] == "gzip"
+    data = json.loads(gzip.decompress(response.data))
+    assert data["type"] == "FeatureCollection"
+    codes = {f["properties"]["code"] for f in data["features"]}
+    assert "02.251.01.03" in codes
+    etag = response.headers["ETag"]
+    again = client.get("/api/v1/boundaries/commune.geojson", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_boundaries_plain_when_gzip_not_accepted(client):
+    response = client.get("/api/v1/boundaries/region.geojson", headers={"Accept-Encoding": ""})
+    assert "Content-Encoding" not in response.headers
+    assert response.get_json()["type"] == "FeatureCollection"
+
+
+def test_unknown_boundary_level_is_404(client):
+    response = client.get("/api/v1/boundaries/planet.geojson")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_boundaries_before_build_are_503(app, client, tmp_path):
+    app.config["GEO_CACHE_DIR"] = str(tmp_path / "empty")
+    response = client.get("/api/v1/boundaries/region.geojson")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "geography_not_built"
+
+
+def test_openapi_describes_every_route(client, app):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.")
+    documented = set(doc["paths"])
+    routes = {
+        rule.rule.removeprefix("/api/v1").replace("<", "{").replace(">", "}")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and not rule.rule.endswith("openapi.json")
+    }
+    routes = {r.replace("{level}.geojson", "{level}.geojson") for r in routes}
+    assert routes == documented

@@ -1,0 +1,5 @@
+"""The public, read-only JSON API under /api/v1/."""
+
+from tracker.api.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,195 @@
+"""The OpenAPI 3 description of the public API, kept beside the views it describes."""
+
+from __future__ import annotations
+
+from tracker.models.territory import LEVELS
+
+
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _page_params() -> list[dict]:
+    return [
+        {
+            "name": "page",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "default": 1},
+        },
+        {
+            "name": "per_page",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+        },
+    ]
+
+
+def openapi_document() -> dict:
+    """The API's description as a dict, ready for `jsonify`."""
+    territory_item = {
+        "type": "object",
+        "required": ["code", "level", "name_fr", "name_ar", "parent_code", "population_2024"],
+        "properties": {
+            "code": {"type": "string", "example": "02.251.01.03", "description": "HCP code"},
+            "level": {"type": "string", "enum": list(LEVELS)},
+            "kind": {
+                "type": "string",
+                "enum": [
+                    "region",
+                    "province",
+                    "prefecture",
+                    "prefecture_of_arrondissements",
+                    "urban",
+                    "rural",
+                ],
+            },
+            "name_fr": {"type": "string"},
+            "name_ar": {"type": "string"},
+            "parent_code": {"type": ["string", "null"]},
+            "population_2024": {"type": ["integer", "null"]},
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Territorial migration-integration tracker API",
+            "version": "1",
+            "description": (
+                "Public, read-only. Territory codes are HCP's (RGPH 2024) strings. "
+                "Lists are paginated; errors answer {\"error\": {\"code\", \"message\"}}."
+            ),
+            "license": {"name": "Census data: HCP, RGPH 2024 and 2014, CC BY 4.0"},
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/territories": {
+                "get": {
+                    "summary": "List territories",
+                    "parameters": [
+                        {
+                            "name": "level",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(LEVELS)},
+                        },
+                        {
+                            "name": "parent",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "Code of the parent territory",
+                        },
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {"type": "string", "maxLength": 100},
+                            "description": (
+                                "Part of a name in French or Arabic (case, accents and "
+                                "Arabic short vowels ignored), or the start of a code"
+                            ),
+                        },
+                        *_page_params(),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "A page of territories",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["items", "page", "per_page", "total"],
+                                        "properties": {
+                                            "items": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Territory"},
+                                            },
+                                            "page": {"type": "integer"},
+                                            "per_page": {"type": "integer"},
+                                            "total": {"type": "integer"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error_response("A bad parameter"),
+                    },
+                }
+            },
+            "/territories/{code}": {
+                "get": {
+                    "summary": "One territory",
+                    "parameters": [
+                        {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The territory",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/TerritoryDetail"}
+                                }
+                            },
+                        },
+                        "404": _error_response("No territory has this code"),
+                    },
+                }
+            },
+            "/boundaries/{level}.geojson": {
+                "get": {
+                    "summary": "Simplified boundaries of a level (RFC 7946, longitude then latitude)",
+                    "parameters": [
+                        {
+                            "name": "level",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": list(LEVELS)},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": (
+                                "A FeatureCollection; properties code, name_fr, name_ar, parent_code"
+                            ),
+                            "content": {"application/geo+json": {"schema": {"type": "object"}}},
+                        },
+                        "404": _error_response("Unknown level"),
+                        "503": _error_response("The boundaries have not been built yet"),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Territory": territory_item,
+                "TerritoryDetail": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Territory"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "region_code": {"type": "string"},
+                                "population_2014": {"type": ["integer", "null"]},
+                                "households_2024": {"type": ["integer", "null"]},
+                                "children_count": {"type": "integer"},
+                            },
+                        },
+                    ]
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }

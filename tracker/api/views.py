@@ -1,0 +1,190 @@
+"""Public read-only JSON API, version 1.
+
+Lists answer `{"items": [...], "page": P, "per_page": N, "total": T}`; errors
+answer `{"error": {"code": ..., "message": ...}}` with a 4xx status. Bad input
+is a 400, an unknown territory a 404, never a 500.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from werkzeug.exceptions import HTTPException
+
+from tracker import geography
+from tracker.api.openapi import openapi_document
+from tracker.extensions import db
+from tracker.models import Territory
+from tracker.models.territory import LEVELS, search_key
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_PER_PAGE = 500
+DEFAULT_PER_PAGE = 50
+
+
+class ApiError(Exception):
+    """An error answered as JSON with its HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return jsonify({"error": {"code": error.code, "message": error.message}}), error.status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.code, "http_error")
+    return (
+        jsonify({"error": {"code": code, "message": error.description}}),
+        error.code,
+    )
+
+
+def _int_arg(name: str, default: int, minimum: int, maximum: int | None = None) -> int:
+    """An integer query parameter within bounds; raises `ApiError` 400 otherwise."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "bad_parameter", _("%(name)s must be a whole number.", name=name))
+    if value < minimum or (maximum is not None and value > maximum):
+        if maximum is None:
+            message = _("%(name)s must be at least %(min)d.", name=name, min=minimum)
+        else:
+            message = _(
+                "%(name)s must be between %(min)d and %(max)d.",
+                name=name,
+                min=minimum,
+                max=maximum,
+            )
+        raise ApiError(400, "bad_parameter", message)
+    return value
+
+
+def _territory_item(t: Territory) -> dict:
+    return {
+        "code": t.code,
+        "level": t.level,
+        "kind": t.kind,
+        "name_fr": t.name_fr,
+        "name_ar": t.name_ar,
+        "parent_code": t.parent_code,
+        "population_2024": t.population_2024,
+    }
+
+
+@bp.get("/territories")
+def territories():
+    """List territories, filtered by `level`, `parent` (a code) and `q` (part of a name or code).
+
+    Refuses (400) an unknown level, an unknown parent, or a bad page or per_page.
+    """
+    level = request.args.get("level")
+    parent = request.args.get("parent")
+    text = (request.args.get("q") or "").strip()
+    page = _int_arg("page", 1, 1)
+    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+
+    query = select(Territory)
+    if level:
+        if level not in LEVELS:
+            raise ApiError(
+                400,
+                "bad_parameter",
+                _("level must be one of: %(choices)s.", choices=", ".join(LEVELS)),
+            )
+        query = query.where(Territory.level == level)
+    if parent:
+        if db.session.get(Territory, parent) is None:
+            raise ApiError(400, "bad_parameter", _("Unknown parent territory %(code)s.", code=parent))
+        query = query.where(Territory.parent_code == parent)
+    if text:
+        if len(text) > 100:
+            raise ApiError(400, "bad_parameter", _("q is too long (at most 100 characters)."))
+        query = query.where(
+            or_(
+                Territory.search_text.contains(search_key(text), autoescape=True),
+                Territory.code.startswith(text, autoescape=True),
+            )
+        )
+
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(Territory.code).limit(per_page).offset((page - 1) * per_page)
+    )
+    return jsonify(
+        {
+            "items": [_territory_item(t) for t in rows],
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+        }
+    )
+
+
+@bp.get("/territories/<code>")
+def territory(code: str):
+    """One territory with its populations, its parent and its children's count; 404 if unknown."""
+    t = db.session.get(Territory, code)
+    if t is None:
+        raise ApiError(404, "not_found", _("No territory has the code %(code)s.", code=code))
+    item = _territory_item(t)
+    item.update(
+        {
+            "region_code": t.region_code,
+            "population_2014": t.population_2014,
+            "households_2024": t.households_2024,
+            "children_count": t.children_count(),
+        }
+    )
+    return jsonify(item)
+
+
+@bp.get("/boundaries/<level>.geojson")
+def boundaries(level: str):
+    """The simplified boundaries of a level as an RFC 7946 FeatureCollection.
+
+    Properties `code`, `name_fr`, `name_ar`, `parent_code`. Served compressed when
+    the client accepts gzip, with an ETag; 404 for an unknown level, 503 while
+    the geography has not been built.
+    """
+    if level not in LEVELS:
+        raise ApiError(
+            404, "not_found", _("level must be one of: %(choices)s.", choices=", ".join(LEVELS))
+        )
+    try:
+        data = geography.boundary_file(level)
+    except geography.GeographyMissing:
+        raise ApiError(
+            503,
+            "geography_not_built",
+            _("The boundaries have not been built yet. Please try again later."),
+        )
+    if data.etag in request.if_none_match:
+        response = Response(status=304)
+    elif "gzip" in request.accept_encodings:
+        response = Response(data.gzipped, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(data.raw, mimetype="application/geo+json")
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(data.etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi_document())

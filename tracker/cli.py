@@ -1,0 +1,116 @@
+"""Command-line commands: `flask --app tracker <command>`.
+
+Each command is a thin wrapper that calls a plain function and prints its progress.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+import flask_migrate
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+import geo
+from tracker import MIGRATIONS_DIR
+
+
+def _say(line: str) -> None:
+    click.echo(line)
+
+
+def upgrade_database() -> None:
+    """Create the schema, or upgrade it to the newest migration; safe to run again."""
+    flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema (safe to run again)."""
+    upgrade_database()
+    _say("Database ready: " + _describe_database())
+
+
+def _describe_database() -> str:
+    from tracker.extensions import db
+
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+territories_cli = AppGroup("territories", help="Morocco's regions, provinces and communes.")
+
+
+@territories_cli.command("load")
+def territories_load_command() -> None:
+    """Load or refresh the 12 regions, 83 provinces and 1,503 communes (safe to run again)."""
+    from tracker.territories import load_territories
+
+    result = load_territories(progress=_say)
+    _say(f"Territories loaded: {result.total()} in all.")
+
+
+geo_cli = AppGroup("geo", help="Boundaries: build the cache, report on it.")
+
+
+def build_geography(force: bool = False) -> geo.BuildReport | None:
+    """Build the boundary cache in the instance folder; skip it if it exists unless `force`."""
+    out_dir = Path(current_app.config["GEO_CACHE_DIR"])
+    if not force and (out_dir / "report.json").exists():
+        _say(f"Geography already built in {out_dir} (use --force to rebuild).")
+        return None
+    started = time.monotonic()
+    report = geo.build_geography(out_dir, progress=_say)
+    _say(f"Geography built in {time.monotonic() - started:.0f} s, in {out_dir}.")
+    return report
+
+
+@geo_cli.command("build")
+@click.option("--force/--no-force", default=True, help="Rebuild even if the cache exists.")
+def geo_build_command(force: bool) -> None:
+    """Build the boundary cache with progress, then print the join report."""
+    report = build_geography(force=force)
+    if report is None:
+        report = geo.load_report(Path(current_app.config["GEO_CACHE_DIR"]))
+    for line in report.lines():
+        _say(line)
+
+
+@geo_cli.command("report")
+def geo_report_command() -> None:
+    """List every commune without geometry and every anomaly; exit 1 if a commune lacks geometry."""
+    out_dir = Path(current_app.config["GEO_CACHE_DIR"])
+    try:
+        report = geo.load_report(out_dir)
+    except FileNotFoundError:
+        _say(f"No geography in {out_dir}: run `flask --app tracker geo build` first.")
+        sys.exit(1)
+    for line in report.lines():
+        _say(line)
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Prepare a fresh installation: schema, territories, geography (each skipped if done)."""
+    _say("1/3 Database schema…")
+    upgrade_database()
+    _say("2/3 Territories…")
+    from tracker.territories import load_territories
+
+    load_territories(progress=_say)
+    _say("3/3 Geography…")
+    build_geography(force=False)
+    _say("Ready.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the application."""
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(territories_cli)
+    app.cli.add_command(geo_cli)
+    app.cli.add_command(setup_command)

@@ -1,0 +1,39 @@
+"""Default settings. `instance/config.py` and the environment override them."""
+
+# Signs session cookies. The factory refuses to start in production with this value.
+DEV_SECRET_KEY = "dev-only-not-a-secret"
+SECRET_KEY = DEV_SECRET_KEY
+
+# "development" or "production". Production refuses the development secret.
+ENV_NAME = "development"
+
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Languages the interface speaks; the first is the default.
+LANGUAGES = ("fr", "ar", "en")
+BABEL_DEFAULT_LOCALE = "fr"
+BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
+
+# The pilot territories: highlighted by default on the map and the home page.
+PILOT_REGIONS = ("02", "01", "05")
+PILOT_PROVINCE = "02.251"
+PILOT_COMMUNE = "02.251.01.03"
+
+# Base-map tiles. None draws the boundaries on a plain background (for an intranet
+# with no internet access). The attribution is required by most tile providers.
+MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILES_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+
+# Responses are compressed; boundary files are served pre-compressed.
+COMPRESS_MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/geo+json",
+]
+COMPRESS_MIN_SIZE = 500
+
+# How long browsers may keep static assets and boundary files (seconds).
+ASSET_MAX_AGE = 7 * 24 * 3600

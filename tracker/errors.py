@@ -1,0 +1,45 @@
+"""Error pages in the user's language (the API answers its own errors as JSON)."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+def _page(error: HTTPException):
+    if request.path.startswith("/api/"):
+        # The API blueprint's own handlers answer JSON; this catches routes it does not own.
+        from flask import jsonify
+
+        return jsonify({"error": {"code": "not_found" if error.code == 404 else "http_error",
+                                  "message": error.description}}), error.code
+    titles = {
+        400: _("The request could not be understood"),
+        403: _("You may not do this"),
+        404: _("Page not found"),
+        405: _("This action is not allowed here"),
+    }
+    messages = {
+        404: _("There is no page at this address. The territory code may be mistyped."),
+    }
+    title = titles.get(error.code, _("Something went wrong"))
+    message = messages.get(error.code, _("Please go back and try again."))
+    return render_template("error.html", title=title, message=message), error.code
+
+
+def _server_error(error):  # noqa: ARG001
+    return (
+        render_template(
+            "error.html",
+            title=_("Something went wrong"),
+            message=_("The error has been logged. Please try again in a moment."),
+        ),
+        500,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the error pages."""
+    app.register_error_handler(HTTPException, _page)
+    app.register_error_handler(500, _server_error)

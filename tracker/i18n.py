@@ -1,0 +1,110 @@
+"""Languages: Arabic (right to left), French and English, chosen by the user and remembered."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+COOKIE = "lang"
+RTL_LANGUAGES = {"ar"}
+
+# Each language named in itself, as a switcher shows it.
+LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The page's language: `?lang=`, then the remembered choice, then the browser's, then the default."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    remembered = request.cookies.get(COOKIE)
+    if remembered in languages:
+        return remembered
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def current_language() -> str:
+    """The code of the page's language (`ar`, `fr` or `en`)."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def text_direction() -> str:
+    """`rtl` for Arabic, `ltr` otherwise."""
+    return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
+
+
+def _safe_next(target: str | None) -> str:
+    """A path on this site to go back to; anything else sends the user home."""
+    if not target:
+        return url_for("public.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("public.home")
+    return target
+
+
+@bp.get("/language/<code>")
+def choose_language(code: str):
+    """Remember `code` as the user's language for a year and go back to `next`.
+
+    An unknown language is ignored; `next` must be a path on this site.
+    """
+    response = redirect(_safe_next(request.args.get("next")))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the switcher and the template helpers."""
+    app.register_blueprint(bp)
+    app.jinja_env.filters["format_number"] = format_number
+
+    @app.context_processor
+    def language_context():
+        return {
+            "current_language": current_language(),
+            "text_direction": text_direction(),
+            "language_names": LANGUAGE_NAMES,
+            "languages": app.config["LANGUAGES"],
+        }
+
+
+# Names of levels, for pages and the map.
+LEVEL_NAMES = {
+    "region": _l("Region"),
+    "province": _l("Province or prefecture"),
+    "commune": _l("Commune"),
+}
+LEVEL_PLURALS = {
+    "region": _l("Regions"),
+    "province": _l("Provinces and prefectures"),
+    "commune": _l("Communes"),
+}
+KIND_NAMES = {
+    "region": _l("Region"),
+    "province": _l("Province"),
+    "prefecture": _l("Prefecture"),
+    "prefecture_of_arrondissements": _l("Prefecture of arrondissements"),
+    "urban": _l("Urban commune"),
+    "rural": _l("Rural commune"),
+}
+
+
+def format_number(value) -> str:
+    """A count in the page's language's style, Western digits as used in Morocco; "—" when unknown."""
+    if value is None:
+        return "—"
+    from flask_babel import format_decimal
+
+    return format_decimal(value)

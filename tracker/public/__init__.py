@@ -1,0 +1,5 @@
+"""Public pages: home and territory pages."""
+
+from tracker.public.views import bp
+
+__all__ = ["bp"]
