@@ -54,6 +54,54 @@ class LegendEntry:
     dot: bool = False
 
 
+# Sequential colours (light to dark) for choropleth classes; readable in print and
+# by most colour-blind readers.
+SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+NO_DATA_FILL = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """Values by territory code, coloured by classes.
+
+    `breaks` are the upper bounds of every class but the last, ascending, so
+    there is one more colour than breaks. A code missing from `values` has no
+    data and is drawn apart from zero. `labels` are the values as the page
+    shows them (formatted, suppressed), keyed by code.
+    """
+
+    values: dict[str, float]
+    breaks: Sequence[float]
+    colours: Sequence[str] = SEQUENTIAL
+    labels: dict[str, str] = field(default_factory=dict)
+    no_data_label: str = "No data"
+
+    def colour_of(self, value: Optional[float]) -> str:
+        """The fill colour of `value` (the no-data fill for None)."""
+        if value is None:
+            return NO_DATA_FILL
+        for bound, colour in zip(self.breaks, self.colours):
+            if value <= bound:
+                return colour
+        return self.colours[len(self.breaks)]
+
+
+def class_breaks(values: Sequence[float], classes: int = 5) -> list[float]:
+    """Upper bounds of up to `classes` quantile classes of `values`, without duplicates.
+
+    Few distinct values give fewer classes rather than empty ones.
+    """
+    ordered = sorted(v for v in values if v is not None)
+    if not ordered:
+        return []
+    bounds: list[float] = []
+    for i in range(1, classes):
+        bound = ordered[min(len(ordered) - 1, (len(ordered) * i) // classes)]
+        if bound < ordered[-1] and (not bounds or bound > bounds[-1]):
+            bounds.append(bound)
+    return bounds
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """A level's boundary layer: its name in the layer control and where its data is."""
@@ -63,6 +111,7 @@ class LayerSpec:
     url: str
     weight: float = 0.6
     show: bool = False
+    choropleth: Optional[Choropleth] = None
 
 
 @dataclass
@@ -99,22 +148,54 @@ class BoundaryLayer(folium.map.Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        {%- if this.choropleth %}
+        var {{ this.get_name() }}_values = {{ this.choropleth.values|tojson }};
+        var {{ this.get_name() }}_labels = {{ this.choropleth.labels|tojson }};
+        {%- endif %}
         var {{ this.get_name() }} = L.geoJson(null, {
             style: function(feature) {
                 var code = String(feature.properties.code || "");
-                var pilot = {{ this.pilot_regions|tojson }}.indexOf(code.slice(0, 2)) >= 0;
                 var strong = {{ this.highlight_codes|tojson }}.indexOf(code) >= 0;
+                {%- if this.choropleth %}
+                var value = {{ this.get_name() }}_values[code];
+                var fill = {{ this.no_data_fill|tojson }};
+                if (value !== undefined && value !== null) {
+                    var breaks = {{ this.choropleth.breaks|list|tojson }};
+                    var colours = {{ this.choropleth.colours|list|tojson }};
+                    fill = colours[breaks.length];
+                    for (var i = 0; i < breaks.length; i++) {
+                        if (value <= breaks[i]) { fill = colours[i]; break; }
+                    }
+                }
+                return {
+                    color: {{ this.border|tojson }},
+                    weight: strong ? 2.5 : {{ this.weight|tojson }},
+                    dashArray: (value === undefined || value === null) ? "2 3" : null,
+                    fillColor: fill,
+                    fillOpacity: 0.85
+                };
+                {%- else %}
+                var pilot = {{ this.pilot_regions|tojson }}.indexOf(code.slice(0, 2)) >= 0;
                 return {
                     color: {{ this.border|tojson }},
                     weight: strong ? 2.5 : {{ this.weight|tojson }},
                     fillColor: pilot ? {{ this.pilot_fill|tojson }} : {{ this.other_fill|tojson }},
                     fillOpacity: pilot ? 0.35 : 0.2
                 };
+                {%- endif %}
             },
             onEachFeature: function(feature, layer) {
                 var label = document.createElement("span");
-                label.textContent = feature.properties[{{ this.name_property|tojson }}] || "";
                 label.setAttribute("dir", "auto");
+                var name = document.createElement("strong");
+                name.textContent = feature.properties[{{ this.name_property|tojson }}] || "";
+                label.appendChild(name);
+                {%- if this.choropleth %}
+                var shown = {{ this.get_name() }}_labels[feature.properties.code];
+                var figure = document.createElement("span");
+                figure.textContent = " " + (shown === undefined ? {{ this.choropleth.no_data_label|tojson }} : shown);
+                label.appendChild(figure);
+                {%- endif %}
                 layer.bindTooltip(label, {sticky: true});
                 {%- if this.link_template %}
                 layer.on("click", function() {
@@ -181,6 +262,8 @@ class BoundaryLayer(folium.map.Layer):
         self.border = BORDER
         self.pilot_fill = PILOT_FILL
         self.other_fill = OTHER_FILL
+        self.no_data_fill = NO_DATA_FILL
+        self.choropleth = spec.choropleth
 
 
 class PlaceMarkers(folium.map.Layer):

@@ -110,3 +110,13 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def national_geography(tmp_path_factory) -> Path:
+    """The real national boundary cache, built once per session from the installed packages."""
+    import geo
+
+    out_dir = tmp_path_factory.mktemp("national") / "geography"
+    geo.build_geography(out_dir, progress=lambda line: None)
+    return out_dir

