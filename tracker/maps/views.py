@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 import geo.maps
@@ -79,6 +79,29 @@ def build_map_spec() -> geo.maps.MapSpec:
     )
 
 
+def map_parts() -> dict[str, str]:
+    """The rendered map for this request's language, kept per process until its inputs change.
+
+    Raises `geography.GeographyMissing` while the boundary cache is not built.
+    """
+    config = current_app.config
+    key = (
+        current_language(),
+        request.script_root,
+        geography.layer_path("commune").stat().st_mtime,
+        config.get("MAP_TILES_URL"),
+        tuple(config["PILOT_REGIONS"]),
+        config["PILOT_PROVINCE"],
+        config["PILOT_COMMUNE"],
+    )
+    cache = current_app.extensions.setdefault("tracker_rendered_maps", {})
+    parts = cache.get(key)
+    if parts is None:
+        parts = geo.maps.map_components(geo.maps.territory_map(build_map_spec()))
+        cache[key] = parts
+    return parts
+
+
 @bp.get("/map")
 def national_map():
     """The map page: region, province and commune layers, opening on the pilot.
@@ -86,8 +109,7 @@ def national_map():
     Answers 503 with an explanation while the geography has not been built.
     """
     try:
-        spec = build_map_spec()
+        parts = map_parts()
     except geography.GeographyMissing:
         return render_template("map_unavailable.html"), 503
-    parts = geo.maps.map_components(geo.maps.territory_map(spec))
     return render_template("map.html", map=parts)
