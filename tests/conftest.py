@@ -7,7 +7,9 @@ which each test copies, so every test starts from the same full country.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -62,49 +64,145 @@ def write_fake_geography(folder: Path) -> Path:
     return folder
 
 
+class Databases:
+    """Makes a fresh database per test from a template, on SQLite (the default) or on
+    PostgreSQL when `DATABASE_URL` names a PostgreSQL server (with a role that may
+    create databases), so the whole suite runs on both."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        url = os.environ.get("DATABASE_URL", "")
+        self.server = None
+        if url.startswith(("postgres://", "postgresql")):
+            from sqlalchemy.engine import make_url
+
+            self.server = make_url(url).set(drivername="postgresql+psycopg").render_as_string(
+                hide_password=False
+            )
+        self.made: list[str] = []
+
+    @property
+    def postgres(self) -> bool:
+        return bool(self.server)
+
+    def _admin(self):
+        import sqlalchemy
+
+        return sqlalchemy.create_engine(self.server, isolation_level="AUTOCOMMIT")
+
+    def url(self, name: str) -> str:
+        if self.postgres:
+            from sqlalchemy.engine import make_url
+
+            return make_url(self.server).set(database=name).render_as_string(hide_password=False)
+        return f"sqlite:///{self.folder / (name + '.sqlite3')}"
+
+    def copy(self, source: str, name: str | None = None) -> str:
+        """A new database holding what `source` (a name made here) holds; returns its URL."""
+        name = name or f"t_{uuid.uuid4().hex[:16]}"
+        if self.postgres:
+            engine = self._admin()
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+            engine.dispose()
+        else:
+            shutil.copy(self.folder / f"{source}.sqlite3", self.folder / f"{name}.sqlite3")
+        self.made.append(name)
+        return self.url(name)
+
+    def create(self, name: str) -> str:
+        """A new empty database; returns its URL."""
+        if self.postgres:
+            engine = self._admin()
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            engine.dispose()
+        self.made.append(name)
+        return self.url(name)
+
+    def drop(self, name: str) -> None:
+        if self.postgres:
+            engine = self._admin()
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            engine.dispose()
+        else:
+            (self.folder / f"{name}.sqlite3").unlink(missing_ok=True)
+
+
+def name_of(url: str) -> str:
+    """The database name in a URL made by `Databases`."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    return Path(database).stem if database.endswith(".sqlite3") else database
+
+
+def dispose(app) -> None:
+    """Close the app's connections so its database can be copied or dropped."""
+    with app.app_context():
+        from tracker.extensions import db
+
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory) -> Path:
-    """A SQLite database with the schema and every territory, made once per session."""
-    path = tmp_path_factory.mktemp("template") / "tracker.sqlite3"
+def databases(tmp_path_factory):
+    made = Databases(tmp_path_factory.mktemp("databases"))
+    yield made
+    for name in made.made:
+        made.drop(name)
+
+
+@pytest.fixture(scope="session")
+def template_database(databases, tmp_path_factory) -> str:
+    """The name of a database with the schema and every territory, made once per session."""
+    name = f"tmpl_{uuid.uuid4().hex[:8]}"
+    url = databases.create(name)
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SQLALCHEMY_DATABASE_URI": url,
             "GEO_CACHE_DIR": str(tmp_path_factory.mktemp("nogeo")),
         }
     )
     with app.app_context():
         upgrade_database()
         load_territories()
-        from tracker.extensions import db
-
-        db.engine.dispose()
-    return path
+    dispose(app)
+    return name
 
 
 @pytest.fixture
-def app(tmp_path, template_database):
+def database_url(databases, template_database):
+    """A fresh copy of the template database for one test; dropped afterwards."""
+    url = databases.copy(template_database)
+    yield url
+    databases.drop(name_of(url))
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
     """A fresh application on a copy of the template database, with the stand-in geography."""
-    db_path = tmp_path / "tracker.sqlite3"
-    shutil.copy(template_database, db_path)
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "GEO_CACHE_DIR": str(write_fake_geography(tmp_path / "geography")),
             "MAP_TILES_URL": None,
         }
     )
     yield app
-    with app.app_context():
-        from tracker.extensions import db
-
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that asks for English pages unless a test says otherwise."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
@@ -120,3 +218,50 @@ def national_geography(tmp_path_factory) -> Path:
     out_dir = tmp_path_factory.mktemp("national") / "geography"
     geo.build_geography(out_dir, progress=lambda line: None)
     return out_dir
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form at `url`, as a browser would read it."""
+    import re
+
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    assert match, f"no CSRF token in {url}"
+    return match.group(1)
+
+
+class Accounts:
+    """Creates accounts and signs them in through the real login form."""
+
+    PASSWORD = "correct horse battery staple"
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+
+    def create(self, email: str, role: str, territories=()) -> int:
+        from tracker.accounts import create_user
+        from tracker.extensions import db
+
+        with self.app.app_context():
+            user = create_user(email, self.PASSWORD, role, territories)
+            db.session.commit()
+            return user.id
+
+    def login(self, email: str, password: str | None = None):
+        token = csrf_token(self.client, "/login")
+        return self.client.post(
+            "/login",
+            data={"email": email, "password": password or self.PASSWORD, "csrf_token": token},
+        )
+
+    def logout(self):
+        token = csrf_token(self.client, "/work")
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def accounts(app, client):
+    return Accounts(app, client)

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from tracker import config as default_config
-from tracker.extensions import babel, compress, db, migrate
+from tracker.extensions import babel, compress, csrf, db, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
@@ -92,6 +92,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     compress.init_app(app)
+    csrf.init_app(app)
+    from tracker import auth_setup
+
+    auth_setup.init_app(app)
 
     from tracker import i18n
 
@@ -106,9 +110,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     security.init_app(app)
 
-    from tracker import api, maps, public
+    from tracker import api, auth, maps, public, records
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(records.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
 

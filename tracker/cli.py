@@ -93,6 +93,51 @@ def geo_report_command() -> None:
     sys.exit(0 if report.ok else 1)
 
 
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="The account's e-mail address.")
+@click.option(
+    "--role", required=True, help="officer, coordinator or admin."
+)
+@click.option(
+    "--territory", "territories", multiple=True,
+    help="HCP code of a collectivity (officer) or region (coordinator); repeat for several.",
+)
+def users_create_command(email: str, role: str, territories: tuple[str, ...]) -> None:
+    """Create an account; the password is read from standard input (at least 12 characters)."""
+    from tracker import accounts
+    from tracker.extensions import db
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.create_user(email, password, role, territories)
+        db.session.commit()
+    except accounts.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    _say(f"Account {user.email} created ({user.role}"
+         + (f"; {', '.join(t.code for t in user.territories)}" if user.territories else "") + ").")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write a consistent copy of the database to PATH (safe while the app runs)."""
+    from tracker.backup import BackupError, backup_database
+
+    try:
+        written = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error))
+    _say(f"Database copied to {written} ({written.stat().st_size:,} bytes).")
+
+
 @click.command("setup")
 @with_appcontext
 def setup_command() -> None:
@@ -114,3 +159,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(territories_cli)
     app.cli.add_command(geo_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(backup_command)
+    from tracker.demo import demo_cli
+    from tracker.imports import import_cli
+
+    app.cli.add_command(import_cli)
+    app.cli.add_command(demo_cli)

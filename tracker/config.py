@@ -37,3 +37,23 @@ COMPRESS_MIN_SIZE = 500
 
 # How long browsers may keep static assets and boundary files (seconds).
 ASSET_MAX_AGE = 7 * 24 * 3600
+
+# CSRF tokens are bound to the session and do not expire on their own, so a long
+# form filled on a slow line is not refused on submit.
+WTF_CSRF_TIME_LIMIT = None
+
+# Session cookies: not readable by scripts, sent only to this site.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Set to True behind HTTPS (instance/config.py or TRACKER_SESSION_COOKIE_SECURE).
+SESSION_COOKIE_SECURE = False
+
+# Public pages, the map, exports and the API show validated records; True adds
+# submitted ones, marked as such.
+PUBLIC_SHOW_SUBMITTED = False
+
+# Largest upload accepted (bulk imports), in bytes.
+MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+# Public outputs show a beneficiary count from 1 to this value minus one as "<N".
+SMALL_COUNT_THRESHOLD = 5

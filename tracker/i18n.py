@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -20,6 +20,9 @@ bp = Blueprint("i18n", __name__)
 def select_locale() -> str:
     """The page's language: `?lang=`, then the remembered choice, then the browser's, then the default."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # The command line speaks English, the language of its documentation.
+        return "en"
     asked = request.args.get("lang")
     if asked in languages:
         return asked
@@ -41,13 +44,16 @@ def text_direction() -> str:
     return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
 
 
-def _safe_next(target: str | None) -> str:
-    """A path on this site to go back to; anything else sends the user home."""
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A path on this site to go to; anything else (another site, nothing) gives `default` or home."""
+    fallback = default or url_for("public.home")
     if not target:
-        return url_for("public.home")
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("public.home")
+        return fallback
+    if "\\" in target:
+        return fallback
     return target
 
 
@@ -57,7 +63,7 @@ def choose_language(code: str):
 
     An unknown language is ignored; `next` must be a path on this site.
     """
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
             COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True

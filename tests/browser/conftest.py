@@ -8,7 +8,6 @@ page works with no internet access.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -62,14 +61,12 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path, template_database, national_geography):
+def live_app(database_url, national_geography):
     """The app on a copy of the full database and the real national geography."""
-    db_path = tmp_path / "tracker.sqlite3"
-    shutil.copy(template_database, db_path)
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "GEO_CACHE_DIR": str(national_geography),
             "MAP_TILES_URL": None,
         }

@@ -1,5 +1,10 @@
 """The tracker's database models, one module per concept."""
 
+from tracker.models.audit import AuditEntry
+from tracker.models.record import Measure, Organisation, Programme, Sector
+from tracker.models.setting import Setting
 from tracker.models.territory import Level, Territory
+from tracker.models.user import User
 
-__all__ = ["Level", "Territory"]
+__all__ = ["AuditEntry", "Level", "Measure", "Organisation", "Programme", "Sector",
+           "Setting", "Territory", "User"]

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from tracker.extensions import db
 from tracker.i18n import KIND_NAMES, LEVEL_NAMES, LEVEL_PLURALS, current_language
-from tracker.models import Territory
+from tracker.models import Measure, Programme, Sector, Territory
+from tracker.privacy import public_count, public_states
+from tracker.vocab import (
+    INTEGRATION_LEVELS,
+    MEASURE_KINDS,
+    MEASURE_STATUSES,
+    PROGRAMME_KINDS,
+    REVIEW_STATES,
+)
 
 bp = Blueprint("public", __name__)
 
@@ -51,9 +59,34 @@ def territory(code: str):
     404 for an unknown code.
     """
     t = get_territory(code)
+    states = public_states()
+    within = or_(Measure.territory_code == t.code, Measure.territory_code.startswith(t.code + "."))
+    measures = db.session.scalars(
+        select(Measure)
+        .where(within, Measure.deleted_at.is_(None), Measure.review_state.in_(states))
+        .order_by(Measure.start_date.desc().nulls_last(), Measure.id.desc())
+    ).all()
+    programmes = db.session.scalars(
+        select(Programme)
+        .where(
+            Programme.territory_code == t.code,
+            Programme.deleted_at.is_(None),
+            Programme.review_state.in_(states),
+        )
+        .order_by(Programme.first_year.desc())
+    ).all()
+    sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
+    covered = {s.key for m in measures for s in m.sectors}
     return render_template(
         "territory.html",
         t=t,
+        measures=measures,
+        programmes=programmes,
+        sectors=sectors,
+        covered=covered,
+        public_count=public_count,
+        labels={"status": MEASURE_STATUSES, "kind": MEASURE_KINDS, "programme": PROGRAMME_KINDS,
+                "integration": INTEGRATION_LEVELS, "review": REVIEW_STATES},
         ancestors=t.ancestors(),
         children=t.children,
         lang=current_language(),
@@ -61,3 +94,15 @@ def territory(code: str):
         level_plurals=LEVEL_PLURALS,
         kind_names=KIND_NAMES,
     )
+
+
+@bp.app_context_processor
+def demo_context():
+    """`demo_data` is true on every page while the illustrative dataset is loaded."""
+    from tracker.models.setting import get_setting
+
+    try:
+        return {"demo_data": get_setting("demo_data") == "1"}
+    except Exception:  # noqa: BLE001 - a page must render even before the schema exists
+        db.session.rollback()
+        return {"demo_data": False}

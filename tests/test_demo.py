@@ -1,0 +1,304 @@
+"""The illustrative pilot dataset: what it holds, that it loads once, and the command."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import dispose, name_of
+from tracker import create_app
+from tracker.demo import (
+    COMMUNES,
+    DEMO_PASSWORD,
+    MEASURES,
+    REFERENCE_PREFIX,
+    Collectivity,
+    DemoError,
+    demo_cli,
+    demo_emails,
+    demo_loaded,
+    load_demo,
+    resolve_collectivity,
+)
+from tracker.extensions import db
+from tracker.models import (
+    AuditEntry,
+    Measure,
+    Organisation,
+    Programme,
+    Sector,
+    Setting,
+    User,
+)
+from tracker.records import service
+from tracker.vocab import MEASURE_STATUSES, REVIEW_STATES
+
+FIGUIG = "02.251.01.03"
+
+
+def _demo_measures() -> list[Measure]:
+    return list(
+        db.session.scalars(select(Measure).where(Measure.reference.startswith(REFERENCE_PREFIX)))
+    )
+
+
+def _counts() -> dict[str, int]:
+    """How many rows each table holds, to compare before and after a second load."""
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Organisation, Programme, Measure, AuditEntry, Setting)
+    }
+
+
+def _app_on(url: str, tmp_path, **config):
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "GEO_CACHE_DIR": str(tmp_path / "geography"),
+            **config,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_database(databases, template_database, tmp_path_factory) -> str:
+    """The name of a copy of the template database with the demo data loaded, made once."""
+    url = databases.copy(template_database, name=f"demo_{uuid.uuid4().hex[:8]}")
+    app = _app_on(url, tmp_path_factory.mktemp("demo"))
+    with app.app_context():
+        load_demo(progress=lambda line: None)
+        # Return the connection to the pool, so disposing closes it and the copy is complete.
+        db.session.remove()
+    dispose(app)
+    return name_of(url)
+
+
+@pytest.fixture
+def loaded(tmp_path, databases, demo_database):
+    """An app on a fresh copy of the demo database, inside an app context."""
+    url = databases.copy(demo_database)
+    app = _app_on(url, tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+    dispose(app)
+    databases.drop(name_of(url))
+
+
+def test_load_creates_the_pilot_dataset(loaded):
+    emails = set(db.session.scalars(select(User.email)))
+    assert set(demo_emails()) <= emails
+    assert all(e.endswith("@example.org") for e in demo_emails())
+    roles = {u.role for u in db.session.scalars(select(User))}
+    assert roles == {"admin", "coordinator", "officer"}
+
+    names = " ".join(db.session.scalars(select(Organisation.name)))
+    for partner in ("OIM", "HCR", "FAMSI", "Progettomondo", "Université Mohammed Premier"):
+        assert partner in names
+    kinds = set(db.session.scalars(select(Organisation.kind)))
+    assert {"association", "international", "state_service", "university",
+            "foreign_local_government"} <= kinds
+
+    programmes = list(db.session.scalars(select(Programme)))
+    assert len(programmes) >= 6
+    assert {p.territory_code for p in programmes if p.kind == "PDR"} == {"01", "02", "05"}
+    assert {p.integration for p in programmes} == {"absent", "mentioned", "dedicated"}
+
+    measures = _demo_measures()
+    assert len(measures) >= 40
+    assert len(measures) == len(MEASURES)
+    all_sectors = set(db.session.scalars(select(Sector.key)))
+    assert len(all_sectors) == 11
+    assert {s.key for m in measures for s in m.sectors} == all_sectors
+    validated = [m for m in measures if m.review_state == "validated"]
+    assert {s.key for m in validated for s in m.sectors} == all_sectors
+    assert {m.status for m in measures} == set(MEASURE_STATUSES)
+    assert {m.review_state for m in measures} == set(REVIEW_STATES)
+    years = {m.start_date.year for m in measures if m.start_date}
+    assert {2022, 2023, 2024, 2025, 2026} <= years
+    assert all(m.programme_id is not None for m in measures)
+    assert demo_loaded()
+
+
+def test_figuig_has_its_focal_point_and_a_validated_reception_cell(loaded):
+    officer = db.session.scalar(select(User).where(User.email == "figuig.officer@example.org"))
+    assert [t.code for t in officer.territories] == [FIGUIG]
+    assert officer.check_password(DEMO_PASSWORD)
+
+    cells = [
+        m for m in _demo_measures()
+        if m.territory_code == FIGUIG and m.kind == "reception" and m.review_state == "validated"
+    ]
+    assert cells
+    cell = cells[0]
+    assert "Cellule d'accueil" in cell.title and "خلية استقبال" in cell.title
+    # Figuig town, inside the commune.
+    assert 32.0 < float(cell.latitude) < 32.2 and -1.35 < float(cell.longitude) < -1.1
+    assert any("point focal" in m.title for m in _demo_measures() if m.territory_code == FIGUIG)
+
+
+def test_every_place_has_a_point_and_every_point_is_in_its_region(loaded):
+    boxes = {"02": (32.0, 35.3, -4.0, -1.0), "01": (34.6, 36.0, -6.2, -3.6),
+             "05": (31.5, 33.4, -7.2, -5.0)}
+    for m in _demo_measures():
+        if m.kind in ("reception", "legal_clinic"):
+            assert m.latitude is not None, m.title
+        if m.latitude is not None:
+            south, north, west, east = boxes[m.territory.region_code]
+            assert south < float(m.latitude) < north and west < float(m.longitude) < east
+
+
+def test_counts_are_aggregate_and_consistent(loaded):
+    measures = _demo_measures()
+    for m in measures:
+        if m.beneficiaries_total is None:
+            assert m.beneficiaries_women is None and m.beneficiaries_men is None
+            continue
+        assert (m.beneficiaries_women or 0) + (m.beneficiaries_men or 0) <= m.beneficiaries_total
+        assert (m.beneficiaries_minors or 0) <= m.beneficiaries_total
+    small = [m for m in measures if m.beneficiaries_total and m.beneficiaries_total < 5]
+    assert any(m.review_state == "validated" for m in small)
+    overspent = [
+        m for m in measures
+        if m.budget_spent is not None and m.budget_planned is not None
+        and m.budget_spent > m.budget_planned
+    ]
+    assert overspent and all(m.overspend_reason for m in overspent)
+    # Both languages lead somewhere.
+    assert any("\u0600" <= m.title[0] <= "\u06ff" for m in measures)
+    assert any(m.title[0].isascii() for m in measures)
+
+
+def test_history_is_written_as_for_real_users(loaded):
+    measures = _demo_measures()
+    by_id = {m.id: m for m in measures}
+    entries = list(
+        db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "measure",
+                                     AuditEntry.entity_id.in_(list(by_id)))
+        )
+    )
+    created = {e.entity_id: e for e in entries if e.action == "create"}
+    assert set(created) == set(by_id)
+    for measure_id, entry in created.items():
+        assert entry.user.role == "officer"
+        assert by_id[measure_id].territory_code in {t.code for t in entry.user.territories}
+    validations = [e for e in entries if e.action == "validate"]
+    assert validations and all(e.user.role == "coordinator" for e in validations)
+    returned = [m for m in measures if m.review_state == "returned"]
+    assert len(returned) >= 2
+    assert all(m.review_comment for m in returned)
+    assert any("\u0600" <= m.review_comment[0] <= "\u06ff" for m in returned)
+
+
+def test_loading_twice_changes_nothing(loaded):
+    before = _counts()
+    result = load_demo(progress=lambda line: None)
+    assert result.already_loaded
+    assert result.measures_created == 0
+    assert _counts() == before
+
+
+def test_reload_without_the_setting_does_not_duplicate(loaded):
+    """If the setting was removed, records already there are recognised and kept as they are."""
+    db.session.delete(db.session.get(Setting, "demo_data"))
+    db.session.commit()
+    assert not demo_loaded()
+    before = _counts()
+    result = load_demo(progress=lambda line: None)
+    assert not result.already_loaded
+    assert (result.accounts_created, result.organisations_created, result.programmes_created,
+            result.measures_created) == (0, 0, 0, 0)
+    before["Setting"] += 1
+    assert _counts() == before
+    assert demo_loaded()
+
+
+def test_demo_loaded_flips(app):
+    with app.app_context():
+        assert not demo_loaded()
+        lines: list[str] = []
+        result = load_demo(progress=lines.append)
+        assert demo_loaded()
+        assert lines and result.lines()
+        assert any("Measures" in line for line in result.lines())
+
+
+def test_an_error_rolls_everything_back(app, monkeypatch):
+    real = service.transition
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 30:
+            raise RuntimeError("boom")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "transition", failing)
+    with app.app_context():
+        before = _counts()
+        with pytest.raises(RuntimeError):
+            load_demo(progress=lambda line: None)
+        assert _counts() == before
+        assert not demo_loaded()
+
+
+def test_every_demo_commune_is_found_by_name(app):
+    with app.app_context():
+        codes = {c.slug: resolve_collectivity(c).code for c in COMMUNES}
+        assert codes["figuig"] == FIGUIG
+        assert codes["oujda"].startswith("02.411.")
+        with pytest.raises(DemoError, match="Territory not found"):
+            resolve_collectivity(
+                Collectivity("x", "02", "02.251", "Nowhere", "absent", "2023-01-01")
+            )
+
+
+# ---- the command ------------------------------------------------------------------------
+
+
+def _with_demo_command(app):
+    if "demo" not in app.cli.commands:
+        app.cli.add_command(demo_cli)
+    return app.test_cli_runner()
+
+
+def test_command_loads_and_prints_the_accounts(app):
+    runner = _with_demo_command(app)
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD in result.output
+    assert "figuig.officer@example.org" in result.output
+    assert "oriental.coordinator@example.org" in result.output
+    assert "Measures:" in result.output
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0
+    assert "already loaded" in again.output
+    with app.app_context():
+        assert demo_loaded()
+
+
+@pytest.fixture
+def production_app(tmp_path, database_url):
+    app = _app_on(database_url, tmp_path, ENV_NAME="production", SECRET_KEY="x" * 40)
+    yield app
+    dispose(app)
+
+
+def test_command_refuses_in_production_unless_asked(production_app):
+    runner = _with_demo_command(production_app)
+    refused = runner.invoke(args=["demo", "load"])
+    assert refused.exit_code == 1
+    assert "production" in refused.output and "--yes-in-production" in refused.output
+    with production_app.app_context():
+        assert not demo_loaded()
+        assert not _demo_measures()
+
+    loaded = runner.invoke(args=["demo", "load", "--yes-in-production"])
+    assert loaded.exit_code == 0, loaded.output
+    with production_app.app_context():
+        assert demo_loaded()
+        assert len(_demo_measures()) == len(MEASURES)

@@ -1,0 +1,248 @@
+"""Recording: forms checked on the server, the review loop, history, no lost update."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tracker.extensions import db
+from tracker.models import AuditEntry, Measure, Programme
+
+FIGUIG = "02.251.01.03"
+
+GOOD_MEASURE = {
+    "title": "Cellule d'accueil et d'orientation des migrants",
+    "description": "خلية استقبال وتوجيه المهاجرين بمقر الجماعة — accueil (Darija, français).",
+    "kind": "reception",
+    "status": "ongoing",
+    "sectors": ["social_humanitarian", "governance_communication"],
+    "target_groups": ["regular_migrants", "refugees"],
+    "start_date": "2024-01-15",
+    "end_date": "2026-12-31",
+    "budget_planned": "250000",
+    "budget_spent": "120000,50",
+    "funding_sources": ["own_budget", "international"],
+    "beneficiaries_total": "120",
+    "beneficiaries_women": "50",
+    "beneficiaries_men": "70",
+    "beneficiaries_minors": "30",
+    "progress": "40",
+    "latitude": "32.108",
+    "longitude": "-1.228",
+}
+
+
+def post_form(client, url, data, form_url=None):
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+@pytest.fixture
+def officer(accounts):
+    accounts.create("figuig@example.org", "officer", [FIGUIG])
+    accounts.create("coord.oriental@example.org", "coordinator", ["02"])
+    accounts.create("admin@example.org", "admin")
+    accounts.login("figuig@example.org")
+    return accounts
+
+
+def create_measure(client, data=None):
+    response = post_form(client, f"/work/{FIGUIG}/measure/new", data or GOOD_MEASURE)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/work/measure/(\d+)", response.headers["Location"]).group(1))
+
+
+def test_officer_records_a_measure_exactly_as_typed(app, client, officer):
+    measure_id = create_measure(client)
+    with app.app_context():
+        m = db.session.get(Measure, measure_id)
+        assert m.title == GOOD_MEASURE["title"]
+        assert m.description == GOOD_MEASURE["description"]
+        assert m.review_state == "draft" and m.territory_code == FIGUIG
+        assert [s.key for s in m.sectors] == ["social_humanitarian", "governance_communication"]
+        assert str(m.budget_spent) == "120000.50"
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_id == measure_id))
+        assert entry.action == "create" and entry.changes["title"] == [None, GOOD_MEASURE["title"]]
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"title": ""}, "title", "This field is required."),
+        ({"title": "x" * 301}, "title", "At most 300 characters."),
+        ({"end_date": "2023-01-01"}, "end_date", "cannot be before the start date"),
+        ({"budget_planned": "-5"}, "budget_planned", "cannot be negative"),
+        ({"budget_spent": "300000"}, "overspend_reason", "More was spent than planned"),
+        ({"beneficiaries_women": "100"}, "beneficiaries_total", "cannot exceed the total"),
+        ({"beneficiaries_men": "-1"}, "beneficiaries_men", "cannot be negative"),
+        ({"kind": "party"}, "kind", "Choose a value from the list."),
+        ({"status": "imaginary"}, "status", "Choose a value from the list."),
+        ({"sectors": ["health", "astrology"]}, "sectors", "astrology"),
+        ({"target_groups": ["tourists"]}, "target_groups", "tourists"),
+        ({"progress": "140"}, "progress", "at most 100"),
+        ({"latitude": "48.85", "longitude": "2.35"}, "latitude", "outside Morocco"),
+        ({"start_date": "15/01/2024"}, "start_date", "YYYY-MM-DD"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(
+    app, client, officer, change, field, message
+):
+    response = post_form(client, f"/work/{FIGUIG}/measure/new", {**GOOD_MEASURE, **change})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert "Nothing was saved" in page
+    with app.app_context():
+        assert db.session.scalars(select(Measure)).all() == []
+
+
+def test_overspending_with_a_reason_is_accepted(client, officer):
+    create_measure(client, {**GOOD_MEASURE, "budget_spent": "300000",
+                            "overspend_reason": "Afflux exceptionnel en hiver"})
+
+
+def test_messages_in_arabic(client, officer):
+    client.get("/language/ar")
+    response = post_form(client, f"/work/{FIGUIG}/measure/new", {**GOOD_MEASURE, "title": ""})
+    page = response.get_data(as_text=True)
+    assert "This field is required." not in page
+    assert 'dir="rtl"' in page
+
+
+def test_review_loop_return_fix_resubmit_validate_then_public(app, client, officer):
+    measure_id = create_measure(client)
+    view = f"/work/measure/{measure_id}"
+    public = client.get(f"/territories/{FIGUIG}").get_data(as_text=True)
+    assert GOOD_MEASURE["title"] not in public.replace("&#39;", "'")
+
+    assert post_form(client, f"{view}/submit", {"version": 1}, view).status_code == 302
+    officer.logout()
+    officer.login("coord.oriental@example.org")
+    queue = client.get("/review").get_data(as_text=True)
+    assert view in queue
+    response = post_form(client, f"{view}/return", {"version": 2, "comment": "Préciser le budget / حدد الميزانية"}, view)
+    assert response.status_code == 302
+    officer.logout()
+
+    officer.login("figuig@example.org")
+    home = client.get("/work").get_data(as_text=True)
+    assert "Préciser le budget / حدد الميزانية" in home
+    edit = f"{view}/edit"
+    response = post_form(client, edit, {**GOOD_MEASURE, "budget_planned": "260000", "version": 3})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Measure, measure_id).review_state == "returned"
+    post_form(client, f"{view}/submit", {"version": 4}, view)
+    officer.logout()
+
+    officer.login("coord.oriental@example.org")
+    assert post_form(client, f"{view}/validate", {"version": 5}, view).status_code == 302
+    public = client.get(f"/territories/{FIGUIG}").get_data(as_text=True)
+    assert "Cellule d&#39;accueil" in public
+    with app.app_context():
+        actions = [e.action for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_id == measure_id).order_by(AuditEntry.id))]
+        assert actions == ["create", "submit", "return", "update", "submit", "validate"]
+
+
+def test_return_needs_a_comment(app, client, officer):
+    measure_id = create_measure(client)
+    view = f"/work/measure/{measure_id}"
+    post_form(client, f"{view}/submit", {"version": 1}, view)
+    officer.logout()
+    officer.login("coord.oriental@example.org")
+    post_form(client, f"{view}/return", {"version": 2, "comment": "  "}, view)
+    with app.app_context():
+        assert db.session.get(Measure, measure_id).review_state == "submitted"
+
+
+def test_editing_a_validated_record_sends_it_back_to_review(app, client, officer):
+    measure_id = create_measure(client)
+    view = f"/work/measure/{measure_id}"
+    post_form(client, f"{view}/submit", {"version": 1}, view)
+    officer.logout()
+    officer.login("coord.oriental@example.org")
+    post_form(client, f"{view}/validate", {"version": 2}, view)
+    officer.logout()
+    officer.login("figuig@example.org")
+    post_form(client, f"{view}/edit", {**GOOD_MEASURE, "progress": "90", "version": 3})
+    with app.app_context():
+        assert db.session.get(Measure, measure_id).review_state == "draft"
+    public = client.get(f"/territories/{FIGUIG}").get_data(as_text=True)
+    assert "Cellule d&#39;accueil" not in public
+
+
+def test_second_save_from_an_old_version_is_refused_and_first_change_stays(app, client, officer):
+    measure_id = create_measure(client)
+    edit = f"/work/measure/{measure_id}/edit"
+    first = post_form(client, edit, {**GOOD_MEASURE, "progress": "60", "version": 1})
+    assert first.status_code == 302
+    second = post_form(client, edit, {**GOOD_MEASURE, "title": "Autre titre", "version": 1})
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert "saved this record after you opened it" in page
+    assert "Progress" in page  # says what changed
+    with app.app_context():
+        m = db.session.get(Measure, measure_id)
+        assert m.progress == 60 and m.title == GOOD_MEASURE["title"]
+
+
+def test_history_shows_old_and_new_values(client, officer):
+    measure_id = create_measure(client)
+    post_form(client, f"/work/measure/{measure_id}/edit", {**GOOD_MEASURE, "progress": "75", "version": 1})
+    page = client.get(f"/work/measure/{measure_id}").get_data(as_text=True)
+    assert re.search(r"<del[^>]*>40</del> → <ins[^>]*>75</ins>", page)
+    assert "figuig@example.org" in page
+
+
+def test_history_is_not_public(client, officer):
+    measure_id = create_measure(client)
+    officer.logout()
+    assert client.get(f"/work/measure/{measure_id}").status_code == 302
+
+
+def test_delete_is_reversible_by_an_administrator(app, client, officer):
+    measure_id = create_measure(client)
+    view = f"/work/measure/{measure_id}"
+    assert post_form(client, f"{view}/delete", {"version": 1}, view).status_code == 302
+    assert client.get(view).status_code == 404
+    officer.logout()
+    officer.login("admin@example.org")
+    assert "Cellule" in client.get("/admin/deleted").get_data(as_text=True)
+    post_form(client, f"/admin/deleted/measure/{measure_id}/restore", {}, "/admin/deleted")
+    with app.app_context():
+        m = db.session.get(Measure, measure_id)
+        assert m.deleted_at is None and m.title == GOOD_MEASURE["title"]
+
+
+def test_programme_and_home_page(app, client, officer):
+    response = post_form(client, f"/work/{FIGUIG}/programme/new", {
+        "kind": "PAC", "title": "برنامج عمل جماعة فجيج 2023-2028", "first_year": "2023",
+        "last_year": "2028", "adopted_on": "2023-03-02", "integration": "dedicated",
+        "reference": "Délibération n° 12/2023"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    create_measure(client)
+    home = client.get("/work?lang=en").get_data(as_text=True)
+    assert "برنامج عمل جماعة فجيج 2023-2028" in home
+    # Sectors with no measure yet are listed.
+    assert "SNIA sectors with no measure yet" in home and "Health" in home.split("SNIA sectors")[1]
+    with app.app_context():
+        assert db.session.scalar(select(Programme)).integration == "dedicated"
+
+
+def test_programme_years_are_checked(client, officer):
+    response = post_form(client, f"/work/{FIGUIG}/programme/new", {
+        "kind": "PAC", "title": "PAC", "first_year": "2028", "last_year": "2023",
+        "integration": "absent"})
+    assert response.status_code == 400
+    assert "cannot be before the first year" in response.get_data(as_text=True)
+
+
+def test_organisation_registry(app, client, officer):
+    response = post_form(client, "/work/organisations/new", {
+        "name": "جمعية <script>alert(1)</script> ${x}", "kind": "association", "country": "ma"})
+    assert response.status_code == 302
+    page = client.get("/work/organisations").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page

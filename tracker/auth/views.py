@@ -1,0 +1,119 @@
+"""Signing in and out; the administrators' pages for accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from tracker import accounts
+from tracker.auth.forms import AccountForm, LoginForm
+from tracker.extensions import db
+from tracker.i18n import safe_next
+from tracker.models import User
+from tracker.permissions import require_admin
+from tracker.vocab import ROLES
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in. Wrong credentials, throttled and locked accounts get a message, not a session."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_in(form.email.data, form.password.data)
+        except accounts.SignInRefused as refused:
+            flash(refused.message, "error")
+            return render_template("auth/login.html", form=form), 401
+        login_user(user)
+        return redirect(safe_next(request.args.get("next"), default=url_for("records.home")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out: the account's session token changes, so no copy of the cookie works any more."""
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/admin/accounts")
+@login_required
+def account_list():
+    """Every account, for administrators."""
+    require_admin()
+    users = db.session.scalars(select(User).order_by(User.email)).all()
+    return render_template("auth/accounts.html", users=users, roles=ROLES)
+
+
+@bp.route("/admin/accounts/new", methods=["GET", "POST"])
+@login_required
+def account_new():
+    """An administrator creates an account with its role and territories."""
+    require_admin()
+    form = AccountForm()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("A new account needs a password."))
+        else:
+            try:
+                accounts.create_user(
+                    form.email.data,
+                    form.password.data,
+                    form.role.data,
+                    (form.territories.data or "").split(),
+                )
+            except accounts.AccountError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+            else:
+                db.session.commit()
+                flash(_("Account created."), "info")
+                return redirect(url_for("auth.account_list"))
+    return render_template("auth/account_form.html", form=form, user=None)
+
+
+@bp.route("/admin/accounts/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def account_edit(user_id: int):
+    """An administrator changes an account's role, territories, password, or disables it.
+
+    Disabling, or a new password, ends the account's sessions.
+    """
+    require_admin()
+    user = db.session.get(User, user_id) or abort(404)
+    form = AccountForm(obj=user)
+    if request.method == "GET":
+        form.territories.data = " ".join(t.code for t in user.territories)
+    if form.validate_on_submit():
+        try:
+            territories = accounts.resolve_territories((form.territories.data or "").split())
+            accounts.check_role_territories(form.role.data, territories)
+            if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+                raise accounts.AccountError(_("You cannot remove your own administrator access."))
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+        else:
+            user.email = accounts.normalise_email(form.email.data)
+            user.role = form.role.data
+            user.territories = territories
+            if form.password.data:
+                user.set_password(form.password.data)
+                user.end_sessions()
+            if user.active and not form.active.data:
+                user.end_sessions()
+            user.active = form.active.data
+            if user.active:
+                user.failed_logins = 0
+                user.locked_until = None
+            db.session.commit()
+            flash(_("Account saved."), "info")
+            return redirect(url_for("auth.account_list"))
+    return render_template("auth/account_form.html", form=form, user=user)

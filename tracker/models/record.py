@@ -1,0 +1,152 @@
+"""What collectivities record: programmes, measures, partner organisations, sectors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import now_utc
+from tracker.models.territory import Territory
+
+
+class Sector(db.Model):
+    """A sector of the SNIA's reference list, with its names in three languages."""
+
+    __tablename__ = "sector"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_fr: Mapped[str] = mapped_column(String(200))
+    name_ar: Mapped[str] = mapped_column(String(200))
+
+    def name(self, locale: str) -> str:
+        """The sector's name in `locale` (English when the locale is unknown)."""
+        return {"ar": self.name_ar, "fr": self.name_fr}.get(locale, self.name_en)
+
+
+class Organisation(db.Model):
+    """A partner organisation (association, international organisation, state service...)."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(2), default="MA")
+    website: Mapped[Optional[str]] = mapped_column(String(300))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=now_utc, onupdate=now_utc
+    )
+    deleted_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReviewedRecord:
+    """Columns every reviewed record has: its state, the coordinator's comment, timestamps."""
+
+    review_state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    review_comment: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=now_utc, onupdate=now_utc
+    )
+    deleted_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    # Raised by every update; a save made from an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Programme(ReviewedRecord, db.Model):
+    """A collectivity's programme (PAC, PDP, PDR or other) and how it integrates migration."""
+
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_code: Mapped[str] = mapped_column(ForeignKey("territory.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(300))
+    first_year: Mapped[int] = mapped_column(Integer)
+    last_year: Mapped[int] = mapped_column(Integer)
+    adopted_on: Mapped[Optional[date]] = mapped_column(Date)
+    integration: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[Optional[str]] = mapped_column(String(300))
+
+    territory: Mapped[Territory] = relationship()
+    measures: Mapped[list["Measure"]] = relationship(back_populates="programme")
+
+
+measure_sector = Table(
+    "measure_sector",
+    db.metadata,
+    Column("measure_id", ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_key", ForeignKey("sector.key"), primary_key=True),
+)
+
+measure_organisation = Table(
+    "measure_organisation",
+    db.metadata,
+    Column("measure_id", ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id"), primary_key=True),
+)
+
+
+class Measure(ReviewedRecord, db.Model):
+    """One thing a collectivity does to integrate migrants, with aggregate counts only."""
+
+    __tablename__ = "measure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The collectivity's own reference, used by imports to update a measure.
+    reference: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    territory_code: Mapped[str] = mapped_column(ForeignKey("territory.code"), index=True)
+    programme_id: Mapped[Optional[int]] = mapped_column(ForeignKey("programme.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(24))
+    target_groups: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    start_date: Mapped[Optional[date]] = mapped_column(Date)
+    end_date: Mapped[Optional[date]] = mapped_column(Date)
+    budget_planned: Mapped[Optional[Decimal]] = mapped_column(Numeric(14, 2))
+    budget_spent: Mapped[Optional[Decimal]] = mapped_column(Numeric(14, 2))
+    overspend_reason: Mapped[Optional[str]] = mapped_column(Text)
+    funding_sources: Mapped[list] = mapped_column(JSON, default=list)
+    beneficiaries_total: Mapped[Optional[int]] = mapped_column(Integer)
+    beneficiaries_women: Mapped[Optional[int]] = mapped_column(Integer)
+    beneficiaries_men: Mapped[Optional[int]] = mapped_column(Integer)
+    beneficiaries_minors: Mapped[Optional[int]] = mapped_column(Integer)
+    progress: Mapped[Optional[int]] = mapped_column(Integer)
+    evidence: Mapped[Optional[str]] = mapped_column(Text)
+    latitude: Mapped[Optional[float]] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Optional[float]] = mapped_column(Numeric(9, 6))
+
+    territory: Mapped[Territory] = relationship()
+    programme: Mapped[Optional[Programme]] = relationship(back_populates="measures")
+    sectors: Mapped[list[Sector]] = relationship(secondary=measure_sector, order_by=Sector.position)
+    partners: Mapped[list[Organisation]] = relationship(
+        secondary=measure_organisation, order_by=Organisation.name
+    )

@@ -1,0 +1,70 @@
+"""Who may do what, in one place. Every write checks here, on the server,
+against the record's collectivity, whatever the form or the URL says.
+
+- A local officer writes for the territories assigned to the account, exactly.
+- A regional coordinator validates and returns records within the assigned regions.
+- An administrator does everything.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from tracker.extensions import db
+from tracker.models import Territory
+
+
+def _codes(user) -> set[str]:
+    return {t.code for t in user.territories}
+
+
+def can_write(user, territory_code: str) -> bool:
+    """Whether `user` may create, change or delete records of the collectivity `territory_code`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role == "admin":
+        return True
+    return user.role == "officer" and territory_code in _codes(user)
+
+
+def can_review(user, territory_code: str) -> bool:
+    """Whether `user` may validate or return records of `territory_code`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role == "admin":
+        return True
+    if user.role != "coordinator":
+        return False
+    territory = db.session.get(Territory, territory_code)
+    return territory is not None and territory.region_code in _codes(user)
+
+
+def can_read_private(user, territory_code: str) -> bool:
+    """Whether `user` may see unvalidated records and history of `territory_code`."""
+    return can_write(user, territory_code) or can_review(user, territory_code)
+
+
+def require_write(territory_code: str) -> None:
+    """Abort with 403 unless the signed-in user may write for `territory_code`."""
+    if not can_write(current_user, territory_code):
+        abort(403)
+
+
+def require_review(territory_code: str) -> None:
+    """Abort with 403 unless the signed-in user may review `territory_code`."""
+    if not can_review(current_user, territory_code):
+        abort(403)
+
+
+def require_admin() -> None:
+    """Abort with 403 unless the signed-in user is an administrator."""
+    if not (current_user.is_authenticated and current_user.role == "admin"):
+        abort(403)
+
+
+def writable_territories(user) -> list[Territory]:
+    """The collectivities `user` may record for (administrators: those they are assigned, if any)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(user.territories) if user.role in ("officer", "admin") else []

@@ -1,0 +1,125 @@
+"""The fixed lists records choose from, with their labels in the page's language.
+
+Keys are stored; labels are translated when shown. Sectors are not here: they
+are data (the `sector` table), with names in Arabic, French and English.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+PROGRAMME_KINDS = {
+    "PAC": _l("Commune action programme (PAC)"),
+    "PDP": _l("Provincial development programme (PDP)"),
+    "PDR": _l("Regional development programme (PDR)"),
+    "other": _l("Other programme"),
+}
+
+INTEGRATION_LEVELS = {
+    "absent": _l("Absent"),
+    "mentioned": _l("Mentioned"),
+    "dedicated": _l("A dedicated axis or measures"),
+}
+
+MEASURE_KINDS = {
+    "service": _l("Service"),
+    "reception": _l("Reception or orientation structure"),
+    "legal_clinic": _l("Legal clinic"),
+    "partnership": _l("Partnership agreement"),
+    "training": _l("Training of staff or elected officials"),
+    "awareness": _l("Awareness"),
+    "study": _l("Study or data"),
+    "consultation": _l("Participatory consultation"),
+    "other": _l("Other"),
+}
+
+TARGET_GROUPS = {
+    "regular_migrants": _l("Migrants in a regular situation"),
+    "irregular_migrants": _l("Migrants in an irregular situation"),
+    "refugees": _l("Refugees"),
+    "asylum_seekers": _l("Asylum seekers"),
+    "returning_moroccans": _l("Returning Moroccans"),
+    "host_population": _l("Host population"),
+}
+
+MEASURE_STATUSES = {
+    "planned": _l("Planned"),
+    "ongoing": _l("Ongoing"),
+    "completed": _l("Completed"),
+    "suspended": _l("Suspended"),
+    "cancelled": _l("Cancelled"),
+}
+
+FUNDING_SOURCES = {
+    "own_budget": _l("The collectivity's own budget"),
+    "state": _l("State"),
+    "region": _l("Regional council"),
+    "international": _l("International cooperation"),
+    "ngo": _l("Association or NGO"),
+    "private": _l("Private sector"),
+    "other": _l("Other"),
+}
+
+ORGANISATION_KINDS = {
+    "association": _l("Association"),
+    "international": _l("International organisation"),
+    "state_service": _l("State service"),
+    "university": _l("University"),
+    "private": _l("Private sector"),
+    "foreign_local_government": _l("Foreign local government or cooperation agency"),
+}
+
+# The review workflow of programmes and measures.
+REVIEW_STATES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "validated": _l("Validated"),
+    "returned": _l("Returned"),
+}
+
+ROLES = {
+    "officer": _l("Local officer"),
+    "coordinator": _l("Regional coordinator"),
+    "admin": _l("Administrator"),
+}
+
+# The SNIA's 11 programmes: the reference list of sectors, loaded into the
+# `sector` table by the migration that creates it. (key, English, French, Arabic)
+SNIA_SECTORS = (
+    ("education_culture", "Education and culture", "Éducation et culture", "التربية والثقافة"),
+    ("youth_leisure", "Youth and leisure", "Jeunesse et loisirs", "الشباب والترفيه"),
+    ("health", "Health", "Santé", "الصحة"),
+    ("housing", "Housing", "Logement", "السكن"),
+    (
+        "social_humanitarian",
+        "Social and humanitarian assistance",
+        "Assistance sociale et humanitaire",
+        "المساعدة الاجتماعية والإنسانية",
+    ),
+    ("vocational_training", "Vocational training", "Formation professionnelle", "التكوين المهني"),
+    ("employment", "Employment", "Emploi", "التشغيل"),
+    (
+        "flows_trafficking",
+        "Flow management and the fight against trafficking",
+        "Gestion des flux et lutte contre la traite",
+        "تدبير تدفقات الهجرة ومكافحة الاتجار بالبشر",
+    ),
+    (
+        "international_cooperation",
+        "International cooperation and partnerships",
+        "Coopération et partenariats internationaux",
+        "التعاون والشراكات الدولية",
+    ),
+    (
+        "regulatory_framework",
+        "Regulatory and conventional framework",
+        "Cadre réglementaire et conventionnel",
+        "الإطار التنظيمي والاتفاقي",
+    ),
+    (
+        "governance_communication",
+        "Governance and communication",
+        "Gouvernance et communication",
+        "الحكامة والتواصل",
+    ),
+)
