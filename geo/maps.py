@@ -12,8 +12,8 @@ boundary files and the territory pages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 import folium
 from branca.element import MacroElement
@@ -41,7 +41,7 @@ class Place:
     lat: float
     lon: float
     label: str
-    url: Optional[str] = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class Choropleth:
     labels: dict[str, str] = field(default_factory=dict)
     no_data_label: str = "No data"
 
-    def colour_of(self, value: Optional[float]) -> str:
+    def colour_of(self, value: float | None) -> str:
         """The fill colour of `value` (the no-data fill for None)."""
         if value is None:
             return NO_DATA_FILL
@@ -111,7 +111,7 @@ class LayerSpec:
     url: str
     weight: float = 0.6
     show: bool = False
-    choropleth: Optional[Choropleth] = None
+    choropleth: Choropleth | None = None
 
 
 @dataclass
@@ -122,15 +122,15 @@ class MapSpec:
     layers: Sequence[LayerSpec]
     bounds: tuple[tuple[float, float], tuple[float, float]]
     name_property: str = "name_fr"
-    link_template: Optional[str] = None
+    link_template: str | None = None
     pilot_regions: Sequence[str] = ()
     highlight_codes: Sequence[str] = ()
     places: Sequence[Place] = ()
     places_title: str = "Places"
     legend_title: str = ""
     legend: Sequence[LegendEntry] = ()
-    tiles_url: Optional[str] = None
-    tiles_attribution: Optional[str] = None
+    tiles_url: str | None = None
+    tiles_attribution: str | None = None
     tiles_title: str = "Base map"
     rtl: bool = False
     extra: dict = field(default_factory=dict)
@@ -246,7 +246,7 @@ class BoundaryLayer(folium.map.Layer):
         spec: LayerSpec,
         *,
         name_property: str,
-        link_template: Optional[str],
+        link_template: str | None,
         pilot_regions: Sequence[str],
         highlight_codes: Sequence[str],
     ):
@@ -295,9 +295,7 @@ class PlaceMarkers(folium.map.Layer):
         super().__init__(name=title, overlay=True, control=True, show=True)
         self._name = "PlaceMarkers"
         self.colour = PLACE_COLOUR
-        self.places = [
-            {"lat": p.lat, "lon": p.lon, "label": p.label, "url": p.url} for p in places
-        ]
+        self.places = [{"lat": p.lat, "lon": p.lon, "label": p.label, "url": p.url} for p in places]
 
 
 class Legend(MacroElement):
@@ -334,8 +332,7 @@ class Legend(MacroElement):
         self.title = title
         self.position = position
         self.entries = [
-            {"label": e.label, "fill": e.fill, "border": e.border, "dot": e.dot}
-            for e in entries
+            {"label": e.label, "fill": e.fill, "border": e.border, "dot": e.dot} for e in entries
         ]
 
 
@@ -386,9 +383,7 @@ def territory_map(spec: MapSpec) -> folium.Map:
             position="bottomleft" if spec.rtl else "bottomright",
         ).add_to(m)
 
-    folium.LayerControl(
-        position="topleft" if spec.rtl else "topright", collapsed=False
-    ).add_to(m)
+    folium.LayerControl(position="topleft" if spec.rtl else "topright", collapsed=False).add_to(m)
     m.fit_bounds([list(spec.bounds[0]), list(spec.bounds[1])])
     return m
 

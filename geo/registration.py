@@ -41,7 +41,11 @@ def load_cities(path: Path = CITIES_CSV) -> pd.DataFrame:
     """The GeoNames cities of Morocco with their names (Latin and Arabic) as match keys."""
     cities = pd.read_csv(path, dtype={"geonameid": str}, keep_default_na=False)
     cities["keys"] = [
-        {name_key(n) for n in [row.name, *row.latin_names.split("|"), *row.arabic_names.split("|")] if n}
+        {
+            name_key(n)
+            for n in [row.name, *row.latin_names.split("|"), *row.arabic_names.split("|")]
+            if n
+        }
         for row in cities.itertuples()
     ]
     return cities
@@ -75,9 +79,15 @@ def control_points(communes: gpd.GeoDataFrame, cities: pd.DataFrame) -> pd.DataF
     `MAX_MATCH_KM`, is left out.
     """
     urban = communes[communes["kind"] == "urban"]
-    centres = urban.geometry.centroid if urban.crs is None else urban.to_crs(6933).geometry.centroid.to_crs(4326)
+    centres = (
+        urban.geometry.centroid
+        if urban.crs is None
+        else urban.to_crs(6933).geometry.centroid.to_crs(4326)
+    )
     rows = []
-    for (code, fr, ar), centre in zip(urban[["code", "name_fr", "name_ar"]].itertuples(index=False), centres):
+    for (code, fr, ar), centre in zip(
+        urban[["code", "name_fr", "name_ar"]].itertuples(index=False), centres
+    ):
         keys = {name_key(fr), name_key(ar)} - {""}
         matches = cities[[bool(keys & k) for k in cities["keys"]]]
         if len(matches) != 1:
@@ -88,8 +98,14 @@ def control_points(communes: gpd.GeoDataFrame, cities: pd.DataFrame) -> pd.DataF
         if np.hypot(dx, dy) > MAX_MATCH_KM:
             continue
         rows.append(
-            {"code": code, "city": city["name"], "x": centre.x, "y": centre.y,
-             "lon": city.longitude, "lat": city.latitude}
+            {
+                "code": code,
+                "city": city["name"],
+                "x": centre.x,
+                "y": centre.y,
+                "lon": city.longitude,
+                "lat": city.latitude,
+            }
         )
     return pd.DataFrame(rows, columns=["code", "city", "x", "y", "lon", "lat"])
 

@@ -76,8 +76,10 @@ class Databases:
         if url.startswith(("postgres://", "postgresql")):
             from sqlalchemy.engine import make_url
 
-            self.server = make_url(url).set(drivername="postgresql+psycopg").render_as_string(
-                hide_password=False
+            self.server = (
+                make_url(url)
+                .set(drivername="postgresql+psycopg")
+                .render_as_string(hide_password=False)
             )
         self.made: list[str] = []
 
@@ -211,13 +213,24 @@ def runner(app):
 
 
 @pytest.fixture(scope="session")
-def national_geography(tmp_path_factory) -> Path:
-    """The real national boundary cache, built once per session from the installed packages."""
+def national_build(tmp_path_factory):
+    """The real national boundary cache, built once per session from the installed packages:
+    (folder, report, progress lines, seconds)."""
+    import time
+
     import geo
 
     out_dir = tmp_path_factory.mktemp("national") / "geography"
-    geo.build_geography(out_dir, progress=lambda line: None)
-    return out_dir
+    lines: list[str] = []
+    started = time.perf_counter()
+    report = geo.build_geography(out_dir, lines.append)
+    return out_dir, report, lines, time.perf_counter() - started
+
+
+@pytest.fixture(scope="session")
+def national_geography(national_build) -> Path:
+    """The folder of the real national boundary cache."""
+    return national_build[0]
 
 
 def csrf_token(client, url: str) -> str:

@@ -12,7 +12,12 @@ def test_list_is_paginated(client):
     assert body["page"] == 2 and body["per_page"] == 10
     assert len(body["items"]) == 10
     assert set(body["items"][0]) >= {
-        "code", "level", "name_fr", "name_ar", "parent_code", "population_2024"
+        "code",
+        "level",
+        "name_fr",
+        "name_ar",
+        "parent_code",
+        "population_2024",
     }
 
 

@@ -1,6 +1,6 @@
 """Accounts: signing in and out, throttling, locking, disabling, administration."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -64,14 +64,14 @@ def test_failed_logins_slow_then_lock_the_account_in_the_database(app, client, a
     assert "Try again" in response.get_data(as_text=True)
     with app.app_context():
         user = db.session.scalar(select(User))
-        user.locked_until = datetime.now(timezone.utc) - timedelta(seconds=1)
+        user.locked_until = datetime.now(UTC) - timedelta(seconds=1)
         user.failed_logins = 4
         db.session.commit()
     accounts.login("figuig@example.org", "wrong password here")
     with app.app_context():
         user = db.session.scalar(select(User))
-        locked = user.locked_until.replace(tzinfo=timezone.utc)
-        assert locked - datetime.now(timezone.utc) > timedelta(minutes=14)
+        locked = user.locked_until.replace(tzinfo=UTC)
+        assert locked - datetime.now(UTC) > timedelta(minutes=14)
 
 
 def test_success_resets_the_counter(app, accounts):
@@ -92,8 +92,16 @@ def test_login_form_needs_its_csrf_token(client, accounts):
 
 def test_cli_creates_an_account_reading_the_password(app, runner):
     result = runner.invoke(
-        args=["users", "create", "--email", "coord@example.org", "--role", "coordinator",
-              "--territory", "02"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "coord@example.org",
+            "--role",
+            "coordinator",
+            "--territory",
+            "02",
+        ],
         input="a long enough password\na long enough password\n",
     )
     assert result.exit_code == 0, result.output
@@ -138,8 +146,14 @@ def test_admin_creates_and_disables_an_account(app, client, accounts):
     token = csrf_token(client, "/admin/accounts/new")
     response = client.post(
         "/admin/accounts/new",
-        data={"email": "nador@example.org", "role": "officer", "territories": "02.381.01.05",
-              "password": "another long password", "active": "y", "csrf_token": token},
+        data={
+            "email": "nador@example.org",
+            "role": "officer",
+            "territories": "02.381.01.05",
+            "password": "another long password",
+            "active": "y",
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
@@ -149,8 +163,12 @@ def test_admin_creates_and_disables_an_account(app, client, accounts):
     token = csrf_token(client, f"/admin/accounts/{nador_id}")
     client.post(
         f"/admin/accounts/{nador_id}",
-        data={"email": "nador@example.org", "role": "officer", "territories": "02.381.01.05",
-              "csrf_token": token},
+        data={
+            "email": "nador@example.org",
+            "role": "officer",
+            "territories": "02.381.01.05",
+            "csrf_token": token,
+        },
     )
     with app.app_context():
         nador = db.session.get(User, nador_id)

@@ -14,8 +14,9 @@ def test_backup_copies_every_territory(app, runner, tmp_path):
         assert count == (1503,)
     else:
         # pg_dump's custom format lists the table and its data.
-        listing = subprocess.run(["pg_restore", "--list", str(target)],
-                                 capture_output=True, text=True, check=True).stdout
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True
+        ).stdout
         assert "TABLE DATA public territory" in listing
 
 

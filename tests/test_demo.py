@@ -99,8 +99,13 @@ def test_load_creates_the_pilot_dataset(loaded):
     for partner in ("OIM", "HCR", "FAMSI", "Progettomondo", "Université Mohammed Premier"):
         assert partner in names
     kinds = set(db.session.scalars(select(Organisation.kind)))
-    assert {"association", "international", "state_service", "university",
-            "foreign_local_government"} <= kinds
+    assert {
+        "association",
+        "international",
+        "state_service",
+        "university",
+        "foreign_local_government",
+    } <= kinds
 
     programmes = list(db.session.scalars(select(Programme)))
     assert len(programmes) >= 6
@@ -129,7 +134,8 @@ def test_figuig_has_its_focal_point_and_a_validated_reception_cell(loaded):
     assert officer.check_password(DEMO_PASSWORD)
 
     cells = [
-        m for m in _demo_measures()
+        m
+        for m in _demo_measures()
         if m.territory_code == FIGUIG and m.kind == "reception" and m.review_state == "validated"
     ]
     assert cells
@@ -141,8 +147,11 @@ def test_figuig_has_its_focal_point_and_a_validated_reception_cell(loaded):
 
 
 def test_every_place_has_a_point_and_every_point_is_in_its_region(loaded):
-    boxes = {"02": (32.0, 35.3, -4.0, -1.0), "01": (34.6, 36.0, -6.2, -3.6),
-             "05": (31.5, 33.4, -7.2, -5.0)}
+    boxes = {
+        "02": (32.0, 35.3, -4.0, -1.0),
+        "01": (34.6, 36.0, -6.2, -3.6),
+        "05": (31.5, 33.4, -7.2, -5.0),
+    }
     for m in _demo_measures():
         if m.kind in ("reception", "legal_clinic"):
             assert m.latitude is not None, m.title
@@ -162,8 +171,10 @@ def test_counts_are_aggregate_and_consistent(loaded):
     small = [m for m in measures if m.beneficiaries_total and m.beneficiaries_total < 5]
     assert any(m.review_state == "validated" for m in small)
     overspent = [
-        m for m in measures
-        if m.budget_spent is not None and m.budget_planned is not None
+        m
+        for m in measures
+        if m.budget_spent is not None
+        and m.budget_planned is not None
         and m.budget_spent > m.budget_planned
     ]
     assert overspent and all(m.overspend_reason for m in overspent)
@@ -177,8 +188,9 @@ def test_history_is_written_as_for_real_users(loaded):
     by_id = {m.id: m for m in measures}
     entries = list(
         db.session.scalars(
-            select(AuditEntry).where(AuditEntry.entity == "measure",
-                                     AuditEntry.entity_id.in_(list(by_id)))
+            select(AuditEntry).where(
+                AuditEntry.entity == "measure", AuditEntry.entity_id.in_(list(by_id))
+            )
         )
     )
     created = {e.entity_id: e for e in entries if e.action == "create"}
@@ -210,8 +222,12 @@ def test_reload_without_the_setting_does_not_duplicate(loaded):
     before = _counts()
     result = load_demo(progress=lambda line: None)
     assert not result.already_loaded
-    assert (result.accounts_created, result.organisations_created, result.programmes_created,
-            result.measures_created) == (0, 0, 0, 0)
+    assert (
+        result.accounts_created,
+        result.organisations_created,
+        result.programmes_created,
+        result.measures_created,
+    ) == (0, 0, 0, 0)
     before["Setting"] += 1
     assert _counts() == before
     assert demo_loaded()

@@ -63,9 +63,10 @@ def test_tiles_are_optional(app, client):
     app.config["MAP_TILES_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
     response, page = _page(client)
     assert "tiles.example.org" in page
-    assert "img-src 'self' data: https://tiles.example.org" in response.headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "img-src 'self' data: https://tiles.example.org"
+        in response.headers["Content-Security-Policy"]
+    )
 
 
 def test_map_without_geography_explains_itself(app, client, tmp_path):

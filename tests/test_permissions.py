@@ -15,7 +15,7 @@ from tests.conftest import name_of
 from tracker import create_app
 from tracker.accounts import create_user
 from tracker.extensions import db
-from tracker.models import Measure, Organisation, Programme, User
+from tracker.models import User
 from tracker.records import service
 
 FIGUIG = "02.251.01.03"  # the officer's own collectivity, in region 02
@@ -25,10 +25,16 @@ TARGETS = {"own": FIGUIG, "same-region": BOUARFA, "other-region": TANGER}
 ACTORS = ("anonymous", "officer", "coordinator", "admin")
 
 MEASURE = {
-    "title": "Mesure", "kind": "service", "status": "planned", "sectors": ["health"],
+    "title": "Mesure",
+    "kind": "service",
+    "status": "planned",
+    "sectors": ["health"],
 }
 PROGRAMME = {
-    "kind": "PAC", "title": "PAC", "first_year": "2023", "last_year": "2028",
+    "kind": "PAC",
+    "title": "PAC",
+    "first_year": "2023",
+    "last_year": "2028",
     "integration": "mentioned",
 }
 
@@ -60,7 +66,8 @@ def matrix_database(databases, template_database):
         organisation = service.save_organisation(admin, {"name": "OIM", "kind": "international"})
         ids["organisation"] = organisation.id
         ids["officer_user"] = db.session.scalar(
-            select(User.id).where(User.email == "officer@example.org"))
+            select(User.id).where(User.email == "officer@example.org")
+        )
         db.session.commit()
         db.engine.dispose()
     return name_of(url), ids
@@ -68,8 +75,16 @@ def matrix_database(databases, template_database):
 
 def _snapshot():
     """Every row of every table that records or accounts live in."""
-    tables = ("measure", "programme", "organisation", "user", "user_territory",
-              "audit_entry", "measure_sector", "measure_organisation")
+    tables = (
+        "measure",
+        "programme",
+        "organisation",
+        "user",
+        "user_territory",
+        "audit_entry",
+        "measure_sector",
+        "measure_organisation",
+    )
     return {t: db.session.execute(text(f'SELECT * FROM "{t}" ORDER BY 1')).all() for t in tables}
 
 
@@ -84,27 +99,89 @@ def _routes(ids):
             code = TARGETS[target]
             routes += [
                 (f"new {entity}", f"/work/{code}/{entity}/new", data, "writer", target),
-                (f"edit {entity}", f"/work/{entity}/{draft}/edit",
-                 {**data, "title": "Changed", "version": 1}, "writer", target),
-                (f"submit {entity}", f"/work/{entity}/{draft}/submit", {"version": 1}, "writer", target),
-                (f"delete {entity}", f"/work/{entity}/{draft}/delete", {"version": 1}, "writer", target),
-                (f"validate {entity}", f"/work/{entity}/{submitted}/validate",
-                 {"version": 2}, "reviewer", target),
-                (f"return {entity}", f"/work/{entity}/{submitted}/return",
-                 {"version": 2, "comment": "À revoir"}, "reviewer", target),
-                (f"restore {entity}", f"/admin/deleted/{entity}/{deleted}/restore", {}, "admin", target),
+                (
+                    f"edit {entity}",
+                    f"/work/{entity}/{draft}/edit",
+                    {**data, "title": "Changed", "version": 1},
+                    "writer",
+                    target,
+                ),
+                (
+                    f"submit {entity}",
+                    f"/work/{entity}/{draft}/submit",
+                    {"version": 1},
+                    "writer",
+                    target,
+                ),
+                (
+                    f"delete {entity}",
+                    f"/work/{entity}/{draft}/delete",
+                    {"version": 1},
+                    "writer",
+                    target,
+                ),
+                (
+                    f"validate {entity}",
+                    f"/work/{entity}/{submitted}/validate",
+                    {"version": 2},
+                    "reviewer",
+                    target,
+                ),
+                (
+                    f"return {entity}",
+                    f"/work/{entity}/{submitted}/return",
+                    {"version": 2, "comment": "À revoir"},
+                    "reviewer",
+                    target,
+                ),
+                (
+                    f"restore {entity}",
+                    f"/admin/deleted/{entity}/{deleted}/restore",
+                    {},
+                    "admin",
+                    target,
+                ),
             ]
     routes += [
-        ("new organisation", "/work/organisations/new",
-         {"name": "Nouvelle association", "kind": "association"}, "officer-or-admin", None),
-        ("edit organisation", f"/work/organisations/{ids['organisation']}/edit",
-         {"name": "OIM Maroc", "kind": "international", "version": 1}, "admin", None),
-        ("new account", "/admin/accounts/new",
-         {"email": "new@example.org", "role": "officer", "territories": FIGUIG,
-          "password": "yet another long password", "active": "y"}, "admin", None),
-        ("edit account", f"/admin/accounts/{ids['officer_user']}",
-         {"email": "officer@example.org", "role": "officer", "territories": TANGER,
-          "active": "y"}, "admin", None),
+        (
+            "new organisation",
+            "/work/organisations/new",
+            {"name": "Nouvelle association", "kind": "association"},
+            "officer-or-admin",
+            None,
+        ),
+        (
+            "edit organisation",
+            f"/work/organisations/{ids['organisation']}/edit",
+            {"name": "OIM Maroc", "kind": "international", "version": 1},
+            "admin",
+            None,
+        ),
+        (
+            "new account",
+            "/admin/accounts/new",
+            {
+                "email": "new@example.org",
+                "role": "officer",
+                "territories": FIGUIG,
+                "password": "yet another long password",
+                "active": "y",
+            },
+            "admin",
+            None,
+        ),
+        (
+            "edit account",
+            f"/admin/accounts/{ids['officer_user']}",
+            {
+                "email": "officer@example.org",
+                "role": "officer",
+                "territories": TANGER,
+                "active": "y",
+            },
+            "admin",
+            None,
+        ),
     ]
     return routes
 
@@ -123,9 +200,15 @@ def _allowed(actor: str, who: str, target: str | None) -> bool:
 
 def _cases():
     ids_stub = {k: 0 for k in ("organisation", "officer_user")}
-    ids_stub.update({(e, t, s): 0 for e in ("measure", "programme") for t in TARGETS
-                     for s in ("draft", "submitted", "deleted")})
-    for index, (name, _, _, who, target) in enumerate(_routes(ids_stub)):
+    ids_stub.update(
+        {
+            (e, t, s): 0
+            for e in ("measure", "programme")
+            for t in TARGETS
+            for s in ("draft", "submitted", "deleted")
+        }
+    )
+    for index, (name, _, _, _who, target) in enumerate(_routes(ids_stub)):
         for actor in ACTORS:
             yield pytest.param(index, actor, id=f"{name}-{target or 'any'}-{actor}")
 

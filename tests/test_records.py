@@ -98,8 +98,14 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(
 
 
 def test_overspending_with_a_reason_is_accepted(client, officer):
-    create_measure(client, {**GOOD_MEASURE, "budget_spent": "300000",
-                            "overspend_reason": "Afflux exceptionnel en hiver"})
+    create_measure(
+        client,
+        {
+            **GOOD_MEASURE,
+            "budget_spent": "300000",
+            "overspend_reason": "Afflux exceptionnel en hiver",
+        },
+    )
 
 
 def test_messages_in_arabic(client, officer):
@@ -121,7 +127,12 @@ def test_review_loop_return_fix_resubmit_validate_then_public(app, client, offic
     officer.login("coord.oriental@example.org")
     queue = client.get("/review").get_data(as_text=True)
     assert view in queue
-    response = post_form(client, f"{view}/return", {"version": 2, "comment": "Préciser le budget / حدد الميزانية"}, view)
+    response = post_form(
+        client,
+        f"{view}/return",
+        {"version": 2, "comment": "Préciser le budget / حدد الميزانية"},
+        view,
+    )
     assert response.status_code == 302
     officer.logout()
 
@@ -141,8 +152,12 @@ def test_review_loop_return_fix_resubmit_validate_then_public(app, client, offic
     public = client.get(f"/territories/{FIGUIG}").get_data(as_text=True)
     assert "Cellule d&#39;accueil" in public
     with app.app_context():
-        actions = [e.action for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.entity_id == measure_id).order_by(AuditEntry.id))]
+        actions = [
+            e.action
+            for e in db.session.scalars(
+                select(AuditEntry).where(AuditEntry.entity_id == measure_id).order_by(AuditEntry.id)
+            )
+        ]
         assert actions == ["create", "submit", "return", "update", "submit", "validate"]
 
 
@@ -190,7 +205,9 @@ def test_second_save_from_an_old_version_is_refused_and_first_change_stays(app, 
 
 def test_history_shows_old_and_new_values(client, officer):
     measure_id = create_measure(client)
-    post_form(client, f"/work/measure/{measure_id}/edit", {**GOOD_MEASURE, "progress": "75", "version": 1})
+    post_form(
+        client, f"/work/measure/{measure_id}/edit", {**GOOD_MEASURE, "progress": "75", "version": 1}
+    )
     page = client.get(f"/work/measure/{measure_id}").get_data(as_text=True)
     assert re.search(r"<del[^>]*>40</del> → <ins[^>]*>75</ins>", page)
     assert "figuig@example.org" in page
@@ -217,10 +234,19 @@ def test_delete_is_reversible_by_an_administrator(app, client, officer):
 
 
 def test_programme_and_home_page(app, client, officer):
-    response = post_form(client, f"/work/{FIGUIG}/programme/new", {
-        "kind": "PAC", "title": "برنامج عمل جماعة فجيج 2023-2028", "first_year": "2023",
-        "last_year": "2028", "adopted_on": "2023-03-02", "integration": "dedicated",
-        "reference": "Délibération n° 12/2023"})
+    response = post_form(
+        client,
+        f"/work/{FIGUIG}/programme/new",
+        {
+            "kind": "PAC",
+            "title": "برنامج عمل جماعة فجيج 2023-2028",
+            "first_year": "2023",
+            "last_year": "2028",
+            "adopted_on": "2023-03-02",
+            "integration": "dedicated",
+            "reference": "Délibération n° 12/2023",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     create_measure(client)
     home = client.get("/work?lang=en").get_data(as_text=True)
@@ -232,16 +258,27 @@ def test_programme_and_home_page(app, client, officer):
 
 
 def test_programme_years_are_checked(client, officer):
-    response = post_form(client, f"/work/{FIGUIG}/programme/new", {
-        "kind": "PAC", "title": "PAC", "first_year": "2028", "last_year": "2023",
-        "integration": "absent"})
+    response = post_form(
+        client,
+        f"/work/{FIGUIG}/programme/new",
+        {
+            "kind": "PAC",
+            "title": "PAC",
+            "first_year": "2028",
+            "last_year": "2023",
+            "integration": "absent",
+        },
+    )
     assert response.status_code == 400
     assert "cannot be before the first year" in response.get_data(as_text=True)
 
 
 def test_organisation_registry(app, client, officer):
-    response = post_form(client, "/work/organisations/new", {
-        "name": "جمعية <script>alert(1)</script> ${x}", "kind": "association", "country": "ma"})
+    response = post_form(
+        client,
+        "/work/organisations/new",
+        {"name": "جمعية <script>alert(1)</script> ${x}", "kind": "association", "country": "ma"},
+    )
     assert response.status_code == 302
     page = client.get("/work/organisations").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page

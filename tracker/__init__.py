@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from tracker import config as default_config
-from tracker.extensions import babel, compress, csrf, db, login_manager, migrate
+from tracker.extensions import babel, compress, csrf, db, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"

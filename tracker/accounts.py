@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -28,13 +28,13 @@ class AccountError(ValueError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite returns naive datetimes even for timezone-aware columns.
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment
 
 
@@ -49,7 +49,9 @@ def find_user(email: str) -> User | None:
 def resolve_territories(codes: Iterable[str]) -> list[Territory]:
     """The territories with these HCP codes; raises `AccountError` naming any unknown code."""
     wanted = [c.strip() for c in codes if c and c.strip()]
-    found = {t.code: t for t in db.session.scalars(select(Territory).where(Territory.code.in_(wanted)))}
+    found = {
+        t.code: t for t in db.session.scalars(select(Territory).where(Territory.code.in_(wanted)))
+    }
     unknown = [c for c in wanted if c not in found]
     if unknown:
         raise AccountError(_("Unknown territory code: %(codes)s.", codes=", ".join(unknown)))
@@ -119,7 +121,9 @@ def sign_in(email: str, password: str) -> User:
         if user.failed_logins >= LOCK_AFTER:
             user.locked_until = _now() + LOCK_FOR
         elif user.failed_logins >= SLOW_AFTER:
-            user.locked_until = _now() + timedelta(seconds=15 * 2 ** (user.failed_logins - SLOW_AFTER))
+            user.locked_until = _now() + timedelta(
+                seconds=15 * 2 ** (user.failed_logins - SLOW_AFTER)
+            )
         db.session.commit()
         raise SignInRefused(generic)
     user.failed_logins = 0

@@ -29,7 +29,9 @@ def vendor(library: str, version: str, filename: str):
 
 def vendor_url(library: str, filename: str) -> str:
     """The URL of a bundled library's file."""
-    return url_for("assets.vendor", library=library, version=LIBRARIES[library][1], filename=filename)
+    return url_for(
+        "assets.vendor", library=library, version=LIBRARIES[library][1], filename=filename
+    )
 
 
 def init_app(app: Flask) -> None:

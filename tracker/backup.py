@@ -40,11 +40,15 @@ def backup_database(url: str, target: Path) -> Path:
         return target
     if parsed.get_backend_name() == "postgresql":
         if shutil.which("pg_dump") is None:
-            raise BackupError("pg_dump is not installed (Debian: apt-get install postgresql-client).")
+            raise BackupError(
+                "pg_dump is not installed (Debian: apt-get install postgresql-client)."
+            )
         plain = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
         result = subprocess.run(
             ["pg_dump", "--format=custom", "--file", str(target), plain],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             target.unlink(missing_ok=True)

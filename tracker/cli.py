@@ -98,11 +98,11 @@ users_cli = AppGroup("users", help="Accounts.")
 
 @users_cli.command("create")
 @click.option("--email", required=True, help="The account's e-mail address.")
+@click.option("--role", required=True, help="officer, coordinator or admin.")
 @click.option(
-    "--role", required=True, help="officer, coordinator or admin."
-)
-@click.option(
-    "--territory", "territories", multiple=True,
+    "--territory",
+    "territories",
+    multiple=True,
     help="HCP code of a collectivity (officer) or region (coordinator); repeat for several.",
 )
 def users_create_command(email: str, role: str, territories: tuple[str, ...]) -> None:
@@ -119,9 +119,12 @@ def users_create_command(email: str, role: str, territories: tuple[str, ...]) ->
         db.session.commit()
     except accounts.AccountError as error:
         db.session.rollback()
-        raise click.ClickException(str(error))
-    _say(f"Account {user.email} created ({user.role}"
-         + (f"; {', '.join(t.code for t in user.territories)}" if user.territories else "") + ").")
+        raise click.ClickException(str(error)) from error
+    _say(
+        f"Account {user.email} created ({user.role}"
+        + (f"; {', '.join(t.code for t in user.territories)}" if user.territories else "")
+        + ")."
+    )
 
 
 @click.command("backup")
@@ -134,7 +137,7 @@ def backup_command(path: Path) -> None:
     try:
         written = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     except BackupError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     _say(f"Database copied to {written} ({written.stat().st_size:,} bytes).")
 
 

@@ -12,8 +12,14 @@ def _page(error: HTTPException):
         # The API blueprint's own handlers answer JSON; this catches routes it does not own.
         from flask import jsonify
 
-        return jsonify({"error": {"code": "not_found" if error.code == 404 else "http_error",
-                                  "message": error.description}}), error.code
+        return jsonify(
+            {
+                "error": {
+                    "code": "not_found" if error.code == 404 else "http_error",
+                    "message": error.description,
+                }
+            }
+        ), error.code
     titles = {
         400: _("The request could not be understood"),
         403: _("You may not do this"),

@@ -19,8 +19,8 @@ from flask import current_app
 from tracker.models.territory import LEVELS
 
 _lock = threading.Lock()
-_files: dict[tuple[str, float], "BoundaryFile"] = {}
-_extents: dict[tuple[str, float], "Extents"] = {}
+_files: dict[tuple[str, float], BoundaryFile] = {}
+_extents: dict[tuple[str, float], Extents] = {}
 
 
 class GeographyMissing(LookupError):

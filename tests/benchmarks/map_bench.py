@@ -135,14 +135,23 @@ def browser_figures(pages: dict[str, Path], assets_app) -> dict[str, tuple[float
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
         )
         for name, path in pages.items():
             context = browser.new_context()
             page = context.new_page()
-            page.route("**/*", lambda route: route.continue_()
-                       if route.request.url.startswith(base) else route.abort())
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith(base) else route.abort()
+                ),
+            )
             started = time.perf_counter()
             url = f"{base}/map?lang=fr" if name == "tracker" else f"{base}/bench/{path.name}"
             page.goto(url)
@@ -195,30 +204,42 @@ def main() -> int:
 
         print()
         print(f"{'':28}{'bytes':>14}{'gzipped':>14}{'build':>10}")
-        print(f"{'naive Folium choropleth':28}{len(naive_bytes):>14,}{gz(naive_bytes):>14,}"
-              f"{naive_seconds:>9.2f}s")
-        print(f"{'tracker page':28}{len(page_bytes):>14,}{gz(page_bytes):>14,}"
-              f"{tracker_seconds:>9.3f}s")
+        print(
+            f"{'naive Folium choropleth':28}{len(naive_bytes):>14,}{gz(naive_bytes):>14,}"
+            f"{naive_seconds:>9.2f}s"
+        )
+        print(
+            f"{'tracker page':28}{len(page_bytes):>14,}{gz(page_bytes):>14,}"
+            f"{tracker_seconds:>9.3f}s"
+        )
         print(f"{'tracker commune boundaries':28}{len(boundaries):>14,}{gz(boundaries):>14,}")
         print(f"{'tracker page + boundaries':28}{tracker_total:>14,}{tracker_total_gz:>14,}")
         print()
-        print(f"bytes ratio (naive / tracker):   {len(naive_bytes) / tracker_total:6.1f}x "
-              f"(target at least 25x; tracker {tracker_total / MB:.2f} MB, target at most 1.1 MB)")
-        print(f"gzipped ratio:                    {gz(naive_bytes) / tracker_total_gz:6.1f}x "
-              f"(tracker {tracker_total_gz / MB:.3f} MB, target at most 0.25 MB)")
+        print(
+            f"bytes ratio (naive / tracker):   {len(naive_bytes) / tracker_total:6.1f}x "
+            f"(target at least 25x; tracker {tracker_total / MB:.2f} MB, target at most 1.1 MB)"
+        )
+        print(
+            f"gzipped ratio:                    {gz(naive_bytes) / tracker_total_gz:6.1f}x "
+            f"(tracker {tracker_total_gz / MB:.3f} MB, target at most 0.25 MB)"
+        )
         print(f"build time ratio:                 {naive_seconds / tracker_seconds:6.1f}x")
 
         times = sorted(serve_times(app))
         p50 = statistics.median(times) * 1000
         p95 = times[int(len(times) * 0.95) - 1] * 1000
-        print(f"warm map page served:             p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-              f"(target at most 20 ms)")
+        print(
+            f"warm map page served:             p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+            f"(target at most 20 ms)"
+        )
 
         if not args.no_browser and os.path.exists("/usr/bin/chromium"):
             naive_page = work / "naive.html"
             # The naive page with Leaflet from the app, so only the data differs offline.
             naive_page.write_text(
-                naive_html.replace("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/", "/assets/leaflet/1.9.3/"),
+                naive_html.replace(
+                    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/", "/assets/leaflet/1.9.3/"
+                ),
                 encoding="utf-8",
             )
             figures = browser_figures({"naive": naive_page, "tracker": naive_page}, app)

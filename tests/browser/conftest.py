@@ -108,9 +108,9 @@ def page(browser, live_server):
     page.route("**/*", guard)
     page.on(
         "console",
-        lambda message: watched.console_errors.append(message.text)
-        if message.type == "error"
-        else None,
+        lambda message: (
+            watched.console_errors.append(message.text) if message.type == "error" else None
+        ),
     )
     page.on("pageerror", lambda error: watched.page_errors.append(str(error)))
     page.watched = watched

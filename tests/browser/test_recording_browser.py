@@ -66,7 +66,9 @@ def test_measure_goes_through_review_to_the_public_page(page, people):
     sign_in(page, "figuig@example.org")
     assert "أضيفوا الشركاء من فضلكم" in page.content()
     page.goto(measure_url.replace("/work/measure/", "/work/measure/") + "/edit")
-    page.fill("textarea[name=description]", "Ouverte le mardi et le jeudi — مفتوحة يومي الثلاثاء والخميس")
+    page.fill(
+        "textarea[name=description]", "Ouverte le mardi et le jeudi — مفتوحة يومي الثلاثاء والخميس"
+    )
     page.click("form.record-form button[type=submit]")
     page.wait_for_url(measure_url)
     page.click("form[action$='/submit'] button")

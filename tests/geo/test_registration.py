@@ -40,11 +40,15 @@ def _towns(shift_lat=0.18, n=30, seed=1):
             "name_ar": ["" for _ in range(n)],
             "kind": "urban",
         },
-        geometry=[box(x - 0.02, y + shift_lat - 0.02, x + 0.02, y + shift_lat + 0.02)
-                  for x, y in zip(lons, lats)],
+        geometry=[
+            box(x - 0.02, y + shift_lat - 0.02, x + 0.02, y + shift_lat + 0.02)
+            for x, y in zip(lons, lats)
+        ],
         crs=4326,
     )
-    cities = pd.DataFrame({"name": [f"Town {i}" for i in range(n)], "latitude": lats, "longitude": lons})
+    cities = pd.DataFrame(
+        {"name": [f"Town {i}" for i in range(n)], "latitude": lats, "longitude": lons}
+    )
     cities["keys"] = [{name_key(n)} for n in cities["name"]]
     return communes, cities
 

@@ -59,7 +59,7 @@ def openapi_document() -> dict:
             "version": "1",
             "description": (
                 "Public, read-only. Territory codes are HCP's (RGPH 2024) strings. "
-                "Lists are paginated; errors answer {\"error\": {\"code\", \"message\"}}."
+                'Lists are paginated; errors answer {"error": {"code", "message"}}.'
             ),
             "license": {"name": "Census data: HCP, RGPH 2024 and 2014, CC BY 4.0"},
         },
@@ -120,7 +120,12 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "One territory",
                     "parameters": [
-                        {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
                     ],
                     "responses": {
                         "200": {

@@ -56,7 +56,9 @@ def _int_arg(name: str, default: int, minimum: int, maximum: int | None = None) 
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(400, "bad_parameter", _("%(name)s must be a whole number.", name=name))
+        raise ApiError(
+            400, "bad_parameter", _("%(name)s must be a whole number.", name=name)
+        ) from None
     if value < minimum or (maximum is not None and value > maximum):
         if maximum is None:
             message = _("%(name)s must be at least %(min)d.", name=name, min=minimum)
@@ -106,7 +108,9 @@ def territories():
         query = query.where(Territory.level == level)
     if parent:
         if db.session.get(Territory, parent) is None:
-            raise ApiError(400, "bad_parameter", _("Unknown parent territory %(code)s.", code=parent))
+            raise ApiError(
+                400, "bad_parameter", _("Unknown parent territory %(code)s.", code=parent)
+            )
         query = query.where(Territory.parent_code == parent)
     if text:
         if len(text) > 100:
@@ -169,7 +173,7 @@ def boundaries(level: str):
             503,
             "geography_not_built",
             _("The boundaries have not been built yet. Please try again later."),
-        )
+        ) from None
     if data.etag in request.if_none_match:
         response = Response(status=304)
     elif "gzip" in request.accept_encodings:

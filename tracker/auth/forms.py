@@ -21,9 +21,7 @@ class LoginForm(FlaskForm):
 class AccountForm(FlaskForm):
     """An administrator creates or changes an account."""
 
-    email = EmailField(
-        _l("E-mail address"), validators=[DataRequired(), Length(max=254)]
-    )
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLES.items()])
     territories = StringField(
         _l("Territories (HCP codes, separated by spaces)"),

@@ -6,5 +6,14 @@ from tracker.models.setting import Setting
 from tracker.models.territory import Level, Territory
 from tracker.models.user import User
 
-__all__ = ["AuditEntry", "Level", "Measure", "Organisation", "Programme", "Sector",
-           "Setting", "Territory", "User"]
+__all__ = [
+    "AuditEntry",
+    "Level",
+    "Measure",
+    "Organisation",
+    "Programme",
+    "Sector",
+    "Setting",
+    "Territory",
+    "User",
+]

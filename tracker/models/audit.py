@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,12 +23,12 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(32), index=True)
     entity_id: Mapped[int] = mapped_column(Integer, index=True)
-    territory_code: Mapped[Optional[str]] = mapped_column(String(16), index=True)
+    territory_code: Mapped[str | None] = mapped_column(String(16), index=True)
     action: Mapped[str] = mapped_column(String(16))
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, index=True)
-    version: Mapped[Optional[int]] = mapped_column(Integer)
+    version: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
-    comment: Mapped[Optional[str]] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
 
-    user: Mapped[Optional[User]] = relationship()
+    user: Mapped[User | None] = relationship()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def now_utc() -> datetime:
     """The current time in UTC (a callable default, evaluated at insert)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import (
     JSON,
@@ -50,13 +49,13 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
     country: Mapped[str] = mapped_column(String(2), default="MA")
-    website: Mapped[Optional[str]] = mapped_column(String(300))
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    website: Mapped[str | None] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=now_utc, onupdate=now_utc
     )
-    deleted_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -66,12 +65,12 @@ class ReviewedRecord:
     """Columns every reviewed record has: its state, the coordinator's comment, timestamps."""
 
     review_state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
-    review_comment: Mapped[Optional[str]] = mapped_column(Text)
+    review_comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=now_utc, onupdate=now_utc
     )
-    deleted_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Raised by every update; a save made from an older version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -91,12 +90,12 @@ class Programme(ReviewedRecord, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     first_year: Mapped[int] = mapped_column(Integer)
     last_year: Mapped[int] = mapped_column(Integer)
-    adopted_on: Mapped[Optional[date]] = mapped_column(Date)
+    adopted_on: Mapped[date | None] = mapped_column(Date)
     integration: Mapped[str] = mapped_column(String(16))
-    reference: Mapped[Optional[str]] = mapped_column(String(300))
+    reference: Mapped[str | None] = mapped_column(String(300))
 
     territory: Mapped[Territory] = relationship()
-    measures: Mapped[list["Measure"]] = relationship(back_populates="programme")
+    measures: Mapped[list[Measure]] = relationship(back_populates="programme")
 
 
 measure_sector = Table(
@@ -121,31 +120,31 @@ class Measure(ReviewedRecord, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The collectivity's own reference, used by imports to update a measure.
-    reference: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    reference: Mapped[str | None] = mapped_column(String(64), index=True)
     territory_code: Mapped[str] = mapped_column(ForeignKey("territory.code"), index=True)
-    programme_id: Mapped[Optional[int]] = mapped_column(ForeignKey("programme.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(24))
     target_groups: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), index=True)
-    start_date: Mapped[Optional[date]] = mapped_column(Date)
-    end_date: Mapped[Optional[date]] = mapped_column(Date)
-    budget_planned: Mapped[Optional[Decimal]] = mapped_column(Numeric(14, 2))
-    budget_spent: Mapped[Optional[Decimal]] = mapped_column(Numeric(14, 2))
-    overspend_reason: Mapped[Optional[str]] = mapped_column(Text)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    budget_planned: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    budget_spent: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    overspend_reason: Mapped[str | None] = mapped_column(Text)
     funding_sources: Mapped[list] = mapped_column(JSON, default=list)
-    beneficiaries_total: Mapped[Optional[int]] = mapped_column(Integer)
-    beneficiaries_women: Mapped[Optional[int]] = mapped_column(Integer)
-    beneficiaries_men: Mapped[Optional[int]] = mapped_column(Integer)
-    beneficiaries_minors: Mapped[Optional[int]] = mapped_column(Integer)
-    progress: Mapped[Optional[int]] = mapped_column(Integer)
-    evidence: Mapped[Optional[str]] = mapped_column(Text)
-    latitude: Mapped[Optional[float]] = mapped_column(Numeric(9, 6))
-    longitude: Mapped[Optional[float]] = mapped_column(Numeric(9, 6))
+    beneficiaries_total: Mapped[int | None] = mapped_column(Integer)
+    beneficiaries_women: Mapped[int | None] = mapped_column(Integer)
+    beneficiaries_men: Mapped[int | None] = mapped_column(Integer)
+    beneficiaries_minors: Mapped[int | None] = mapped_column(Integer)
+    progress: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[float | None] = mapped_column(Numeric(9, 6))
 
     territory: Mapped[Territory] = relationship()
-    programme: Mapped[Optional[Programme]] = relationship(back_populates="measures")
+    programme: Mapped[Programme | None] = relationship(back_populates="measures")
     sectors: Mapped[list[Sector]] = relationship(secondary=measure_sector, order_by=Sector.position)
     partners: Mapped[list[Organisation]] = relationship(
         secondary=measure_organisation, order_by=Organisation.name

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.extensions import db
 
 
-class Level(str, enum.Enum):
+class Level(enum.StrEnum):
     """A territory's place in the hierarchy."""
 
     REGION = "region"
@@ -50,20 +49,16 @@ class Territory(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     name_fr: Mapped[str] = mapped_column(String(200))
     name_ar: Mapped[str] = mapped_column(String(200))
-    parent_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("territory.code"), index=True
-    )
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("territory.code"), index=True)
     region_code: Mapped[str] = mapped_column(String(2), index=True)
-    population_2024: Mapped[Optional[int]] = mapped_column(Integer)
-    population_2014: Mapped[Optional[int]] = mapped_column(Integer)
-    households_2024: Mapped[Optional[int]] = mapped_column(Integer)
+    population_2024: Mapped[int | None] = mapped_column(Integer)
+    population_2014: Mapped[int | None] = mapped_column(Integer)
+    households_2024: Mapped[int | None] = mapped_column(Integer)
     # Both names folded by `search_key`, so a search ignores case, accents and vowels.
     search_text: Mapped[str] = mapped_column(String(420), default="")
 
-    parent: Mapped[Optional["Territory"]] = relationship(
-        remote_side=[code], back_populates="children"
-    )
-    children: Mapped[list["Territory"]] = relationship(
+    parent: Mapped[Territory | None] = relationship(remote_side=[code], back_populates="children")
+    children: Mapped[list[Territory]] = relationship(
         back_populates="parent", order_by="Territory.name_fr"
     )
 
@@ -80,7 +75,7 @@ class Territory(db.Model):
             select(func.count()).select_from(Territory).where(Territory.parent_code == self.code)
         )
 
-    def ancestors(self) -> list["Territory"]:
+    def ancestors(self) -> list[Territory]:
         """The chain of parents, from the region down to the direct parent."""
         chain = []
         node = self.parent

@@ -36,9 +36,7 @@ def home():
         select(Territory).where(Territory.level == "region").order_by(Territory.code)
     ).all()
     counts = dict(
-        db.session.execute(
-            select(Territory.level, func.count()).group_by(Territory.level)
-        ).all()
+        db.session.execute(select(Territory.level, func.count()).group_by(Territory.level)).all()
     )
     pilot = [r for code in pilot_codes for r in regions if r.code == code]
     focal = db.session.get(Territory, current_app.config["PILOT_COMMUNE"])
@@ -85,8 +83,13 @@ def territory(code: str):
         sectors=sectors,
         covered=covered,
         public_count=public_count,
-        labels={"status": MEASURE_STATUSES, "kind": MEASURE_KINDS, "programme": PROGRAMME_KINDS,
-                "integration": INTEGRATION_LEVELS, "review": REVIEW_STATES},
+        labels={
+            "status": MEASURE_STATUSES,
+            "kind": MEASURE_KINDS,
+            "programme": PROGRAMME_KINDS,
+            "integration": INTEGRATION_LEVELS,
+            "review": REVIEW_STATES,
+        },
         ancestors=t.ancestors(),
         children=t.children,
         lang=current_language(),

@@ -80,7 +80,9 @@ class MeasureForm(RecordForm):
     )
     funding_sources = MultiCheckboxField(_l("Funding sources"), choices=_pairs(FUNDING_SOURCES))
     partners = MultiCheckboxField(_l("Partner organisations"), choices=[])
-    beneficiaries_total = StringField(_l("Beneficiaries: total"), render_kw={"inputmode": "numeric"})
+    beneficiaries_total = StringField(
+        _l("Beneficiaries: total"), render_kw={"inputmode": "numeric"}
+    )
     beneficiaries_women = StringField(_l("of whom women"), render_kw={"inputmode": "numeric"})
     beneficiaries_men = StringField(_l("of whom men"), render_kw={"inputmode": "numeric"})
     beneficiaries_minors = StringField(_l("of whom minors"), render_kw={"inputmode": "numeric"})
@@ -88,7 +90,9 @@ class MeasureForm(RecordForm):
     evidence = TextAreaField(
         _l("Evidence (a link, a deliberation number, a note)"), render_kw={"rows": 2, "dir": "auto"}
     )
-    latitude = StringField(_l("Latitude (if the measure is a place)"), render_kw={"inputmode": "decimal"})
+    latitude = StringField(
+        _l("Latitude (if the measure is a place)"), render_kw={"inputmode": "decimal"}
+    )
     longitude = StringField(_l("Longitude"), render_kw={"inputmode": "decimal"})
 
 

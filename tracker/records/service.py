@@ -8,7 +8,7 @@ caller (one transaction per request or per import).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -63,7 +63,7 @@ class StaleRecord(Exception):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # ---- reading raw values -------------------------------------------------------------------
@@ -94,7 +94,9 @@ def _decimal(value: Any, field: str, errors: dict) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value).strip().replace(" ", "").replace("\u202f", "").replace(",", "."))
+        number = Decimal(
+            str(value).strip().replace(" ", "").replace("\u202f", "").replace(",", ".")
+        )
     except InvalidOperation:
         errors[field] = _("Enter an amount in dirhams, such as 250000 or 250000.50.")
         return None
@@ -126,7 +128,9 @@ def _count(value: Any, field: str, errors: dict, maximum: int = MAX_COUNT) -> in
     return count
 
 
-def _choice(value: Any, choices: dict, field: str, errors: dict, required: bool = True) -> str | None:
+def _choice(
+    value: Any, choices: dict, field: str, errors: dict, required: bool = True
+) -> str | None:
     value = _text(value)
     if value is None:
         if required:
@@ -147,7 +151,9 @@ def _choices(values: Any, choices, field: str, errors: dict) -> list[str]:
     return list(dict.fromkeys(v for v in items if v in choices))
 
 
-def _bounded(value: Any, field: str, errors: dict, limit: int, required: bool = False) -> str | None:
+def _bounded(
+    value: Any, field: str, errors: dict, limit: int, required: bool = False
+) -> str | None:
     text = _text(value)
     if text is None:
         if required:
@@ -176,7 +182,9 @@ def clean_measure(raw: dict[str, Any]) -> dict[str, Any]:
     if not data["territory_code"]:
         errors["territory_code"] = _("This field is required.")
     elif db.session.get(Territory, data["territory_code"]) is None:
-        errors["territory_code"] = _("Unknown territory code: %(codes)s.", codes=data["territory_code"])
+        errors["territory_code"] = _(
+            "Unknown territory code: %(codes)s.", codes=data["territory_code"]
+        )
     data["reference"] = _bounded(raw.get("reference"), "reference", errors, REFERENCE_MAX)
     data["title"] = _bounded(raw.get("title"), "title", errors, TITLE_MAX, required=True)
     data["description"] = _bounded(raw.get("description"), "description", errors, TEXT_MAX)
@@ -184,7 +192,9 @@ def clean_measure(raw: dict[str, Any]) -> dict[str, Any]:
     data["status"] = _choice(raw.get("status"), MEASURE_STATUSES, "status", errors)
     sector_keys = set(db.session.scalars(select(Sector.key)))
     data["sectors"] = _choices(raw.get("sectors"), sector_keys, "sectors", errors)
-    data["target_groups"] = _choices(raw.get("target_groups"), TARGET_GROUPS, "target_groups", errors)
+    data["target_groups"] = _choices(
+        raw.get("target_groups"), TARGET_GROUPS, "target_groups", errors
+    )
     data["funding_sources"] = _choices(
         raw.get("funding_sources"), FUNDING_SOURCES, "funding_sources", errors
     )
@@ -194,7 +204,9 @@ def clean_measure(raw: dict[str, Any]) -> dict[str, Any]:
         errors["end_date"] = _("The end date cannot be before the start date.")
     data["budget_planned"] = _decimal(raw.get("budget_planned"), "budget_planned", errors)
     data["budget_spent"] = _decimal(raw.get("budget_spent"), "budget_spent", errors)
-    data["overspend_reason"] = _bounded(raw.get("overspend_reason"), "overspend_reason", errors, TEXT_MAX)
+    data["overspend_reason"] = _bounded(
+        raw.get("overspend_reason"), "overspend_reason", errors, TEXT_MAX
+    )
     if (
         data["budget_planned"] is not None
         and data["budget_spent"] is not None
@@ -228,7 +240,9 @@ def clean_measure(raw: dict[str, Any]) -> dict[str, Any]:
     data["programme_id"] = None
     programme_id = raw.get("programme_id")
     if programme_id not in (None, "", 0, "0"):
-        programme = db.session.get(Programme, int(programme_id)) if str(programme_id).isdigit() else None
+        programme = (
+            db.session.get(Programme, int(programme_id)) if str(programme_id).isdigit() else None
+        )
         if programme is None or programme.deleted_at is not None:
             errors["programme_id"] = _("Choose a value from the list.")
         elif programme.territory_code != data["territory_code"]:
@@ -238,7 +252,9 @@ def clean_measure(raw: dict[str, Any]) -> dict[str, Any]:
     partner_ids = [int(p) for p in (raw.get("partners") or []) if str(p).isdigit()]
     partners = list(
         db.session.scalars(
-            select(Organisation).where(Organisation.id.in_(partner_ids), Organisation.deleted_at.is_(None))
+            select(Organisation).where(
+                Organisation.id.in_(partner_ids), Organisation.deleted_at.is_(None)
+            )
         )
     )
     if len(partners) != len(set(partner_ids)):
@@ -271,7 +287,9 @@ def _apply(record, data: dict[str, Any]) -> None:
     with db.session.no_autoflush:
         for key, value in data.items():
             if key == "sectors":
-                record.sectors = list(db.session.scalars(select(Sector).where(Sector.key.in_(value))))
+                record.sectors = list(
+                    db.session.scalars(select(Sector).where(Sector.key.in_(value)))
+                )
             else:
                 setattr(record, key, value)
 
@@ -308,8 +326,9 @@ def _reopen_for_review(record) -> str | None:
     return None
 
 
-def save_measure(user, raw: dict[str, Any], measure: Measure | None = None,
-                 expected_version: int | None = None) -> Measure:
+def save_measure(
+    user, raw: dict[str, Any], measure: Measure | None = None, expected_version: int | None = None
+) -> Measure:
     """Create a measure, or update `measure`, from `raw` values.
 
     Raises `NotAllowed` unless `user` writes for the measure's collectivity (the
@@ -324,7 +343,13 @@ def save_measure(user, raw: dict[str, Any], measure: Measure | None = None,
         _apply(measure, data)
         db.session.add(measure)
         db.session.flush()
-        audit.log("measure", measure, "create", user, audit.diff({}, audit.snapshot(measure, MEASURE_RELATIONS)))
+        audit.log(
+            "measure",
+            measure,
+            "create",
+            user,
+            audit.diff({}, audit.snapshot(measure, MEASURE_RELATIONS)),
+        )
         return measure
     if measure.deleted_at is not None or not permissions.can_write(user, measure.territory_code):
         raise NotAllowed()
@@ -350,7 +375,9 @@ def clean_programme(raw: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
     data["territory_code"] = _text(raw.get("territory_code"))
-    territory = db.session.get(Territory, data["territory_code"]) if data["territory_code"] else None
+    territory = (
+        db.session.get(Territory, data["territory_code"]) if data["territory_code"] else None
+    )
     if territory is None:
         errors["territory_code"] = _("This field is required.")
     data["kind"] = _choice(raw.get("kind"), PROGRAMME_KINDS, "kind", errors)
@@ -372,8 +399,12 @@ def clean_programme(raw: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def save_programme(user, raw: dict[str, Any], programme: Programme | None = None,
-                   expected_version: int | None = None) -> Programme:
+def save_programme(
+    user,
+    raw: dict[str, Any],
+    programme: Programme | None = None,
+    expected_version: int | None = None,
+) -> Programme:
     """Create or update a programme; same refusals as `save_measure`."""
     data = clean_programme(raw)
     if not permissions.can_write(user, data["territory_code"]):
@@ -384,7 +415,9 @@ def save_programme(user, raw: dict[str, Any], programme: Programme | None = None
         db.session.flush()
         audit.log("programme", programme, "create", user, audit.diff({}, audit.snapshot(programme)))
         return programme
-    if programme.deleted_at is not None or not permissions.can_write(user, programme.territory_code):
+    if programme.deleted_at is not None or not permissions.can_write(
+        user, programme.territory_code
+    ):
         raise NotAllowed()
     _check_version("programme", programme, expected_version)
     before = audit.snapshot(programme)
@@ -420,8 +453,12 @@ def clean_organisation(raw: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def save_organisation(user, raw: dict[str, Any], organisation: Organisation | None = None,
-                      expected_version: int | None = None) -> Organisation:
+def save_organisation(
+    user,
+    raw: dict[str, Any],
+    organisation: Organisation | None = None,
+    expected_version: int | None = None,
+) -> Organisation:
     """Create an organisation (any officer or administrator), or update one (its
     creator or an administrator). Raises `NotAllowed`, `RecordInvalid`, `StaleRecord`."""
     if not getattr(user, "is_authenticated", False) or user.role not in ("officer", "admin"):
@@ -431,7 +468,13 @@ def save_organisation(user, raw: dict[str, Any], organisation: Organisation | No
         organisation = Organisation(created_by_id=user.id, **data)
         db.session.add(organisation)
         db.session.flush()
-        audit.log("organisation", organisation, "create", user, audit.diff({}, audit.snapshot(organisation)))
+        audit.log(
+            "organisation",
+            organisation,
+            "create",
+            user,
+            audit.diff({}, audit.snapshot(organisation)),
+        )
         return organisation
     if organisation.deleted_at is not None or not (
         user.role == "admin" or organisation.created_by_id == user.id
@@ -461,8 +504,14 @@ class WrongState(Exception):
     """The record is not in a state this step can start from."""
 
 
-def transition(user, entity: str, record, action: str, comment: str | None = None,
-               expected_version: int | None = None) -> None:
+def transition(
+    user,
+    entity: str,
+    record,
+    action: str,
+    comment: str | None = None,
+    expected_version: int | None = None,
+) -> None:
     """Move a programme or measure through review: submit, validate, or return with a comment.
 
     Raises `NotAllowed` (wrong person), `WrongState`, `RecordInvalid` (a return

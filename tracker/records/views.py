@@ -59,27 +59,38 @@ def _record(entity: str, record_id: int, include_deleted: bool = False):
 
 def _sector_choices() -> list[tuple[str, str]]:
     lang = current_language()
-    return [(s.key, s.name(lang)) for s in db.session.scalars(select(Sector).order_by(Sector.position))]
+    return [
+        (s.key, s.name(lang)) for s in db.session.scalars(select(Sector).order_by(Sector.position))
+    ]
 
 
 def _prepare(form, entity: str, territory_code: str):
     """Fill the lists that come from the database."""
     if entity == "measure":
         form.sectors.choices = forms.choices(_sector_choices())
-        form.programme_id.choices = forms.choices([("", _("No programme"))] + [
-            (str(p.id), f"{p.kind} {p.first_year}–{p.last_year}: {p.title}")
-            for p in db.session.scalars(
-                select(Programme)
-                .where(Programme.territory_code == territory_code, Programme.deleted_at.is_(None))
-                .order_by(Programme.first_year.desc())
-            )
-        ])
-        form.partners.choices = forms.choices([
-            (str(o.id), o.name)
-            for o in db.session.scalars(
-                select(Organisation).where(Organisation.deleted_at.is_(None)).order_by(Organisation.name)
-            )
-        ])
+        form.programme_id.choices = forms.choices(
+            [("", _("No programme"))]
+            + [
+                (str(p.id), f"{p.kind} {p.first_year}–{p.last_year}: {p.title}")
+                for p in db.session.scalars(
+                    select(Programme)
+                    .where(
+                        Programme.territory_code == territory_code, Programme.deleted_at.is_(None)
+                    )
+                    .order_by(Programme.first_year.desc())
+                )
+            ]
+        )
+        form.partners.choices = forms.choices(
+            [
+                (str(o.id), o.name)
+                for o in db.session.scalars(
+                    select(Organisation)
+                    .where(Organisation.deleted_at.is_(None))
+                    .order_by(Organisation.name)
+                )
+            ]
+        )
     return form
 
 
@@ -246,18 +257,31 @@ def record_edit(entity: str, record_id: int):
             db.session.rollback()
             _show_stale(form, stale)
             return render_template(
-                "records/record_form.html", form=form, entity=entity, territory=record.territory,
-                record=record, stale=stale,
+                "records/record_form.html",
+                form=form,
+                entity=entity,
+                territory=record.territory,
+                record=record,
+                stale=stale,
             ), 409
         except StaleDataError:
             db.session.rollback()
-            flash(_("Someone else saved this record at the same moment. Nothing you typed was saved: open it again."), "error")
+            flash(
+                _(
+                    "Someone else saved this record at the same moment. Nothing you typed was saved: open it again."
+                ),
+                "error",
+            )
             return redirect(url_for("records.record_view", entity=entity, record_id=record_id))
         else:
             flash(_("Saved."), "info")
             return redirect(url_for("records.record_view", entity=entity, record_id=record.id))
     return render_template(
-        "records/record_form.html", form=form, entity=entity, territory=record.territory, record=record
+        "records/record_form.html",
+        form=form,
+        entity=entity,
+        territory=record.territory,
+        record=record,
     ), (400 if form.errors else 200)
 
 
@@ -279,7 +303,9 @@ def record_view(entity: str, record_id: int):
         action_form=forms.ActionForm(version=record.version),
         review_form=forms.ReviewForm(version=record.version),
         lang=current_language(),
-        field_label=lambda f: _field_label(_prepare(FORMS[entity](), entity, record.territory_code), f),
+        field_label=lambda f: _field_label(
+            _prepare(FORMS[entity](), entity, record.territory_code), f
+        ),
     )
 
 
@@ -299,17 +325,27 @@ def record_action(entity: str, record_id: int, action: str):
             service.delete(current_user, entity, record, expected_version=version)
         else:
             comment = form.comment.data if action in ("validate", "return") else None
-            service.transition(current_user, entity, record, action, comment, expected_version=version)
+            service.transition(
+                current_user, entity, record, action, comment, expected_version=version
+            )
         db.session.commit()
     except service.NotAllowed:
         db.session.rollback()
         abort(403)
     except service.WrongState:
         db.session.rollback()
-        flash(_("This record is no longer in a state that allows this. Here it is as it is now."), "error")
+        flash(
+            _("This record is no longer in a state that allows this. Here it is as it is now."),
+            "error",
+        )
     except service.StaleRecord:
         db.session.rollback()
-        flash(_("Someone else changed this record after you opened it. Nothing was done: look at it again."), "error")
+        flash(
+            _(
+                "Someone else changed this record after you opened it. Nothing was done: look at it again."
+            ),
+            "error",
+        )
     except service.RecordInvalid as invalid:
         db.session.rollback()
         for message in invalid.errors.values():
@@ -338,7 +374,9 @@ def _review_queue() -> list:
             .where(model.review_state == "submitted", model.deleted_at.is_(None))
             .order_by(model.updated_at)
         )
-        items += [(entity, r) for r in rows if permissions.can_review(current_user, r.territory_code)]
+        items += [
+            (entity, r) for r in rows if permissions.can_review(current_user, r.territory_code)
+        ]
     return items
 
 
@@ -360,7 +398,9 @@ def organisations():
     rows = db.session.scalars(
         select(Organisation).where(Organisation.deleted_at.is_(None)).order_by(Organisation.name)
     ).all()
-    return render_template("records/organisations.html", organisations=rows, kinds=ORGANISATION_KINDS)
+    return render_template(
+        "records/organisations.html", organisations=rows, kinds=ORGANISATION_KINDS
+    )
 
 
 @bp.route("/work/organisations/new", methods=["GET", "POST"])
@@ -403,9 +443,9 @@ def organisation_form(organisation_id: int | None = None):
             return redirect(url_for("records.organisations"))
     elif request.method == "GET" and organisation is not None:
         form.version.data = organisation.version
-    return render_template("records/organisation_form.html", form=form, organisation=organisation), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "records/organisation_form.html", form=form, organisation=organisation
+    ), (400 if form.errors else 200)
 
 
 @bp.get("/admin/deleted")
@@ -444,7 +484,6 @@ def restore(entity: str, record_id: int):
     return redirect(url_for("records.deleted"))
 
 
-
 @bp.route("/work/import", methods=["GET", "POST"])
 @login_required
 def import_measures():
@@ -468,19 +507,28 @@ def import_measures():
         else:
             if not report.ok:
                 status = 400
-                flash(_("Nothing was saved: correct the rows below and upload the file again."), "error")
+                flash(
+                    _("Nothing was saved: correct the rows below and upload the file again."),
+                    "error",
+                )
             elif form.dry_run.data:
                 flash(_("The file is correct. Nothing was saved (check only)."), "info")
             else:
                 flash(
-                    _("Saved: %(created)d created, %(updated)d updated.",
-                      created=report.created, updated=report.updated),
+                    _(
+                        "Saved: %(created)d created, %(updated)d updated.",
+                        created=report.created,
+                        updated=report.updated,
+                    ),
                     "info",
                 )
     elif form.errors:
         status = 400
     return render_template(
-        "records/import.html", form=form, report=report, columns=imports.COLUMNS,
+        "records/import.html",
+        form=form,
+        report=report,
+        columns=imports.COLUMNS,
         lang=current_language(),
         actions=imports.action_labels(report) if report else {},
     ), status
