@@ -48,18 +48,28 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
-def naive_map(full_communes, values) -> tuple[str, float]:
-    """The map a first attempt makes: full geometry, folium.Choropleth, all embedded."""
+def naive_map(full_communes, values, legend: bool = True) -> tuple[str, float]:
+    """The map a first attempt makes: full geometry, folium.Choropleth, all embedded.
+
+    Without `legend`, branca's colour scale (which needs d3 from a CDN) is left out,
+    so the page can draw offline in the browser run.
+    """
     started = time.perf_counter()
     m = folium.Map(location=[31.8, -7.1], zoom_start=6)
-    folium.Choropleth(
+    choropleth = folium.Choropleth(
         geo_data=full_communes[["code", "geometry"]].to_json(),
         data=values,
         columns=["code", "population_2024"],
         key_on="feature.properties.code",
         fill_color="YlGnBu",
         legend_name="Population 2024",
-    ).add_to(m)
+    )
+    if not legend:
+        scale = choropleth.color_scale
+        for name in [n for n, child in choropleth._children.items() if child is scale]:
+            del choropleth._children[name]
+        choropleth.color_scale = None
+    choropleth.add_to(m)
     html = m.get_root().render()
     return html, time.perf_counter() - started
 
@@ -235,9 +245,10 @@ def main() -> int:
 
         if not args.no_browser and os.path.exists("/usr/bin/chromium"):
             naive_page = work / "naive.html"
-            # The naive page with Leaflet from the app, so only the data differs offline.
+            # The naive page with Leaflet from the app and no d3 legend, so it draws offline.
+            offline_html, _ = naive_map(full, values, legend=False)
             naive_page.write_text(
-                naive_html.replace(
+                offline_html.replace(
                     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/", "/assets/leaflet/1.9.3/"
                 ),
                 encoding="utf-8",
