@@ -292,6 +292,7 @@ def record_view(entity: str, record_id: int):
     record = _record(entity, record_id, include_deleted=current_user.role == "admin")
     if not permissions.can_read_private(current_user, record.territory_code):
         abort(403)
+    labelled = _prepare(FORMS[entity](), entity, record.territory_code)
     return render_template(
         "records/record_view.html",
         record=record,
@@ -303,9 +304,7 @@ def record_view(entity: str, record_id: int):
         action_form=forms.ActionForm(version=record.version),
         review_form=forms.ReviewForm(version=record.version),
         lang=current_language(),
-        field_label=lambda f: _field_label(
-            _prepare(FORMS[entity](), entity, record.territory_code), f
-        ),
+        field_label=lambda field: _field_label(labelled, field),
     )
 
 
