@@ -36,12 +36,15 @@ class MapAssets:
 
 @dataclass(frozen=True)
 class Place:
-    """A point drawn as a marker, with a label and the page it links to."""
+    """A point drawn as a marker: its label (tooltip) and, in its popup, the lines of
+    `details` and a link to `url` named `link_text`. All set as text, never as HTML."""
 
     lat: float
     lon: float
     label: str
     url: str | None = None
+    details: tuple[str, ...] = ()
+    link_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -282,7 +285,25 @@ class PlaceMarkers(folium.map.Layer):
             label.textContent = place.label;
             label.setAttribute("dir", "auto");
             marker.bindTooltip(label, {direction: "top", offset: [0, -6]});
-            if (place.url) {
+            if (place.details.length || place.link_text) {
+                var box = document.createElement("div");
+                box.setAttribute("dir", "auto");
+                var title = document.createElement("strong");
+                title.textContent = place.label;
+                box.appendChild(title);
+                place.details.forEach(function(line) {
+                    var p = document.createElement("div");
+                    p.textContent = line;
+                    box.appendChild(p);
+                });
+                if (place.url) {
+                    var link = document.createElement("a");
+                    link.href = place.url;
+                    link.textContent = place.link_text || place.url;
+                    box.appendChild(link);
+                }
+                marker.bindPopup(box);
+            } else if (place.url) {
                 marker.on("click", function() { window.location.href = place.url; });
             }
             marker.addTo({{ this.get_name() }});
@@ -295,7 +316,17 @@ class PlaceMarkers(folium.map.Layer):
         super().__init__(name=title, overlay=True, control=True, show=True)
         self._name = "PlaceMarkers"
         self.colour = PLACE_COLOUR
-        self.places = [{"lat": p.lat, "lon": p.lon, "label": p.label, "url": p.url} for p in places]
+        self.places = [
+            {
+                "lat": p.lat,
+                "lon": p.lon,
+                "label": p.label,
+                "url": p.url,
+                "details": list(p.details),
+                "link_text": p.link_text,
+            }
+            for p in places
+        ]
 
 
 class Legend(MacroElement):

@@ -112,3 +112,23 @@ def format_number(value) -> str:
     from flask_babel import format_decimal
 
     return format_decimal(value)
+
+
+def format_metric(unit: str, value) -> str:
+    """A metric's value as the page shows it, by unit: a count, a ratio, dirhams, a percentage.
+
+    Strings (a suppressed count such as "<5") pass through; None is "—".
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    from flask_babel import format_decimal
+
+    if unit == "count":
+        return format_decimal(round(value), format="#,##0")
+    if unit == "percent":
+        return format_decimal(value, format="#,##0.0") + " %"
+    if unit == "money":
+        return format_decimal(value, format="#,##0.00") + " MAD"
+    return format_decimal(value, format="#,##0.00")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from tracker.models.territory import LEVELS
+from tracker.stats import METRICS
+from tracker.vocab import MEASURE_STATUSES
 
 
 def _error_response(description: str) -> dict:
@@ -25,6 +27,48 @@ def _page_params() -> list[dict]:
             "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
         },
     ]
+
+
+def _filter_params() -> list[dict]:
+    return [
+        {
+            "name": "sector",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "A sector key (the SNIA's 11 programmes)",
+        },
+        {
+            "name": "status",
+            "in": "query",
+            "schema": {"type": "string", "enum": list(MEASURE_STATUSES)},
+        },
+        {
+            "name": "year",
+            "in": "query",
+            "schema": {"type": "integer"},
+            "description": "Measures running at some time that year",
+        },
+    ]
+
+
+def _list_response(ref: str, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["items", "page", "per_page", "total"],
+                    "properties": {
+                        "items": {"type": "array", "items": {"$ref": ref}},
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "total": {"type": "integer"},
+                    },
+                }
+            }
+        },
+    }
 
 
 def openapi_document() -> dict:
@@ -140,6 +184,54 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/measures": {
+                "get": {
+                    "summary": "Validated measures within a territory (its descendants included)",
+                    "parameters": [
+                        {"name": "territory", "in": "query", "schema": {"type": "string"}},
+                        *_filter_params(),
+                        *_page_params(),
+                    ],
+                    "responses": {
+                        "200": _list_response("#/components/schemas/Measure", "A page of measures"),
+                        "400": _error_response("A bad parameter"),
+                    },
+                }
+            },
+            "/stats": {
+                "get": {
+                    "summary": "A metric for every territory of a level",
+                    "parameters": [
+                        {
+                            "name": "level",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(LEVELS), "default": "region"},
+                        },
+                        {
+                            "name": "metric",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "enum": list(METRICS),
+                                "default": "measures",
+                            },
+                        },
+                        *_filter_params(),
+                        *_page_params(),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": (
+                                "items {code, value} (value null where the territory has no "
+                                'data; beneficiary counts from 1 to 4 as "<5"), with the '
+                                "metric's key, label, definition and unit"
+                            ),
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "400": _error_response("A bad parameter"),
+                    },
+                }
+            },
             "/boundaries/{level}.geojson": {
                 "get": {
                     "summary": "Simplified boundaries of a level (RFC 7946, longitude then latitude)",
@@ -177,9 +269,36 @@ def openapi_document() -> dict:
                                 "population_2014": {"type": ["integer", "null"]},
                                 "households_2024": {"type": ["integer", "null"]},
                                 "children_count": {"type": "integer"},
+                                "summary": {
+                                    "type": "object",
+                                    "description": "Every metric of /stats for this territory",
+                                },
                             },
                         },
                     ]
+                },
+                "Measure": {
+                    "type": "object",
+                    "description": (
+                        "A validated measure. beneficiaries holds total, women, men and minors; "
+                        'a count from 1 to 4 is the string "<5", and a count that would '
+                        "reveal it is hidden too."
+                    ),
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "territory_code": {"type": "string"},
+                        "title": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "sectors": {"type": "array", "items": {"type": "string"}},
+                        "status": {"type": "string"},
+                        "start_date": {"type": ["string", "null"], "format": "date"},
+                        "end_date": {"type": ["string", "null"], "format": "date"},
+                        "budget_planned": {"type": ["number", "null"]},
+                        "budget_spent": {"type": ["number", "null"]},
+                        "beneficiaries": {"type": "object"},
+                        "latitude": {"type": ["number", "null"]},
+                        "longitude": {"type": ["number", "null"]},
+                    },
                 },
                 "Error": {
                     "type": "object",

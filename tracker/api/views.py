@@ -12,11 +12,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from werkzeug.exceptions import HTTPException
 
-from tracker import geography
+from tracker import geography, public_data, stats
 from tracker.api.openapi import openapi_document
 from tracker.extensions import db
+from tracker.filters import BadFilter, parse_filters, parse_territory
 from tracker.models import Territory
 from tracker.models.territory import LEVELS, search_key
+from tracker.privacy import public_count
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -143,15 +145,102 @@ def territory(code: str):
     if t is None:
         raise ApiError(404, "not_found", _("No territory has the code %(code)s.", code=code))
     item = _territory_item(t)
+    summary = stats.territory_summary(t)
+    summary["beneficiaries"] = public_count(summary["beneficiaries"])
     item.update(
         {
             "region_code": t.region_code,
             "population_2014": t.population_2014,
             "households_2024": t.households_2024,
             "children_count": t.children_count(),
+            "summary": summary,
         }
     )
     return jsonify(item)
+
+
+def _filters() -> stats.Filters:
+    try:
+        return parse_filters(request.args)
+    except BadFilter as bad:
+        raise ApiError(400, "bad_parameter", bad.message) from None
+
+
+def _page_args() -> tuple[int, int]:
+    return _int_arg("page", 1, 1), _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+
+
+@bp.get("/measures")
+def measures():
+    """Public (validated) measures within `territory` (its descendants included), filtered by
+    `sector`, `status` and `year`; beneficiary counts from 1 to 4 show as "<5"."""
+    filters = _filters()
+    try:
+        territory = parse_territory(request.args)
+    except BadFilter as bad:
+        raise ApiError(400, "bad_parameter", bad.message) from None
+    page, per_page = _page_args()
+    query = public_data.measures_query(territory.code if territory else None, filters)
+    total = public_data.count_measures(query)
+    rows = public_data.load_measures(query, limit=per_page, offset=(page - 1) * per_page)
+    return jsonify(
+        {
+            "items": [public_data.measure_item(m) for m in rows],
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+        }
+    )
+
+
+@bp.get("/stats")
+def statistics():
+    """`{code, value}` of a metric for every territory of a level (value null: no data),
+    with the metric's definition. Refuses (400) an unknown level, metric or filter."""
+    level = request.args.get("level") or "region"
+    if level not in LEVELS:
+        raise ApiError(
+            400, "bad_parameter", _("level must be one of: %(choices)s.", choices=", ".join(LEVELS))
+        )
+    key = request.args.get("metric") or "measures"
+    if key not in stats.METRICS:
+        raise ApiError(
+            400,
+            "bad_parameter",
+            _("metric must be one of: %(choices)s.", choices=", ".join(stats.METRICS)),
+        )
+    filters = _filters()
+    page, per_page = _page_args()
+    metric = stats.METRICS[key]
+    values = stats.metric_values(key, level, filters)
+    codes = db.session.scalars(
+        select(Territory.code).where(Territory.level == level).order_by(Territory.code)
+    ).all()
+    shown = codes[(page - 1) * per_page : page * per_page]
+    return jsonify(
+        {
+            "metric": {
+                "key": metric.key,
+                "label": str(metric.label),
+                "definition": str(metric.definition),
+                "unit": metric.unit,
+            },
+            "level": level,
+            "filters": {"sector": filters.sector, "status": filters.status, "year": filters.year},
+            "items": [
+                {
+                    "code": code,
+                    "value": public_count(values.get(code))
+                    if metric.counts_people
+                    else values.get(code),
+                }
+                for code in shown
+            ],
+            "page": page,
+            "per_page": per_page,
+            "total": len(codes),
+        }
+    )
 
 
 @bp.get("/boundaries/<level>.geojson")

@@ -1,16 +1,23 @@
-"""The map of Morocco's regions, provinces and communes."""
+"""The map of Morocco's regions, provinces and communes, coloured by a metric the user picks."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 import geo.maps
-from tracker import geography
+from tracker import geography, public_data, stats
 from tracker.assets import vendor_url
 from tracker.extensions import db
-from tracker.i18n import LEVEL_PLURALS, current_language, text_direction
-from tracker.models import Territory
+from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
+from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, text_direction
+from tracker.models import AuditEntry, Measure, Territory
+from tracker.models.territory import LEVELS
+from tracker.privacy import public_count
+from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
 
 bp = Blueprint("maps", __name__)
 
@@ -18,17 +25,77 @@ bp = Blueprint("maps", __name__)
 MOROCCO_BOUNDS = ((20.7, -17.1), (35.95, -0.99))
 
 
-def build_map_spec() -> geo.maps.MapSpec:
-    """Describe the national map for the current request's language and settings.
+@dataclass(frozen=True)
+class MapChoice:
+    """What the user asked the map to show: a level, a metric (None: the pilot view), filters."""
 
-    Raises `geography.GeographyMissing` while the boundary cache is not built.
-    """
+    level: str = "commune"
+    metric: str | None = None
+    filters: stats.Filters = field(default_factory=stats.Filters)
+
+
+def parse_choice(args) -> tuple[MapChoice, list[str]]:
+    """The map's choice from the query string, and a message for each value set aside."""
+    errors = []
+    level = args.get("level") or "commune"
+    if level not in LEVELS:
+        errors.append(_("level must be one of: %(choices)s.", choices=", ".join(LEVELS)))
+        level = "commune"
+    metric = args.get("metric") or None
+    if metric is not None and metric not in stats.METRICS:
+        errors.append(_("metric must be one of: %(choices)s.", choices=", ".join(stats.METRICS)))
+        metric = None
+    try:
+        filters = parse_filters(args)
+    except BadFilter as bad:
+        errors.append(bad.message)
+        filters = stats.Filters()
+    return MapChoice(level, metric, filters), errors
+
+
+def _legend_label(unit: str, low, high) -> str:
+    if low is None:
+        return _("up to %(value)s", value=format_metric(unit, high))
+    if high is None:
+        return _("more than %(value)s", value=format_metric(unit, low))
+    return _("%(low)s to %(high)s", low=format_metric(unit, low), high=format_metric(unit, high))
+
+
+def choropleth_for(choice: MapChoice) -> tuple[geo.maps.Choropleth, list, dict]:
+    """The metric's values as classes and labels, the legend entries, and the values."""
+    metric = stats.METRICS[choice.metric]
+    values = stats.metric_values(choice.metric, choice.level, choice.filters)
+    numbers = {code: v for code, v in values.items() if v is not None}
+    breaks = geo.maps.class_breaks(list(numbers.values()))
+    labels = {
+        code: format_metric(metric.unit, public_count(v) if metric.counts_people else v)
+        for code, v in values.items()
+    }
+    choropleth = geo.maps.Choropleth(
+        values=numbers, breaks=breaks, labels=labels, no_data_label=_("no data")
+    )
+    bounds = [None, *breaks, None]
+    entries = (
+        [
+            geo.maps.LegendEntry(
+                _legend_label(metric.unit, bounds[i], bounds[i + 1])
+                if breaks
+                else _("all territories"),
+                choropleth.colours[i],
+            )
+            for i in range(len(breaks) + 1)
+        ]
+        if numbers
+        else []
+    )
+    entries.append(geo.maps.LegendEntry(_("no data"), geo.maps.NO_DATA_FILL, border="#777777"))
+    return choropleth, entries, values
+
+
+def _places(lang: str, filters: stats.Filters) -> list[geo.maps.Place]:
+    """The pilot commune, and every public measure recorded at a place."""
     config = current_app.config
-    lang = current_language()
     extents = geography.extents()
-    pilot_regions = list(config["PILOT_REGIONS"])
-    bounds = extents.union(pilot_regions) or MOROCCO_BOUNDS
-
     places = []
     focal = db.session.get(Territory, config["PILOT_COMMUNE"])
     if focal is not None and focal.code in extents.points:
@@ -41,6 +108,50 @@ def build_map_spec() -> geo.maps.MapSpec:
                 url=url_for("public.territory", code=focal.code),
             )
         )
+    query = public_data.measures_query(None, filters).where(Measure.latitude.is_not(None))
+    for measure in public_data.load_measures(query):
+        places.append(
+            geo.maps.Place(
+                lat=float(measure.latitude),
+                lon=float(measure.longitude),
+                label=measure.title,
+                url=url_for("public.territory", code=measure.territory_code),
+                details=(
+                    str(MEASURE_KINDS.get(measure.kind, measure.kind)),
+                    measure.territory.name(lang),
+                    str(MEASURE_STATUSES.get(measure.status, measure.status)),
+                ),
+                link_text=_("Open the territory's page"),
+            )
+        )
+    return places
+
+
+def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
+    """Describe the national map for the current request's language, settings and choice.
+
+    Raises `geography.GeographyMissing` while the boundary cache is not built.
+    """
+    choice = choice or MapChoice()
+    config = current_app.config
+    lang = current_language()
+    extents = geography.extents()
+    pilot_regions = list(config["PILOT_REGIONS"])
+    bounds = extents.union(pilot_regions) or MOROCCO_BOUNDS
+
+    choropleth, legend_title = None, _("Legend")
+    legend = [
+        geo.maps.LegendEntry(_("Pilot regions"), geo.maps.PILOT_FILL),
+        geo.maps.LegendEntry(_("Other territories"), geo.maps.OTHER_FILL),
+    ]
+    if choice.metric:
+        choropleth, legend, _values = choropleth_for(choice)
+        legend_title = str(stats.METRICS[choice.metric].label)
+    legend.append(
+        geo.maps.LegendEntry(
+            _("Places (reception, legal clinics...)"), geo.maps.PLACE_COLOUR, dot=True
+        )
+    )
 
     layers = [
         geo.maps.LayerSpec(
@@ -48,7 +159,8 @@ def build_map_spec() -> geo.maps.MapSpec:
             title=str(LEVEL_PLURALS[level]),
             url=url_for("api.boundaries", level=level),
             weight={"region": 1.5, "province": 1.0, "commune": 0.5}[level],
-            show=(level == "commune"),
+            show=(level == choice.level),
+            choropleth=choropleth if level == choice.level else None,
         )
         for level in ("region", "province", "commune")
     ]
@@ -64,14 +176,10 @@ def build_map_spec() -> geo.maps.MapSpec:
         link_template=link,
         pilot_regions=pilot_regions,
         highlight_codes=[config["PILOT_PROVINCE"], config["PILOT_COMMUNE"]],
-        places=places,
+        places=_places(lang, choice.filters),
         places_title=_("Places"),
-        legend_title=_("Legend"),
-        legend=[
-            geo.maps.LegendEntry(_("Pilot regions"), geo.maps.PILOT_FILL),
-            geo.maps.LegendEntry(_("Other territories"), geo.maps.OTHER_FILL),
-            geo.maps.LegendEntry(_("Pilot commune (focal point)"), geo.maps.PLACE_COLOUR, dot=True),
-        ],
+        legend_title=legend_title,
+        legend=legend,
         tiles_url=config.get("MAP_TILES_URL") or None,
         tiles_attribution=config.get("MAP_TILES_ATTRIBUTION"),
         tiles_title=_("Base map"),
@@ -79,8 +187,14 @@ def build_map_spec() -> geo.maps.MapSpec:
     )
 
 
-def map_parts() -> dict[str, str]:
-    """The rendered map for this request's language, kept per process until its inputs change.
+def _data_version() -> int:
+    """Changes whenever a record changes (every change writes a history entry)."""
+    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def map_parts(choice: MapChoice) -> dict[str, str]:
+    """The rendered map for this language and choice, kept per process until a record,
+    the boundaries or the map settings change.
 
     Raises `geography.GeographyMissing` while the boundary cache is not built.
     """
@@ -88,28 +202,76 @@ def map_parts() -> dict[str, str]:
     key = (
         current_language(),
         request.script_root,
+        choice,
+        _data_version(),
         geography.layer_path("commune").stat().st_mtime,
         config.get("MAP_TILES_URL"),
         tuple(config["PILOT_REGIONS"]),
         config["PILOT_PROVINCE"],
         config["PILOT_COMMUNE"],
+        config.get("PUBLIC_SHOW_SUBMITTED"),
+        config.get("SMALL_COUNT_THRESHOLD"),
     )
     cache = current_app.extensions.setdefault("tracker_rendered_maps", {})
     parts = cache.get(key)
     if parts is None:
-        parts = geo.maps.map_components(geo.maps.territory_map(build_map_spec()))
+        if len(cache) > 256:
+            cache.clear()
+        parts = geo.maps.map_components(geo.maps.territory_map(build_map_spec(choice)))
         cache[key] = parts
     return parts
 
 
+def figures_table(choice: MapChoice) -> list[dict]:
+    """The map's figures as rows for the table under it, largest first (no data last)."""
+    if not choice.metric:
+        return []
+    metric = stats.METRICS[choice.metric]
+    values = stats.metric_values(choice.metric, choice.level, choice.filters)
+    territories = db.session.scalars(
+        select(Territory).where(Territory.level == choice.level).order_by(Territory.code)
+    ).all()
+    lang = current_language()
+    rows = [
+        {
+            "code": t.code,
+            "name": t.name(lang),
+            "value": values.get(t.code),
+            "shown": format_metric(
+                metric.unit,
+                public_count(values.get(t.code)) if metric.counts_people else values.get(t.code),
+            ),
+        }
+        for t in territories
+    ]
+    with_data = sorted((r for r in rows if r["value"] is not None), key=lambda r: -r["value"])
+    return with_data + [r for r in rows if r["value"] is None]
+
+
 @bp.get("/map")
 def national_map():
-    """The map page: region, province and commune layers, opening on the pilot.
+    """The map page: a metric by region, province or commune, with filters in the URL,
+    places, and the same figures as a table under the map.
 
     Answers 503 with an explanation while the geography has not been built.
     """
+    choice, errors = parse_choice(request.args)
     try:
-        parts = map_parts()
+        parts = map_parts(choice)
     except geography.GeographyMissing:
         return render_template("map_unavailable.html"), 503
-    return render_template("map.html", map=parts)
+    lang = current_language()
+    rows = figures_table(choice)
+    return render_template(
+        "map.html",
+        map=parts,
+        choice=choice,
+        errors=errors,
+        metrics=stats.METRICS,
+        levels=LEVEL_PLURALS,
+        sectors=sector_choices(lang),
+        statuses=MEASURE_STATUSES,
+        rows=rows,
+        with_data=sum(1 for r in rows if r["value"] is not None),
+        export_args=filter_args(choice.filters),
+    ), (400 if errors else 200)

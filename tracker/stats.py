@@ -1,0 +1,338 @@
+"""Aggregations, in one place: the metrics the map, the territory pages, the comparison,
+the exports and the API show, each one SQL aggregation keyed by territory code.
+
+A territory's figure includes its own council's records and those of the
+territories inside it: a region counts the regional council's measures and those
+of every province and commune in it. Only publicly visible records count
+(validated, and submitted when `PUBLIC_SHOW_SUBMITTED` is set). Nothing here
+reads the request: filters come in as a `Filters` value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Float, and_, case, cast, distinct, exists, func, or_, select
+
+from tracker.extensions import db
+from tracker.models import Measure, Programme, Territory
+from tracker.models.record import measure_sector
+from tracker.models.territory import LEVELS
+from tracker.privacy import public_states
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the figures are restricted to. `year` keeps measures running at some time
+    that year (started by its end, not ended before its start); `sector` and `status`
+    are keys of their lists."""
+
+    year: int | None = None
+    sector: str | None = None
+    status: str | None = None
+
+
+def _unit_of(level: str):
+    """The SQL expression giving, for a measure's collectivity `Territory`, the code of
+    the territory of `level` it counts towards (NULL when it counts towards none)."""
+    if level == "region":
+        return Territory.region_code
+    if level == "province":
+        return case(
+            (Territory.level == "province", Territory.code),
+            (Territory.level == "commune", Territory.parent_code),
+            else_=None,
+        )
+    if level == "commune":
+        return case((Territory.level == "commune", Territory.code), else_=None)
+    raise ValueError(f"unknown level {level!r}")
+
+
+def measure_conditions(filters: Filters) -> list:
+    conditions = [Measure.deleted_at.is_(None), Measure.review_state.in_(public_states())]
+    if filters.status:
+        conditions.append(Measure.status == filters.status)
+    if filters.sector:
+        conditions.append(
+            exists().where(
+                measure_sector.c.measure_id == Measure.id,
+                measure_sector.c.sector_key == filters.sector,
+            )
+        )
+    if filters.year:
+        conditions += [
+            Measure.start_date.is_not(None),
+            Measure.start_date <= date(filters.year, 12, 31),
+            or_(Measure.end_date.is_(None), Measure.end_date >= date(filters.year, 1, 1)),
+        ]
+    return conditions
+
+
+def _aggregate(level: str, filters: Filters, *columns) -> dict[str, tuple]:
+    """`{code: (column values...)}` over the public measures counting towards each
+    territory of `level`, with `filters` applied."""
+    unit = _unit_of(level).label("unit")
+    query = (
+        select(unit, *columns)
+        .select_from(Measure)
+        .join(Territory, Territory.code == Measure.territory_code)
+        .where(*measure_conditions(filters))
+        .group_by(unit)
+    )
+    return {row[0]: tuple(row[1:]) for row in db.session.execute(query) if row[0] is not None}
+
+
+def recorded(level: str) -> set[str]:
+    """Territories of `level` with at least one public programme or measure: the others
+    have no data, which is not the same as zero."""
+    states = public_states()
+    found: set[str] = set()
+    for model in (Measure, Programme):
+        unit = _unit_of(level).label("unit")
+        query = (
+            select(unit)
+            .select_from(model)
+            .join(Territory, Territory.code == model.territory_code)
+            .where(model.deleted_at.is_(None), model.review_state.in_(states))
+            .group_by(unit)
+        )
+        found |= {row[0] for row in db.session.execute(query) if row[0] is not None}
+    return found
+
+
+def populations(level: str) -> dict[str, int]:
+    """HCP 2024 population of every territory of `level`."""
+    return dict(
+        db.session.execute(
+            select(Territory.code, Territory.population_2024).where(Territory.level == level)
+        ).all()
+    )
+
+
+def _per(values: dict[str, float], denominators: dict[str, int], scale: float) -> dict:
+    return {
+        code: (float(v) * scale / denominators[code]) if denominators.get(code) else None
+        for code, v in values.items()
+    }
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure shown for every territory of a level.
+
+    `compute(level, filters)` answers `{code: value}` for the territories that
+    have data; the others have none. `unit` says how to show a value.
+    """
+
+    key: str
+    label: object
+    definition: object
+    unit: str
+    compute: Callable[[str, Filters], dict[str, float | None]]
+    counts_people: bool = False
+    # The value of a territory that has records, none of which the filters keep.
+    empty: float | None = 0.0
+
+
+def _measures(level, filters):
+    rows = _aggregate(level, filters, func.count(distinct(Measure.id)))
+    return {code: float(n) for code, (n,) in rows.items()}
+
+
+def _measures_per_100k(level, filters):
+    return _per(_measures(level, filters), populations(level), 100_000)
+
+
+def _budget(column):
+    def compute(level, filters):
+        rows = _aggregate(level, filters, func.sum(cast(column, Float)))
+        totals = {code: (v or 0.0) for code, (v,) in rows.items()}
+        return _per(totals, populations(level), 1)
+
+    return compute
+
+
+def _sectors_covered(level, filters):
+    unit = _unit_of(level).label("unit")
+    query = (
+        select(unit, func.count(distinct(measure_sector.c.sector_key)))
+        .select_from(Measure)
+        .join(Territory, Territory.code == Measure.territory_code)
+        .join(measure_sector, measure_sector.c.measure_id == Measure.id)
+        .where(*measure_conditions(filters))
+        .group_by(unit)
+    )
+    covered = {row[0]: float(row[1]) for row in db.session.execute(query) if row[0] is not None}
+    return {code: covered.get(code, 0.0) for code in _measures(level, filters)}
+
+
+def _completed_share(level, filters):
+    rows = _aggregate(
+        level,
+        Filters(year=filters.year, sector=filters.sector),  # the share is over every status
+        func.count(distinct(Measure.id)),
+        func.count(distinct(case((Measure.status == "completed", Measure.id), else_=None))),
+    )
+    return {code: (100.0 * done / total if total else None) for code, (total, done) in rows.items()}
+
+
+def _beneficiaries(level, filters):
+    rows = _aggregate(level, filters, func.sum(Measure.beneficiaries_total))
+    return {code: float(v) if v is not None else None for code, (v,) in rows.items()}
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric(
+            "measures",
+            _l("Measures"),
+            _l(
+                "Number of validated measures of the territory's councils and of the "
+                "territories inside it."
+            ),
+            "count",
+            _measures,
+        ),
+        Metric(
+            "measures_per_100k",
+            _l("Measures per 100,000 inhabitants"),
+            _l("Validated measures per 100,000 inhabitants (HCP population 2024)."),
+            "ratio",
+            _measures_per_100k,
+        ),
+        Metric(
+            "budget_planned_per_inhabitant",
+            _l("Budget planned per inhabitant (MAD)"),
+            _l(
+                "Sum of the budgets planned for the validated measures, in dirhams, divided "
+                "by the HCP population 2024."
+            ),
+            "money",
+            _budget(Measure.budget_planned),
+        ),
+        Metric(
+            "budget_spent_per_inhabitant",
+            _l("Budget spent per inhabitant (MAD)"),
+            _l(
+                "Sum of the budgets spent on the validated measures, in dirhams, divided by "
+                "the HCP population 2024."
+            ),
+            "money",
+            _budget(Measure.budget_spent),
+        ),
+        Metric(
+            "sectors_covered",
+            _l("SNIA sectors covered (of 11)"),
+            _l(
+                "How many of the 11 programmes of the National Strategy for Immigration and "
+                "Asylum at least one validated measure addresses."
+            ),
+            "count",
+            _sectors_covered,
+        ),
+        Metric(
+            "completed_share",
+            _l("Share of measures completed (%)"),
+            _l(
+                "Completed measures as a percentage of all validated measures (the status "
+                "filter does not apply)."
+            ),
+            "percent",
+            _completed_share,
+            empty=None,
+        ),
+        Metric(
+            "beneficiaries",
+            _l("Beneficiaries"),
+            _l(
+                "Sum of the beneficiaries of the validated measures (aggregate counts; "
+                "1 to 4 shown as <5)."
+            ),
+            "count",
+            _beneficiaries,
+            counts_people=True,
+        ),
+    )
+}
+
+
+def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[str, float | None]:
+    """The values of metric `key` for every territory of `level` that has data.
+
+    Raises `KeyError` for an unknown metric and `ValueError` for an unknown level.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    metric = METRICS[key]
+    values = metric.compute(level, filters)
+    has_data = recorded(level)
+    return {code: values.get(code, metric.empty) for code in has_data}
+
+
+def within(code: str):
+    """SQL condition: the record's collectivity is `code` or a territory inside it."""
+    return or_(
+        Measure.territory_code == code,
+        Measure.territory_code.startswith(code + ".", autoescape=True),
+    )
+
+
+def territory_summary(
+    territory: Territory, filters: Filters = Filters()
+) -> dict[str, float | None]:
+    """Every metric for one territory (with its own council and what lies inside it)."""
+    return {
+        key: metric_values(key, territory.level, filters).get(territory.code) for key in METRICS
+    }
+
+
+def national_summary(filters: Filters = Filters()) -> dict[str, float | None]:
+    """Every metric for Morocco as a whole (the sum over its regions)."""
+    total_population = sum(p or 0 for p in populations("region").values())
+    counts = _aggregate_all(filters)
+    return {
+        "measures": counts["measures"],
+        "measures_per_100k": counts["measures"] * 100_000 / total_population,
+        "budget_planned_per_inhabitant": counts["planned"] / total_population,
+        "budget_spent_per_inhabitant": counts["spent"] / total_population,
+        "sectors_covered": counts["sectors"],
+        "completed_share": counts["completed_share"],
+        "beneficiaries": counts["beneficiaries"],
+    }
+
+
+def _aggregate_all(filters: Filters) -> dict[str, float]:
+    conditions = measure_conditions(filters)
+    row = db.session.execute(
+        select(
+            func.count(distinct(Measure.id)),
+            func.coalesce(func.sum(cast(Measure.budget_planned, Float)), 0.0),
+            func.coalesce(func.sum(cast(Measure.budget_spent, Float)), 0.0),
+            func.sum(Measure.beneficiaries_total),
+        ).where(*conditions)
+    ).one()
+    sectors = db.session.scalar(
+        select(func.count(distinct(measure_sector.c.sector_key)))
+        .select_from(Measure)
+        .join(measure_sector, measure_sector.c.measure_id == Measure.id)
+        .where(*conditions)
+    )
+    share_conditions = measure_conditions(Filters(year=filters.year, sector=filters.sector))
+    total, done = db.session.execute(
+        select(
+            func.count(distinct(Measure.id)),
+            func.count(distinct(case((Measure.status == "completed", Measure.id), else_=None))),
+        ).where(and_(*share_conditions))
+    ).one()
+    return {
+        "measures": float(row[0]),
+        "planned": float(row[1]),
+        "spent": float(row[2]),
+        "beneficiaries": float(row[3]) if row[3] is not None else None,
+        "sectors": float(sectors or 0),
+        "completed_share": 100.0 * done / total if total else None,
+    }
