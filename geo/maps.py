@@ -225,6 +225,8 @@ class BoundaryLayer(folium.map.Layer):
                 })
                 .then(function(data) {
                     layer.addData(data);
+                    // Markers of places stay above the boundaries drawn after them.
+                    layer.bringToBack();
                     if (container) {
                         container.removeAttribute("data-loading");
                         container.setAttribute("data-loaded-" + layer.trackerLevel,

@@ -200,3 +200,17 @@ def test_api_territory_summary(known, client):
     body = client.get(f"/api/v1/territories/{FIGUIG}").get_json()
     assert body["summary"]["measures"] == 2
     assert body["summary"]["sectors_covered"] == 2
+
+
+@pytest.mark.parametrize("code", [FIGUIG, "02.251", "02", TANGER])
+@pytest.mark.parametrize("filters", [{}, {"sector": "health"}, {"year": 2024}])
+def test_one_territory_summary_agrees_with_the_level_figures(known, code, filters):  # noqa: F811
+    from tracker.models import Territory
+    from tracker.stats import territory_summary
+
+    with known.app_context():
+        territory = db.session.get(Territory, code)
+        summary = territory_summary(territory, Filters(**filters))
+        for key in METRICS:
+            expected = metric_values(key, territory.level, Filters(**filters)).get(code)
+            assert summary[key] == pytest.approx(expected), key

@@ -9,6 +9,15 @@ from babel.messages.pofile import read_po
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "tracker" / "translations"
 
 
+def _key(message_id):
+    """A message's id, the singular for a plural message."""
+    return message_id[0] if isinstance(message_id, (tuple, list)) else message_id
+
+
+def _text(string):
+    return tuple(string) if isinstance(string, (tuple, list)) else string
+
+
 def _catalogue(lang):
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
         return read_po(f)
@@ -16,23 +25,34 @@ def _catalogue(lang):
 
 def _template_ids():
     with open(TRANSLATIONS / "messages.pot", "rb") as f:
-        return {m.id for m in read_po(f) if m.id}
+        return {_key(m.id) for m in read_po(f) if m.id}
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_every_message_is_translated(lang):
     catalogue = _catalogue(lang)
-    missing = [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)]
+    missing = [m.id for m in catalogue if m.id and (not any(_text(m.string) or ()) or m.fuzzy)]
     assert missing == []
-    assert {m.id for m in catalogue if m.id} >= _template_ids()
+    assert {_key(m.id) for m in catalogue if m.id} >= _template_ids()
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 def test_compiled_catalogue_matches_the_source(lang):
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
-    source = {m.id: m.string for m in _catalogue(lang) if m.id and m.string and not m.fuzzy}
-    assert compiled == source, "run: pybabel compile -d tracker/translations"
+        compiled = {_key(m.id): _text(m.string) for m in read_mo(f) if m.id}
+    source = {
+        _key(m.id): _text(m.string)
+        for m in _catalogue(lang)
+        if m.id and any(_text(m.string) or ()) and not m.fuzzy
+    }
+    stale = {key for key, text in source.items() if compiled.get(key) != text}
+    # Babel also writes untranslated plurals, as the English text itself.
+    extra = {
+        key
+        for key, text in compiled.items()
+        if key not in source and text not in (key, (key,)) and not isinstance(text, tuple)
+    }
+    assert stale == set() and extra == set(), "run: pybabel compile -d tracker/translations"
 
 
 def test_arabic_pages_are_in_arabic(client):
@@ -55,6 +75,6 @@ def test_every_string_in_the_code_is_in_the_catalogue():
     for _, _, message, _, _ in extract_from_dir(
         str(root), method_map, keywords=keywords, options_map={"templates/**.html": {}}
     ):
-        found.add(message if isinstance(message, str) else message[0])
+        found.add(_key(message))
     missing = found - _template_ids()
     assert missing == set(), "run pybabel extract and update (see README)"

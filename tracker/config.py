@@ -57,3 +57,6 @@ MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
 # Public outputs show a beneficiary count from 1 to this value minus one as "<N".
 SMALL_COUNT_THRESHOLD = 5
+
+# Most measures one export may hold; a larger request is asked to narrow its filters.
+EXPORT_MAX_ROWS = 100_000

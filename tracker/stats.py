@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, and_, case, cast, distinct, exists, func, or_, select
+from sqlalchemy import Float, case, cast, distinct, exists, func, or_, select
 
 from tracker.extensions import db
 from tracker.models import Measure, Programme, Territory
@@ -56,10 +56,12 @@ def measure_conditions(filters: Filters) -> list:
     if filters.status:
         conditions.append(Measure.status == filters.status)
     if filters.sector:
+        # An alias, so the condition stays a subquery in queries that join measure_sector too.
+        wanted = measure_sector.alias("wanted_sector")
         conditions.append(
             exists().where(
-                measure_sector.c.measure_id == Measure.id,
-                measure_sector.c.sector_key == filters.sector,
+                wanted.c.measure_id == Measure.id,
+                wanted.c.sector_key == filters.sector,
             )
         )
     if filters.year:
@@ -284,36 +286,51 @@ def within(code: str):
 def territory_summary(
     territory: Territory, filters: Filters = Filters()
 ) -> dict[str, float | None]:
-    """Every metric for one territory (with its own council and what lies inside it)."""
-    return {
-        key: metric_values(key, territory.level, filters).get(territory.code) for key in METRICS
-    }
+    """Every metric for one territory (its own council and what lies inside it), computed
+    for that territory alone; None everywhere when it has no public record."""
+    if territory.code not in _recorded_within(territory.code):
+        return dict.fromkeys(METRICS)
+    return _summary(filters, territory.population_2024, within(territory.code))
 
 
 def national_summary(filters: Filters = Filters()) -> dict[str, float | None]:
-    """Every metric for Morocco as a whole (the sum over its regions)."""
-    total_population = sum(p or 0 for p in populations("region").values())
-    counts = _aggregate_all(filters)
-    return {
-        "measures": counts["measures"],
-        "measures_per_100k": counts["measures"] * 100_000 / total_population,
-        "budget_planned_per_inhabitant": counts["planned"] / total_population,
-        "budget_spent_per_inhabitant": counts["spent"] / total_population,
-        "sectors_covered": counts["sectors"],
-        "completed_share": counts["completed_share"],
-        "beneficiaries": counts["beneficiaries"],
-    }
+    """Every metric for Morocco as a whole."""
+    population = sum(p or 0 for p in populations("region").values())
+    return _summary(filters, population)
 
 
-def _aggregate_all(filters: Filters) -> dict[str, float]:
-    conditions = measure_conditions(filters)
-    row = db.session.execute(
+def _recorded_within(code: str) -> set[str]:
+    states = public_states()
+    for model in (Measure, Programme):
+        found = db.session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(
+                model.deleted_at.is_(None),
+                model.review_state.in_(states),
+                or_(
+                    model.territory_code == code,
+                    model.territory_code.startswith(code + ".", autoescape=True),
+                ),
+            )
+        )
+        if found:
+            return {code}
+    return set()
+
+
+def _summary(filters: Filters, population: int | None, *where) -> dict[str, float | None]:
+    """The metrics over the public measures matching `filters` and `where`."""
+    conditions = [*measure_conditions(filters), *where]
+    count, planned, spent, people = db.session.execute(
         select(
             func.count(distinct(Measure.id)),
             func.coalesce(func.sum(cast(Measure.budget_planned, Float)), 0.0),
             func.coalesce(func.sum(cast(Measure.budget_spent, Float)), 0.0),
             func.sum(Measure.beneficiaries_total),
-        ).where(*conditions)
+        )
+        .select_from(Measure)
+        .where(*conditions)
     ).one()
     sectors = db.session.scalar(
         select(func.count(distinct(measure_sector.c.sector_key)))
@@ -321,18 +338,25 @@ def _aggregate_all(filters: Filters) -> dict[str, float]:
         .join(measure_sector, measure_sector.c.measure_id == Measure.id)
         .where(*conditions)
     )
-    share_conditions = measure_conditions(Filters(year=filters.year, sector=filters.sector))
     total, done = db.session.execute(
         select(
             func.count(distinct(Measure.id)),
             func.count(distinct(case((Measure.status == "completed", Measure.id), else_=None))),
-        ).where(and_(*share_conditions))
+        )
+        .select_from(Measure)
+        .where(*measure_conditions(Filters(year=filters.year, sector=filters.sector)), *where)
     ).one()
+
+    def per(value: float, scale: float = 1.0) -> float | None:
+        return value * scale / population if population else None
+
     return {
-        "measures": float(row[0]),
-        "planned": float(row[1]),
-        "spent": float(row[2]),
-        "beneficiaries": float(row[3]) if row[3] is not None else None,
-        "sectors": float(sectors or 0),
+        "measures": float(count),
+        "measures_per_100k": per(float(count), 100_000),
+        "budget_planned_per_inhabitant": per(float(planned)),
+        "budget_spent_per_inhabitant": per(float(spent)),
+        "sectors_covered": float(sectors or 0),
         "completed_share": 100.0 * done / total if total else None,
+        # Nothing matching counts nobody; measures that all leave the count out say nothing.
+        "beneficiaries": float(people) if people is not None else (0.0 if not count else None),
     }

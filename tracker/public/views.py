@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
-from sqlalchemy import func, or_, select
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import func, select
 
+from tracker import public_data, stats
 from tracker.extensions import db
-from tracker.i18n import KIND_NAMES, LEVEL_NAMES, LEVEL_PLURALS, current_language
-from tracker.models import Measure, Programme, Sector, Territory
+from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
+from tracker.i18n import KIND_NAMES, LEVEL_NAMES, LEVEL_PLURALS, current_language, format_metric
+from tracker.models import Programme, Sector, Territory
 from tracker.privacy import public_count, public_states
 from tracker.vocab import (
     INTEGRATION_LEVELS,
@@ -52,18 +54,19 @@ def home():
 
 @bp.get("/territories/<code>")
 def territory(code: str):
-    """A territory's page: names, place in the hierarchy, children and census figures.
-
-    404 for an unknown code.
-    """
+    """A territory's page: names, place in the hierarchy, programmes, measures (with
+    filters), sectors covered and not, figures against its parent and the country,
+    census figures, partners, children. 404 for an unknown code."""
     t = get_territory(code)
+    lang = current_language()
+    errors = []
+    try:
+        filters = parse_filters(request.args)
+    except BadFilter as bad:
+        errors.append(bad.message)
+        filters = stats.Filters()
     states = public_states()
-    within = or_(Measure.territory_code == t.code, Measure.territory_code.startswith(t.code + "."))
-    measures = db.session.scalars(
-        select(Measure)
-        .where(within, Measure.deleted_at.is_(None), Measure.review_state.in_(states))
-        .order_by(Measure.start_date.desc().nulls_last(), Measure.id.desc())
-    ).all()
+    measures = public_data.load_measures(public_data.measures_query(t.code, filters))
     programmes = db.session.scalars(
         select(Programme)
         .where(
@@ -75,6 +78,11 @@ def territory(code: str):
     ).all()
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     covered = {s.key for m in measures for s in m.sectors}
+    partners = sorted({p.name for m in measures for p in m.partners}, key=str.casefold)
+    figures = {"self": stats.territory_summary(t, filters)}
+    if t.parent is not None:
+        figures["parent"] = stats.territory_summary(t.parent, filters)
+    figures["national"] = stats.national_summary(filters)
     return render_template(
         "territory.html",
         t=t,
@@ -82,6 +90,14 @@ def territory(code: str):
         programmes=programmes,
         sectors=sectors,
         covered=covered,
+        partners=partners,
+        figures=figures,
+        metrics=stats.METRICS,
+        filters=filters,
+        errors=errors,
+        sector_options=sector_choices(lang),
+        export_args=filter_args(filters, t),
+        format_metric=format_metric,
         public_count=public_count,
         labels={
             "status": MEASURE_STATUSES,
@@ -92,11 +108,11 @@ def territory(code: str):
         },
         ancestors=t.ancestors(),
         children=t.children,
-        lang=current_language(),
+        lang=lang,
         level_names=LEVEL_NAMES,
         level_plurals=LEVEL_PLURALS,
         kind_names=KIND_NAMES,
-    )
+    ), (400 if errors else 200)
 
 
 @bp.app_context_processor

@@ -1,0 +1,90 @@
+"""The map with a metric and filters in a real browser, and user text that tries to run."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.accounts import create_user
+from tracker.extensions import db
+from tracker.records import service
+
+FIGUIG = "02.251.01.03"
+PAYLOADS = [
+    "<script>window.__xss = 1</script>",
+    '<img src="x" onerror="window.__xss = 2">',
+    "${window.__xss = 3}",
+]
+
+
+@pytest.fixture
+def records(live_server):
+    with live_server.app.app_context():
+        admin = create_user("admin@example.org", "a long admin password", "admin")
+        partner = service.save_organisation(
+            admin, {"name": "Association " + PAYLOADS[1], "kind": "association"}
+        )
+        for i, payload in enumerate(PAYLOADS):
+            measure = service.save_measure(
+                admin,
+                {
+                    "territory_code": FIGUIG,
+                    "title": f"Cellule {payload}",
+                    "kind": "reception",
+                    "status": "ongoing",
+                    "sectors": ["health"],
+                    "latitude": "32.11",
+                    "longitude": f"-1.2{i}",
+                    "partners": [partner.id],
+                    "beneficiaries_total": 20,
+                    "description": payload,
+                },
+            )
+            service.transition(admin, "measure", measure, "submit")
+            service.transition(admin, "measure", measure, "validate")
+        db.session.commit()
+
+
+def test_choose_metric_and_filter_then_read_the_table(page, records):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{page.base_url}/language/en?next=/map")
+    page.wait_for_selector(".folium-map[data-loaded-commune]")
+    page.select_option("select[name=metric]", "measures")
+    page.select_option("select[name=level]", "commune")
+    page.select_option("select[name=sector]", "health")
+    page.click("form.map-filters button[type=submit]")
+    page.wait_for_selector(".folium-map[data-loaded-commune]")
+    assert "metric=measures" in page.url and "sector=health" in page.url
+    assert page.locator(".map-legend-title").inner_text() == "Measures"
+    first_row = page.locator("#figures tbody tr").first
+    assert "Figuig" in first_row.inner_text() and "3" in first_row.inner_text()
+    # Sorting by name puts the no-data rows among the others, alphabetically.
+    page.click("#figures thead th:first-child button")
+    assert page.locator("#figures thead th:first-child").get_attribute("aria-sort")
+    assert dialogs == []
+    assert page.watched.console_errors == [] and page.watched.refused == []
+
+
+def test_payloads_stay_text_in_popups_and_pages(page, records):
+    page.goto(f"{page.base_url}/map?lang=fr")
+    page.wait_for_selector(".folium-map[data-loaded-commune]")
+    markers = page.locator("path.leaflet-interactive[fill='#d7301f']")
+    assert markers.count() >= 3
+    page.evaluate("""() => {
+        const map = window[document.querySelector('.folium-map').id];
+        map.eachLayer(l => { if (l.getPopup && l.getPopup()) { l.openPopup(); } });
+    }""")
+    popups = page.locator(".leaflet-popup-content").all_inner_texts()
+    text = " ".join(popups)
+    assert any(p in text for p in PAYLOADS)
+    assert page.locator(".leaflet-popup-content img").count() == 0
+    assert page.locator(".leaflet-popup-content script").count() == 0
+    assert page.evaluate("window.__xss") is None
+
+    page.goto(f"{page.base_url}/territories/{FIGUIG}?lang=fr")
+    body = page.locator("main").inner_text()
+    for payload in PAYLOADS:
+        assert payload in body
+    assert page.locator("main img").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert page.watched.console_errors == [] and page.watched.page_errors == []
