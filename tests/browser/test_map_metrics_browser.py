@@ -88,3 +88,17 @@ def test_payloads_stay_text_in_popups_and_pages(page, records):
     assert page.locator("main img").count() == 0
     assert page.evaluate("window.__xss") is None
     assert page.watched.console_errors == [] and page.watched.page_errors == []
+
+
+def test_open_a_comparison_of_the_pilot_regions(page, records):
+    page.goto(f"{page.base_url}/language/en?next=/map")
+    page.click("nav.site-nav a[href='/compare']")
+    page.wait_for_url("**/compare")
+    table = page.locator("table").first.inner_text()
+    for name in ("Oriental", "Tanger-Tétouan-Al Hoceima", "Béni Mellal-Khénifra"):
+        assert name in table
+    assert page.locator("svg").count() >= 3
+    page.select_option("select[name=sector]", "health")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**sector=health**")
+    assert page.watched.console_errors == [] and page.watched.refused == []
