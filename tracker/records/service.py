@@ -326,6 +326,41 @@ def _reopen_for_review(record) -> str | None:
     return None
 
 
+def _create(entity: str, record, data: dict[str, Any], user, relations: tuple[str, ...] = ()):
+    """Add a new record with `data` and its history entry."""
+    _apply(record, data)
+    db.session.add(record)
+    db.session.flush()
+    audit.log(entity, record, "create", user, audit.diff({}, audit.snapshot(record, relations)))
+    return record
+
+
+def _update(
+    entity: str,
+    record,
+    data: dict[str, Any],
+    user,
+    expected_version: int | None,
+    relations: tuple[str, ...] = (),
+    reviewed: bool = True,
+):
+    """Apply `data` to `record` if it is still at `expected_version`; record what changed.
+
+    A reviewed record that changes goes back to draft. Raises `StaleRecord`.
+    """
+    _check_version(entity, record, expected_version)
+    before = audit.snapshot(record, relations)
+    _apply(record, data)
+    changes = audit.diff(before, audit.snapshot(record, relations))
+    if changes:
+        reopened = _reopen_for_review(record) if reviewed else None
+        if reopened:
+            changes["review_state"] = [reopened, "draft"]
+        db.session.flush()
+        audit.log(entity, record, "update", user, changes)
+    return record
+
+
 def save_measure(
     user, raw: dict[str, Any], measure: Measure | None = None, expected_version: int | None = None
 ) -> Measure:
@@ -339,32 +374,10 @@ def save_measure(
     if not permissions.can_write(user, data["territory_code"]):
         raise NotAllowed()
     if measure is None:
-        measure = Measure(review_state="draft")
-        _apply(measure, data)
-        db.session.add(measure)
-        db.session.flush()
-        audit.log(
-            "measure",
-            measure,
-            "create",
-            user,
-            audit.diff({}, audit.snapshot(measure, MEASURE_RELATIONS)),
-        )
-        return measure
+        return _create("measure", Measure(review_state="draft"), data, user, MEASURE_RELATIONS)
     if measure.deleted_at is not None or not permissions.can_write(user, measure.territory_code):
         raise NotAllowed()
-    _check_version("measure", measure, expected_version)
-    before = audit.snapshot(measure, MEASURE_RELATIONS)
-    _apply(measure, data)
-    after = audit.snapshot(measure, MEASURE_RELATIONS)
-    changes = audit.diff(before, after)
-    if changes:
-        reopened = _reopen_for_review(measure)
-        if reopened:
-            changes["review_state"] = [reopened, "draft"]
-        db.session.flush()
-        audit.log("measure", measure, "update", user, changes)
-    return measure
+    return _update("measure", measure, data, user, expected_version, MEASURE_RELATIONS)
 
 
 # ---- programmes -----------------------------------------------------------------------------
@@ -410,26 +423,12 @@ def save_programme(
     if not permissions.can_write(user, data["territory_code"]):
         raise NotAllowed()
     if programme is None:
-        programme = Programme(review_state="draft", **data)
-        db.session.add(programme)
-        db.session.flush()
-        audit.log("programme", programme, "create", user, audit.diff({}, audit.snapshot(programme)))
-        return programme
+        return _create("programme", Programme(review_state="draft"), data, user)
     if programme.deleted_at is not None or not permissions.can_write(
         user, programme.territory_code
     ):
         raise NotAllowed()
-    _check_version("programme", programme, expected_version)
-    before = audit.snapshot(programme)
-    _apply(programme, data)
-    changes = audit.diff(before, audit.snapshot(programme))
-    if changes:
-        reopened = _reopen_for_review(programme)
-        if reopened:
-            changes["review_state"] = [reopened, "draft"]
-        db.session.flush()
-        audit.log("programme", programme, "update", user, changes)
-    return programme
+    return _update("programme", programme, data, user, expected_version)
 
 
 # ---- organisations --------------------------------------------------------------------------
@@ -465,29 +464,12 @@ def save_organisation(
         raise NotAllowed()
     data = clean_organisation(raw)
     if organisation is None:
-        organisation = Organisation(created_by_id=user.id, **data)
-        db.session.add(organisation)
-        db.session.flush()
-        audit.log(
-            "organisation",
-            organisation,
-            "create",
-            user,
-            audit.diff({}, audit.snapshot(organisation)),
-        )
-        return organisation
+        return _create("organisation", Organisation(created_by_id=user.id), data, user)
     if organisation.deleted_at is not None or not (
         user.role == "admin" or organisation.created_by_id == user.id
     ):
         raise NotAllowed()
-    _check_version("organisation", organisation, expected_version)
-    before = audit.snapshot(organisation)
-    _apply(organisation, data)
-    changes = audit.diff(before, audit.snapshot(organisation))
-    if changes:
-        db.session.flush()
-        audit.log("organisation", organisation, "update", user, changes)
-    return organisation
+    return _update("organisation", organisation, data, user, expected_version, reviewed=False)
 
 
 # ---- review, delete, restore ----------------------------------------------------------------
