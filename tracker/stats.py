@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, case, cast, distinct, exists, func, or_, select
+from sqlalchemy import BigInteger, Float, case, cast, distinct, exists, func, or_, select
 
 from tracker.extensions import db
-from tracker.models import Measure, Programme, Territory
+from tracker.models import Measure, Programme, Sector, Territory
 from tracker.models.record import measure_sector
 from tracker.models.territory import LEVELS
 from tracker.privacy import public_states
@@ -75,13 +75,36 @@ def measure_conditions(filters: Filters) -> list:
 
 def _aggregate(level: str, filters: Filters, *columns) -> dict[str, tuple]:
     """`{code: (column values...)}` over the public measures counting towards each
-    territory of `level`, with `filters` applied."""
+    territory of `level`, with `filters` applied.
+
+    `columns` are counts or sums: they are taken per collectivity first, then added up
+    per territory of `level`, so the measures are read once, in the order of an index,
+    and only the per-collectivity totals are joined to the territories.
+    """
+    per_collectivity = (
+        select(
+            Measure.territory_code.label("code"),
+            *(column.label(f"c{i}") for i, column in enumerate(columns)),
+        )
+        .where(*measure_conditions(filters))
+        .group_by(Measure.territory_code)
+        .subquery()
+    )
     unit = _unit_of(level).label("unit")
     query = (
-        select(unit, *columns)
-        .select_from(Measure)
-        .join(Territory, Territory.code == Measure.territory_code)
-        .where(*measure_conditions(filters))
+        select(
+            unit,
+            *(
+                # Cast back, or PostgreSQL answers a sum of counts as a Decimal.
+                cast(
+                    func.sum(per_collectivity.c[f"c{i}"]),
+                    Float if isinstance(column.type, Float) else BigInteger,
+                )
+                for i, column in enumerate(columns)
+            ),
+        )
+        .select_from(per_collectivity)
+        .join(Territory, Territory.code == per_collectivity.c.code)
         .group_by(unit)
     )
     return {row[0]: tuple(row[1:]) for row in db.session.execute(query) if row[0] is not None}
@@ -91,18 +114,24 @@ def recorded(level: str) -> set[str]:
     """Territories of `level` with at least one public programme or measure: the others
     have no data, which is not the same as zero."""
     states = public_states()
-    found: set[str] = set()
-    for model in (Measure, Programme):
-        unit = _unit_of(level).label("unit")
-        query = (
-            select(unit)
-            .select_from(model)
-            .join(Territory, Territory.code == model.territory_code)
-            .where(model.deleted_at.is_(None), model.review_state.in_(states))
-            .group_by(unit)
+    # Asked of each territory in turn, so each question is one lookup in an index
+    # rather than a reading of every record.
+    has_record = or_(
+        *(
+            # The id, not *, so SQLite answers from the index without reading the row.
+            select(model.id)
+            .where(
+                model.territory_code == Territory.code,
+                model.deleted_at.is_(None),
+                model.review_state.in_(states),
+            )
+            .exists()
+            for model in (Measure, Programme)
         )
-        found |= {row[0] for row in db.session.execute(query) if row[0] is not None}
-    return found
+    )
+    unit = _unit_of(level).label("unit")
+    query = select(unit).where(has_record).group_by(unit)
+    return {row[0] for row in db.session.execute(query) if row[0] is not None}
 
 
 def populations(level: str) -> dict[str, int]:
@@ -140,7 +169,7 @@ class Metric:
 
 
 def _measures(level, filters):
-    rows = _aggregate(level, filters, func.count(distinct(Measure.id)))
+    rows = _aggregate(level, filters, func.count(Measure.id))
     return {code: float(n) for code, (n,) in rows.items()}
 
 
@@ -159,24 +188,66 @@ def _budget(column):
 
 def _sectors_covered(level, filters):
     unit = _unit_of(level).label("unit")
-    query = (
-        select(unit, func.count(distinct(measure_sector.c.sector_key)))
-        .select_from(Measure)
-        .join(Territory, Territory.code == Measure.territory_code)
-        .join(measure_sector, measure_sector.c.measure_id == Measure.id)
-        .where(*measure_conditions(filters))
+    if db.engine.dialect.name == "sqlite":
+        query = _sectors_covered_by_lookups(unit, filters)
+    else:
+        # Each collectivity's sectors once (no sector for measures that have none), so
+        # every territory with a measure is there, with 0 when no measure has a sector.
+        pairs = (
+            select(Measure.territory_code.label("code"), measure_sector.c.sector_key)
+            .select_from(Measure)
+            .outerjoin(measure_sector, measure_sector.c.measure_id == Measure.id)
+            .where(*measure_conditions(filters))
+            .distinct()
+            .subquery()
+        )
+        query = (
+            select(unit, func.count(distinct(pairs.c.sector_key)))
+            .select_from(pairs)
+            .join(Territory, Territory.code == pairs.c.code)
+            .group_by(unit)
+        )
+    return {row[0]: float(row[1]) for row in db.session.execute(query) if row[0] is not None}
+
+
+def _sectors_covered_by_lookups(unit, filters: Filters):
+    """The `_sectors_covered` query as SQLite runs it fastest: for each collectivity with
+    a matching measure, and each sector, is there a matching measure of that sector?
+    Each question is a few index lookups that stop at the first measure found, where
+    reading every measure's sectors and keeping each pair once costs SQLite twice as
+    much. PostgreSQL is the other way round: it hashes the pairs faster than it can
+    answer this form."""
+    conditions = measure_conditions(filters)
+    # Ids, not *, so that SQLite answers from the indexes without reading the rows.
+    has_measure = (
+        select(Measure.id).where(Measure.territory_code == Territory.code, *conditions).exists()
+    )
+    covers = (
+        select(Measure.id)
+        .where(
+            Measure.territory_code == Territory.code,
+            measure_sector.c.measure_id == Measure.id,
+            measure_sector.c.sector_key == Sector.key,
+            *conditions,
+        )
+        .correlate(Territory, Sector)
+        .exists()
+    )
+    return (
+        select(unit, func.count(distinct(Sector.key)))
+        .select_from(Territory)
+        .outerjoin(Sector, covers)
+        .where(has_measure)
         .group_by(unit)
     )
-    covered = {row[0]: float(row[1]) for row in db.session.execute(query) if row[0] is not None}
-    return {code: covered.get(code, 0.0) for code in _measures(level, filters)}
 
 
 def _completed_share(level, filters):
     rows = _aggregate(
         level,
         Filters(year=filters.year, sector=filters.sector),  # the share is over every status
-        func.count(distinct(Measure.id)),
-        func.count(distinct(case((Measure.status == "completed", Measure.id), else_=None))),
+        func.count(Measure.id),
+        func.count(case((Measure.status == "completed", Measure.id), else_=None)),
     )
     return {code: (100.0 * done / total if total else None) for code, (total, done) in rows.items()}
 
@@ -275,12 +346,20 @@ def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[st
     return {code: values.get(code, metric.empty) for code in has_data}
 
 
-def within(code: str):
-    """SQL condition: the record's collectivity is `code` or a territory inside it."""
-    return or_(
-        Measure.territory_code == code,
-        Measure.territory_code.startswith(code + ".", autoescape=True),
+def within(code: str, model: type[Measure] | type[Programme] = Measure):
+    """SQL condition: the record's (a measure's unless `model` says otherwise)
+    collectivity is `code` or a territory inside it.
+
+    The codes are matched on the territory table, a few thousand rows, and the
+    records by equality on their collectivity's code, which an index serves on every
+    database whatever its collation (a `LIKE 'code.%'` on the records could not).
+    """
+    inside = (
+        select(Territory.code)
+        .where(or_(Territory.code == code, Territory.code.startswith(code + ".", autoescape=True)))
+        .correlate(None)  # its own list, even in a query that joins the territories
     )
+    return model.territory_code.in_(inside)
 
 
 def territory_summary(
@@ -303,15 +382,14 @@ def _recorded_within(code: str) -> set[str]:
     states = public_states()
     for model in (Measure, Programme):
         found = db.session.scalar(
-            select(func.count())
-            .select_from(model)
-            .where(
-                model.deleted_at.is_(None),
-                model.review_state.in_(states),
-                or_(
-                    model.territory_code == code,
-                    model.territory_code.startswith(code + ".", autoescape=True),
-                ),
+            select(
+                select(model.id)
+                .where(
+                    model.deleted_at.is_(None),
+                    model.review_state.in_(states),
+                    within(code, model),
+                )
+                .exists()
             )
         )
         if found:
@@ -321,31 +399,40 @@ def _recorded_within(code: str) -> set[str]:
 
 def _summary(filters: Filters, population: int | None, *where) -> dict[str, float | None]:
     """The metrics over the public measures matching `filters` and `where`."""
-    conditions = [*measure_conditions(filters), *where]
-    count, planned, spent, people = db.session.execute(
+    # One pass over the measures of every status: the completed share counts them all,
+    # the other figures only those the status filter keeps.
+    every_status = [*measure_conditions(Filters(year=filters.year, sector=filters.sector)), *where]
+
+    def kept(value):
+        if not filters.status:
+            return value
+        return case((Measure.status == filters.status, value), else_=None)
+
+    count, planned, spent, people, total, done = db.session.execute(
         select(
-            func.count(distinct(Measure.id)),
-            func.coalesce(func.sum(cast(Measure.budget_planned, Float)), 0.0),
-            func.coalesce(func.sum(cast(Measure.budget_spent, Float)), 0.0),
-            func.sum(Measure.beneficiaries_total),
+            func.count(kept(Measure.id)),
+            func.coalesce(func.sum(kept(cast(Measure.budget_planned, Float))), 0.0),
+            func.coalesce(func.sum(kept(cast(Measure.budget_spent, Float))), 0.0),
+            func.sum(kept(Measure.beneficiaries_total)),
+            func.count(Measure.id),
+            func.count(case((Measure.status == "completed", Measure.id), else_=None)),
         )
         .select_from(Measure)
-        .where(*conditions)
+        .where(*every_status)
     ).one()
-    sectors = db.session.scalar(
-        select(func.count(distinct(measure_sector.c.sector_key)))
-        .select_from(Measure)
-        .join(measure_sector, measure_sector.c.measure_id == Measure.id)
-        .where(*conditions)
+    # The sectors of the reference list that some matching measure addresses, each
+    # asked on its own and answered by the first such measure found. A LIMIT rather
+    # than EXISTS: PostgreSQL turns an EXISTS into a join over every measure's sectors.
+    first_measure = (
+        select(measure_sector.c.measure_id)
+        .join(Measure, Measure.id == measure_sector.c.measure_id)
+        .where(measure_sector.c.sector_key == Sector.key, *measure_conditions(filters), *where)
+        .limit(1)
+        .scalar_subquery()
     )
-    total, done = db.session.execute(
-        select(
-            func.count(distinct(Measure.id)),
-            func.count(distinct(case((Measure.status == "completed", Measure.id), else_=None))),
-        )
-        .select_from(Measure)
-        .where(*measure_conditions(Filters(year=filters.year, sector=filters.sector)), *where)
-    ).one()
+    sectors = db.session.scalar(
+        select(func.count()).select_from(Sector).where(first_measure.is_not(None))
+    )
 
     def per(value: float, scale: float = 1.0) -> float | None:
         return value * scale / population if population else None

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -103,6 +104,8 @@ measure_sector = Table(
     db.metadata,
     Column("measure_id", ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True),
     Column("sector_key", ForeignKey("sector.key"), primary_key=True),
+    # The measures of a sector, for the sector filter and the sectors a territory covers.
+    Index("ix_measure_sector_sector_key", "sector_key", "measure_id"),
 )
 
 measure_organisation = Table(
@@ -117,6 +120,23 @@ class Measure(ReviewedRecord, db.Model):
     """One thing a collectivity does to integrate migrants, with aggregate counts only."""
 
     __tablename__ = "measure"
+    __table_args__ = (
+        # Public outputs read the public measures of some collectivities, or of all of
+        # them grouped by collectivity: this index finds them, and holds every column
+        # the figures add up, so the aggregations read it alone and never the rows.
+        Index(
+            "ix_measure_public",
+            "review_state",
+            "deleted_at",
+            "territory_code",
+            "status",
+            "start_date",
+            "end_date",
+            "budget_planned",
+            "budget_spent",
+            "beneficiaries_total",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The collectivity's own reference, used by imports to update a measure.

@@ -1,0 +1,325 @@
+"""Speed benchmark: territory pages, the measures API and the stats of every commune,
+over 100,000 generated measures.
+
+Run by hand (it is outside the default test run):
+
+    python tests/benchmarks/speed_bench.py [-n 100000] [--requests 60]
+    python tests/benchmarks/speed_bench.py --database-url postgresql://user:pw@host/postgres
+
+By default it works on a temporary SQLite database. With `--database-url` naming a
+PostgreSQL server (a role that may create databases), it creates a database
+`bench_<random>` there and drops it at the end. It loads the territories, generates
+the measures (`generate_measures.generate`, the time taken is printed), on PostgreSQL
+runs VACUUM and ANALYZE as autovacuum soon would, then times warm requests through
+the Flask test client, as a browser asks (gzip, French):
+
+- the territory page of communes (Figuig 02.251.01.03 and communes drawn at random),
+  of provinces (Figuig 02.251 and others) and of regions (Oriental 02 and the others);
+- `/api/v1/measures?territory=CODE&per_page=50` for communes and for the Oriental region;
+- `/api/v1/stats?level=commune&metric=KEY&per_page=500` for every metric (half as many
+  requests each): the value is computed for all 1,503 communes on each request,
+  whatever the page shows.
+
+It prints p50 and p95 in milliseconds and SQL statements per request for each, against
+the targets: p95 at most 100 ms for the pages and the list, 200 ms for the stats.
+Each group stops after `--requests` requests or `--budget` seconds, whichever comes
+first (at least 10 requests), so a slow group does not hold the run for long.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import random
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate_measures import generate  # noqa: E402
+from sqlalchemy import create_engine, event, func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+FIGUIG_COMMUNE, FIGUIG_PROVINCE, ORIENTAL = "02.251.01.03", "02.251", "02"
+PAGE_TARGET_MS, LIST_TARGET_MS, STATS_TARGET_MS = 100, 100, 200
+MIN_REQUESTS = 10
+
+
+@contextlib.contextmanager
+def database(server: str | None, work: Path) -> Iterator[str]:
+    """The URL of an empty database for the run: a SQLite file in `work`, or a new
+    database on the PostgreSQL `server`, dropped afterwards."""
+    if not server:
+        yield f"sqlite:///{work / 'speed.sqlite3'}"
+        return
+    base = make_url(server).set(drivername="postgresql+psycopg")
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def make_app(url: str, work: Path):
+    from tracker import create_app
+    from tracker.cli import upgrade_database
+    from tracker.territories import load_territories
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "GEO_CACHE_DIR": str(work / "no-geography"),
+            "MAP_TILES_URL": None,
+        }
+    )
+    with app.app_context():
+        upgrade_database()
+        load_territories()
+    return app
+
+
+def settle(app) -> tuple[int, int]:
+    """What autovacuum does on PostgreSQL soon after a bulk load: statistics for the
+    planner, and the visibility map that lets it answer from an index alone.
+    Answers the measure table's pages marked visible to all, and its pages."""
+    from tracker.extensions import db
+
+    # With synchronous_commit off, VACUUM cannot mark the new rows visible to all
+    # before the WAL writer has flushed the load's commit. (A combined VACUUM ANALYZE
+    # left them unmarked here; the two commands in turn do not.)
+    time.sleep(2)
+    with app.app_context(), db.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("VACUUM")
+        conn.exec_driver_sql("ANALYZE")
+        visible, pages = conn.exec_driver_sql(
+            "SELECT relallvisible, relpages FROM pg_class WHERE relname = 'measure'"
+        ).one()
+    return visible, pages
+
+
+def dispose(app) -> None:
+    """Close the app's connections, so its database can be dropped."""
+    from tracker.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+@dataclass
+class Timing:
+    """The times of one group of requests, in seconds, and the statements they ran."""
+
+    name: str
+    target_ms: float
+    times: list[float]
+    statements: int
+
+    def p(self, share: float) -> float:
+        """The `share` percentile in milliseconds (nearest rank)."""
+        ordered = sorted(self.times)
+        return ordered[max(0, math.ceil(share * len(ordered)) - 1)] * 1000
+
+    @property
+    def passed(self) -> bool:
+        return self.p(0.95) <= self.target_ms
+
+
+class Bench:
+    """Times requests through the test client, counting the SQL statements they run."""
+
+    def __init__(self, app, requests: int, budget: float):
+        self.app = app
+        self.requests = requests
+        self.budget = budget
+        self.client = app.test_client()
+        self.client.environ_base.update(
+            {"HTTP_ACCEPT_ENCODING": "gzip", "HTTP_ACCEPT_LANGUAGE": "fr"}
+        )
+        self.statements = 0
+        with app.app_context():
+            from tracker.extensions import db
+
+            event.listen(db.engine, "before_cursor_execute", self._count)
+        self.results: list[Timing] = []
+
+    def _count(self, *args) -> None:
+        self.statements += 1
+
+    def _get(self, url: str) -> None:
+        response = self.client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+
+    def time(self, name: str, urls: list[str], target_ms: float, requests: int | None = None):
+        """Warm up on the first URLs, then time requests cycling through `urls`."""
+        for url in urls[:3]:
+            self._get(url)
+        wanted = requests or self.requests
+        times: list[float] = []
+        before = self.statements
+        started = time.perf_counter()
+        while len(times) < wanted and (
+            len(times) < MIN_REQUESTS or time.perf_counter() - started < self.budget
+        ):
+            url = urls[len(times) % len(urls)]
+            begin = time.perf_counter()
+            self._get(url)
+            times.append(time.perf_counter() - begin)
+        timing = Timing(name, target_ms, times, self.statements - before)
+        self.results.append(timing)
+        print(line(timing), flush=True)
+        return timing
+
+
+def header() -> str:
+    return f"{'':52}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'SQL/req':>9}{'target':>9}  result"
+
+
+def line(t: Timing) -> str:
+    return (
+        f"{t.name:52}{len(t.times):>9}{t.p(0.5):>9.1f}{t.p(0.95):>9.1f}"
+        f"{t.statements / len(t.times):>9.1f}{'≤' + str(t.target_ms):>9}  "
+        f"{'PASS' if t.passed else 'FAIL'}"
+    )
+
+
+def describe(app) -> dict[str, int]:
+    """How many measures the sample territories hold, for the report."""
+    from tracker import stats
+    from tracker.extensions import db
+    from tracker.models import Measure
+
+    with app.test_request_context():
+        return {
+            code: db.session.scalar(
+                select(func.count()).select_from(Measure).where(stats.within(code))
+            )
+            for code in (FIGUIG_COMMUNE, FIGUIG_PROVINCE, ORIENTAL)
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to run on (a database is created and dropped there); "
+        "a temporary SQLite database otherwise",
+    )
+    parser.add_argument("-n", type=int, default=100_000, help="measures to generate (100,000)")
+    parser.add_argument("--requests", type=int, default=60, help="timed requests per group (60)")
+    parser.add_argument("--budget", type=float, default=20.0, help="seconds per group at most")
+    parser.add_argument("--seed", type=int, default=20_261_124)
+    args = parser.parse_args()
+
+    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql")):
+        parser.error("--database-url must name a PostgreSQL server")
+
+    work = Path(tempfile.mkdtemp(prefix="speed-bench-"))
+    try:
+        with database(args.database_url, work) as url:
+            app = make_app(url, work)
+            engine_name = make_url(url).get_backend_name()
+            started = time.perf_counter()
+            count = generate(app, args.n, args.seed)
+            print(
+                f"{engine_name}: {count:,} measures generated in "
+                f"{time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+            if engine_name == "postgresql":
+                visible, pages = settle(app)
+                print(f"VACUUM ANALYZE: {visible} of {pages} measure pages visible to all")
+            counts = describe(app)
+            print(
+                "measures within: " + ", ".join(f"{code} {n:,}" for code, n in counts.items()),
+                flush=True,
+            )
+            run(app, args)
+            dispose(app)
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(app, args) -> None:
+    from tracker.extensions import db
+    from tracker.models import Territory
+    from tracker.stats import METRICS
+
+    with app.app_context():
+        levels = {
+            level: list(
+                db.session.scalars(
+                    select(Territory.code).where(Territory.level == level).order_by(Territory.code)
+                )
+            )
+            for level in ("commune", "province", "region")
+        }
+    pick = random.Random(args.seed)
+    communes = [FIGUIG_COMMUNE, *pick.sample(levels["commune"], 40)]
+    provinces = [FIGUIG_PROVINCE, *pick.sample(levels["province"], 20)]
+    regions = [ORIENTAL, *[code for code in levels["region"] if code != ORIENTAL]]
+
+    bench = Bench(app, args.requests, args.budget)
+    print()
+    print(header())
+    bench.time("territory page, communes", [f"/territories/{c}" for c in communes], PAGE_TARGET_MS)
+    bench.time(
+        "territory page, provinces", [f"/territories/{c}" for c in provinces], PAGE_TARGET_MS
+    )
+    bench.time(f"territory page, region {ORIENTAL}", [f"/territories/{ORIENTAL}"], PAGE_TARGET_MS)
+    bench.time(
+        "territory page, all 12 regions", [f"/territories/{c}" for c in regions], PAGE_TARGET_MS
+    )
+    bench.time(
+        "API measures, communes",
+        [f"/api/v1/measures?territory={c}&per_page=50" for c in communes],
+        LIST_TARGET_MS,
+    )
+    bench.time(
+        f"API measures, region {ORIENTAL} (pages 1-4)",
+        [f"/api/v1/measures?territory={ORIENTAL}&per_page=50&page={p}" for p in range(1, 5)],
+        LIST_TARGET_MS,
+    )
+    per_metric = max(MIN_REQUESTS, args.requests // 2)
+    stats_times: list[float] = []
+    stats_statements = 0
+    for key in METRICS:
+        timing = bench.time(
+            f"stats, every commune: {key}",
+            [f"/api/v1/stats?level=commune&metric={key}&per_page=500"],
+            STATS_TARGET_MS,
+            per_metric,
+        )
+        stats_times += timing.times
+        stats_statements += timing.statements
+    every = Timing(
+        "stats, every commune: all metrics", STATS_TARGET_MS, stats_times, stats_statements
+    )
+    print(line(every))
+
+    failed = [t.name for t in [*bench.results, every] if not t.passed]
+    print()
+    if failed:
+        print("Over target: " + "; ".join(failed))
+    else:
+        print("Every group within its target.")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
