@@ -54,6 +54,7 @@ def test_search_treats_percent_literally(client):
         "parent=99.999",
         "page=0",
         "page=abc",
+        "page=99999999999999999999",
         "per_page=501",
         "per_page=-1",
         "q=" + "x" * 101,
@@ -64,6 +65,35 @@ def test_bad_parameters_are_400_json(client, query):
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["code"] == "bad_parameter" and error["message"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/territories?q=a%00b",
+        "/api/v1/territories/02%00",
+        "/api/v1/measures?territory=02%00",
+        "/api/v1/measures?page=99999999999999999999",
+        "/api/v1/stats?level=commune&metric=measures&sector=%00",
+    ],
+)
+def test_hostile_parameters_are_400_json_on_every_database(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"]
+
+
+def test_an_unexpected_failure_in_the_api_answers_json(app, client, monkeypatch):
+    import tracker.api.views as api_views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(api_views, "openapi_document", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == "server_error"
 
 
 def test_one_territory(client):

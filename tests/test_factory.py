@@ -41,3 +41,20 @@ def test_instance_config_file_is_read(tmp_path, monkeypatch):
     monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(instance))
     app = create_app()
     assert app.config["PILOT_COMMUNE"] == "01.511.01.01"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"), [("false", False), ("0", False), ("no", False), ("true", True), ("1", True)]
+)
+def test_environment_booleans_mean_what_they_say(monkeypatch, text, shown):
+    monkeypatch.setenv("TRACKER_PUBLIC_SHOW_SUBMITTED", text)
+    monkeypatch.setenv("TRACKER_SMALL_COUNT_THRESHOLD", "10")
+    app = create_app()
+    assert app.config["PUBLIC_SHOW_SUBMITTED"] is shown
+    assert app.config["SMALL_COUNT_THRESHOLD"] == 10
+
+
+def test_an_unreadable_environment_setting_is_named(monkeypatch):
+    monkeypatch.setenv("TRACKER_PUBLIC_SHOW_SUBMITTED", "perhaps")
+    with pytest.raises(ValueError, match="TRACKER_PUBLIC_SHOW_SUBMITTED"):
+        create_app()

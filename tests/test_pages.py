@@ -72,3 +72,62 @@ def test_pages_carry_a_content_security_policy(client):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "object-src 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def _validated_measures(app, code, how_many, sector_of=lambda i: "health", partner_on=None):
+    """`how_many` validated measures of `code`, titled "Mesure NNN"; the one numbered
+    `partner_on` has the partner "Association Oasis"."""
+    from tracker.accounts import create_user
+    from tracker.extensions import db
+    from tracker.records import service
+
+    with app.app_context():
+        admin = create_user("pages.admin@example.org", "a long admin password", "admin")
+        partner = service.save_organisation(
+            admin, {"name": "Association Oasis", "kind": "association", "country": "MA"}
+        )
+        for i in range(how_many):
+            m = service.save_measure(
+                admin,
+                {
+                    "territory_code": code,
+                    "title": f"Mesure {i:03d}",
+                    "kind": "service",
+                    "status": "ongoing",
+                    "sectors": [sector_of(i)],
+                    "start_date": "2024-01-01",
+                    "partners": [partner.id] if i == partner_on else [],
+                },
+            )
+            service.transition(admin, "measure", m, "submit")
+            service.transition(admin, "measure", m, "validate")
+        db.session.commit()
+
+
+def test_a_long_list_of_measures_comes_in_pages_with_every_sector_counted(app, client):
+    # The last measure, alone on page 2, is the only one in housing and the only one
+    # with a partner: the page still says housing is covered and names the partner.
+    _validated_measures(
+        app, "02.251.01.03", 55, lambda i: "housing" if i == 54 else "health", partner_on=54
+    )
+    first = client.get("/territories/02.251.01.03?lang=en").get_data(as_text=True)
+    assert "(55)" in first and "Page 1 of 2" in first
+    assert "Mesure 049" in first and "Mesure 050" not in first
+    assert "Housing: covered" in first
+    assert "Association Oasis" in first
+    second = client.get("/territories/02.251.01.03?lang=en&page=2").get_data(as_text=True)
+    assert "Mesure 054" in second and "Mesure 000" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    # Up in the province, the same measures are counted and paged.
+    province = client.get("/territories/02.251?lang=en&sector=health").get_data(as_text=True)
+    assert "(54)" in province and "Page 1 of 2" in province
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "9"])
+def test_a_page_beyond_the_list_says_so(app, client, page):
+    _validated_measures(app, "02.251.01.03", 3)
+    response = client.get(f"/territories/02.251.01.03?lang=en&page={page}")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Mesure 000" in text  # the nearest page is still shown
+    assert "page" in text.lower()

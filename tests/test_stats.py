@@ -135,6 +135,20 @@ def test_national_summary(known):
     assert summary["beneficiaries"] == 253
 
 
+def test_national_figures_follow_a_validation(known):
+    # The national figures are kept between requests: validating a record renews them.
+    with known.app_context():
+        assert national_summary()["measures"] == 5
+        admin = db.session.scalar(db.select(User))
+        draft = db.session.scalar(db.select(Measure).where(Measure.review_state == "draft"))
+        service.transition(admin, "measure", draft, "submit")
+        db.session.commit()
+        assert national_summary()["measures"] == 5  # submitted is not public
+        service.transition(admin, "measure", draft, "validate")
+        db.session.commit()
+        assert national_summary()["measures"] == 6
+
+
 def test_submitted_records_count_when_the_setting_says_so(known):
     known.config["PUBLIC_SHOW_SUBMITTED"] = True
     with known.app_context():

@@ -50,7 +50,30 @@ def _apply_environment(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = url
     for key, value in os.environ.items():
         if key.startswith("TRACKER_"):
-            app.config[key[len("TRACKER_") :]] = value
+            name = key[len("TRACKER_") :]
+            app.config[name] = _typed_like(app.config.get(name), value, key)
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _typed_like(default: Any, value: str, key: str) -> Any:
+    """`value` from the environment, read as a boolean or a number where the setting's
+    default is one (`TRACKER_PUBLIC_SHOW_SUBMITTED=false` must mean false).
+
+    Raises `ValueError` naming `key` when the text cannot be read so.
+    """
+    if isinstance(default, bool):
+        word = value.strip().lower()
+        if word in _TRUE | _FALSE:
+            return word in _TRUE
+        raise ValueError(f"{key} must be true or false, not {value!r}.")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"{key} must be a whole number, not {value!r}.") from None
+    return value
 
 
 def _check_secret(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -35,6 +35,17 @@ def _page(error: HTTPException):
 
 
 def _server_error(error):  # noqa: ARG001
+    if request.path.startswith("/api/"):
+        from flask import jsonify
+
+        return jsonify(
+            {
+                "error": {
+                    "code": "server_error",
+                    "message": _("The error has been logged. Please try again in a moment."),
+                }
+            }
+        ), 500
     return (
         render_template(
             "error.html",
@@ -45,7 +56,21 @@ def _server_error(error):  # noqa: ARG001
     )
 
 
+def _refuse_nul() -> None:
+    """Refuse a request whose address, query or form carries a NUL character: no code,
+    name or text has one, and PostgreSQL refuses to compare or store it."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        abort(400, description=_("The request contains a character that is not allowed."))
+
+
 def init_app(app: Flask) -> None:
-    """Register the error pages."""
+    """Register the error pages, and the check every request passes first."""
+    app.before_request(_refuse_nul)
     app.register_error_handler(HTTPException, _page)
     app.register_error_handler(500, _server_error)

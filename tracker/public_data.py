@@ -7,7 +7,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import Measure, Territory
+from tracker.models import Measure, Organisation, Territory
+from tracker.models.record import measure_organisation, measure_sector
 from tracker.privacy import public_beneficiaries
 from tracker.stats import Filters, measure_conditions, within
 
@@ -22,6 +23,30 @@ def measures_query(territory: str | None = None, filters: Filters = Filters()) -
 
 def count_measures(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def covered_sectors(query: Select) -> set[str]:
+    """The keys of the sectors that some measure of `query` addresses."""
+    ids = query.with_only_columns(Measure.id).order_by(None)
+    return set(
+        db.session.scalars(
+            select(measure_sector.c.sector_key)
+            .where(measure_sector.c.measure_id.in_(ids))
+            .distinct()
+        )
+    )
+
+
+def partner_names(query: Select) -> list[str]:
+    """The names of the organisations partnering some measure of `query`, alphabetically."""
+    ids = query.with_only_columns(Measure.id).order_by(None)
+    names = db.session.scalars(
+        select(Organisation.name)
+        .join(measure_organisation, measure_organisation.c.organisation_id == Organisation.id)
+        .where(measure_organisation.c.measure_id.in_(ids))
+        .distinct()
+    )
+    return sorted(names, key=str.casefold)
 
 
 def load_measures(query: Select, limit: int | None = None, offset: int = 0) -> list[Measure]:

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Float, case, cast, distinct, exists, func, or_, select
 
 from tracker.extensions import db
-from tracker.models import Measure, Programme, Sector, Territory
+from tracker.models import AuditEntry, Measure, Programme, Sector, Territory
 from tracker.models.record import measure_sector
 from tracker.models.territory import LEVELS
 from tracker.privacy import public_states
@@ -373,9 +374,23 @@ def territory_summary(
 
 
 def national_summary(filters: Filters = Filters()) -> dict[str, float | None]:
-    """Every metric for Morocco as a whole."""
-    population = sum(p or 0 for p in populations("region").values())
-    return _summary(filters, population)
+    """Every metric for Morocco as a whole: a reading of every public measure, so it is
+    kept per process until a record changes (see `data_version`)."""
+    key = (filters, public_states(), data_version())
+    cache = current_app.extensions.setdefault("tracker_national_summaries", {})
+    summary = cache.get(key)
+    if summary is None:
+        if len(cache) > 256:
+            cache.clear()
+        population = sum(p or 0 for p in populations("region").values())
+        summary = cache[key] = _summary(filters, population)
+    return dict(summary)
+
+
+def data_version() -> int:
+    """A number that changes whenever a record changes (every change writes a history
+    entry), for the figures and maps kept between requests."""
+    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
 
 
 def _recorded_within(code: str) -> set[str]:

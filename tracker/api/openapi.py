@@ -19,7 +19,7 @@ def _page_params() -> list[dict]:
         {
             "name": "page",
             "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "default": 1},
+            "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
         },
         {
             "name": "per_page",

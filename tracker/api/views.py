@@ -24,6 +24,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50
+# Far beyond any list's last page, and small enough for every database's OFFSET.
+MAX_PAGE = 1_000_000
 
 
 class ApiError(Exception):
@@ -96,7 +98,7 @@ def territories():
     level = request.args.get("level")
     parent = request.args.get("parent")
     text = (request.args.get("q") or "").strip()
-    page = _int_arg("page", 1, 1)
+    page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
     query = select(Territory)
@@ -167,7 +169,7 @@ def _filters() -> stats.Filters:
 
 
 def _page_args() -> tuple[int, int]:
-    return _int_arg("page", 1, 1), _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    return _int_arg("page", 1, 1, MAX_PAGE), _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
 
 @bp.get("/measures")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import geo.maps
 from tracker import geography, public_data, stats
@@ -14,7 +14,7 @@ from tracker.assets import vendor_url
 from tracker.extensions import db
 from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
 from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, text_direction
-from tracker.models import AuditEntry, Measure, Territory
+from tracker.models import Measure, Territory
 from tracker.models.territory import LEVELS
 from tracker.privacy import public_count
 from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
@@ -187,11 +187,6 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
     )
 
 
-def _data_version() -> int:
-    """Changes whenever a record changes (every change writes a history entry)."""
-    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
-
-
 def map_parts(choice: MapChoice) -> dict[str, str]:
     """The rendered map for this language and choice, kept per process until a record,
     the boundaries or the map settings change.
@@ -203,7 +198,7 @@ def map_parts(choice: MapChoice) -> dict[str, str]:
         current_language(),
         request.script_root,
         choice,
-        _data_version(),
+        stats.data_version(),
         geography.layer_path("commune").stat().st_mtime,
         config.get("MAP_TILES_URL"),
         tuple(config["PILOT_REGIONS"]),
@@ -260,18 +255,23 @@ def national_map():
         parts = map_parts(choice)
     except geography.GeographyMissing:
         return render_template("map_unavailable.html"), 503
-    lang = current_language()
+    return render_map_page(parts, choice, errors), (400 if errors else 200)
+
+
+def render_map_page(parts: dict[str, str], choice: MapChoice, errors: list[str] = ()) -> str:
+    """The map page around the rendered map `parts`: the form, the legend's table of
+    figures and the export links for `choice`."""
     rows = figures_table(choice)
     return render_template(
         "map.html",
         map=parts,
         choice=choice,
-        errors=errors,
+        errors=list(errors),
         metrics=stats.METRICS,
         levels=LEVEL_PLURALS,
-        sectors=sector_choices(lang),
+        sectors=sector_choices(current_language()),
         statuses=MEASURE_STATUSES,
         rows=rows,
         with_data=sum(1 for r in rows if r["value"] is not None),
         export_args=filter_args(choice.filters),
-    ), (400 if errors else 200)
+    )

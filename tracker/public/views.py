@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker import public_data, stats
@@ -20,6 +21,9 @@ from tracker.vocab import (
 )
 
 bp = Blueprint("public", __name__)
+
+# Measures listed on a territory page at a time; a region may hold thousands.
+MEASURES_PER_PAGE = 50
 
 
 def get_territory(code: str) -> Territory:
@@ -52,6 +56,21 @@ def home():
     )
 
 
+def _page_number(text: str | None, pages: int, errors: list[str]) -> int:
+    """The page of the measure list asked for, from 1 to `pages`; a message in `errors`
+    and the nearest page for a value outside."""
+    if not text:
+        return 1
+    if not text.strip().isdigit():
+        errors.append(_("page must be a whole number."))
+        return 1
+    number = int(text)
+    if not 1 <= number <= pages:
+        errors.append(_("There are %(pages)d pages of measures.", pages=pages))
+        return min(max(number, 1), pages)
+    return number
+
+
 @bp.get("/territories/<code>")
 def territory(code: str):
     """A territory's page: names, place in the hierarchy, programmes, measures (with
@@ -66,7 +85,13 @@ def territory(code: str):
         errors.append(bad.message)
         filters = stats.Filters()
     states = public_states()
-    measures = public_data.load_measures(public_data.measures_query(t.code, filters))
+    query = public_data.measures_query(t.code, filters)
+    total = public_data.count_measures(query)
+    pages = max(1, -(-total // MEASURES_PER_PAGE))
+    page = _page_number(request.args.get("page"), pages, errors)
+    measures = public_data.load_measures(
+        query, limit=MEASURES_PER_PAGE, offset=(page - 1) * MEASURES_PER_PAGE
+    )
     programmes = db.session.scalars(
         select(Programme)
         .where(
@@ -77,8 +102,8 @@ def territory(code: str):
         .order_by(Programme.first_year.desc())
     ).all()
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
-    covered = {s.key for m in measures for s in m.sectors}
-    partners = sorted({p.name for m in measures for p in m.partners}, key=str.casefold)
+    covered = public_data.covered_sectors(query)
+    partners = public_data.partner_names(query)
     figures = {"self": stats.territory_summary(t, filters)}
     if t.parent is not None:
         figures["parent"] = stats.territory_summary(t.parent, filters)
@@ -87,6 +112,10 @@ def territory(code: str):
         "territory.html",
         t=t,
         measures=measures,
+        total=total,
+        page=page,
+        pages=pages,
+        first_shown=(page - 1) * MEASURES_PER_PAGE + 1,
         programmes=programmes,
         sectors=sectors,
         covered=covered,
@@ -97,6 +126,7 @@ def territory(code: str):
         errors=errors,
         sector_options=sector_choices(lang),
         export_args=filter_args(filters, t),
+        page_args=filter_args(filters),
         format_metric=format_metric,
         public_count=public_count,
         labels={
