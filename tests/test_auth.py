@@ -1,11 +1,13 @@
 """Accounts: signing in and out, throttling, locking, disabling, administration."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import csrf_token
+from tracker.accounts import SignInRefused, sign_in, wait_message
 from tracker.extensions import db
 from tracker.models import User
 
@@ -180,3 +182,124 @@ def test_officers_cannot_reach_account_administration(client, accounts):
     accounts.login("figuig@example.org")
     assert client.get("/admin/accounts").status_code == 403
     assert client.get("/admin/accounts/new").status_code == 403
+
+
+def _set_lock(app, failures: int, until: datetime) -> None:
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        user.failed_logins, user.locked_until = failures, until
+        db.session.commit()
+
+
+def test_wrong_guesses_made_in_parallel_are_all_counted(app, accounts, monkeypatch):
+    accounts.create("figuig@example.org", "officer", ["02.251.01.03"])
+    _set_lock(app, 3, datetime.now(UTC) - timedelta(seconds=1))
+    real = User.check_password
+
+    def another_guess_meanwhile(self, password):
+        # While this request checks the hash, another worker counts its own wrong guess.
+        result = real(self, password)
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(User).where(User.id == self.id).values(failed_logins=User.failed_logins + 1)
+            )
+        return result
+
+    monkeypatch.setattr(User, "check_password", another_guess_meanwhile)
+    with app.test_request_context("/login"), pytest.raises(SignInRefused):
+        sign_in("figuig@example.org", "wrong password here")
+    monkeypatch.undo()
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        # Four earlier failures, the parallel one and this one: the fifth locks for 15 minutes.
+        assert user.failed_logins == 5
+        assert user.locked_until.replace(tzinfo=UTC) - datetime.now(UTC) > timedelta(minutes=14)
+
+
+@pytest.mark.parametrize(
+    "lang, short, long",
+    [
+        ("en", r"Try again in 1[0-5] seconds\.", "Try again in 15 minutes."),
+        ("fr", r"Réessayez dans 1[0-5] secondes\.", "Réessayez dans 15 minutes."),
+        ("ar", r"إعادة المحاولة بعد 1[1-5] ثانية\.", "إعادة المحاولة بعد 15 دقيقة."),
+    ],
+)
+def test_the_wait_is_said_in_seconds_then_in_minutes(app, client, accounts, lang, short, long):
+    accounts.create("figuig@example.org", "officer", ["02.251.01.03"])
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+    for _ in range(3):
+        accounts.login("figuig@example.org", "wrong password here")
+    page = accounts.login("figuig@example.org").get_data(as_text=True)
+    assert re.search(short, page), page
+    assert "minute" not in page and "دقيق" not in page
+    _set_lock(app, 5, datetime.now(UTC) + timedelta(minutes=15))
+    page = accounts.login("figuig@example.org").get_data(as_text=True)
+    assert long in page
+
+
+@pytest.mark.parametrize(
+    "seconds, message",
+    [
+        (0.2, "Try again in 1 second."),
+        (14.6, "Try again in 15 seconds."),
+        (60, "Try again in 1 minute."),
+        (61, "Try again in 2 minutes."),
+        (899.5, "Try again in 15 minutes."),
+    ],
+)
+def test_wait_message_rounds_up(app, seconds, message):
+    with app.test_request_context("/?lang=en"):
+        assert wait_message(seconds).endswith(message)
+
+
+# ---- account administration: e-mail addresses ------------------------------------------------
+
+
+def _account_form(client, url, **fields):
+    token = csrf_token(client, url)
+    data = {"role": "officer", "territories": "02.251.01.03", "active": "y", "csrf_token": token}
+    return client.post(url, data={**data, **fields})
+
+
+def test_an_e_mail_already_in_use_is_refused_on_the_form(app, client, accounts):
+    accounts.create("admin@example.org", "admin")
+    accounts.create("figuig@example.org", "officer", ["02.251.01.03"])
+    bouarfa = accounts.create("bouarfa@example.org", "officer", ["02.251.01.03"])
+    accounts.login("admin@example.org")
+    edited = _account_form(client, f"/admin/accounts/{bouarfa}", email="Figuig@Example.org")
+    assert edited.status_code == 400
+    assert "An account already uses this e-mail address." in edited.get_data(as_text=True)
+    created = _account_form(
+        client, "/admin/accounts/new", email="figuig@example.org", password="a long new password"
+    )
+    assert created.status_code == 400
+    assert "An account already uses this e-mail address." in created.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, bouarfa).email == "bouarfa@example.org"
+        assert len(db.session.scalars(select(User)).all()) == 3
+    # Its own address, unchanged, is of course accepted.
+    assert (
+        _account_form(client, f"/admin/accounts/{bouarfa}", email="bouarfa@example.org").status_code
+        == 302
+    )
+
+
+@pytest.mark.parametrize(
+    "email", ["figuig", "figuig@", "figuig@commune", "fi guig@commune.ma", "@commune.ma"]
+)
+def test_a_malformed_e_mail_is_refused_on_the_form(app, client, accounts, email):
+    accounts.create("admin@example.org", "admin")
+    bouarfa = accounts.create("bouarfa@example.org", "officer", ["02.251.01.03"])
+    accounts.login("admin@example.org")
+    for url, extra in (
+        (f"/admin/accounts/{bouarfa}", {}),
+        ("/admin/accounts/new", {"password": "a long new password"}),
+    ):
+        response = _account_form(client, url, email=email, **extra)
+        assert response.status_code == 400
+        assert "This is not an e-mail address." in response.get_data(as_text=True)
+    with app.app_context():
+        assert sorted(db.session.scalars(select(User.email))) == [
+            "admin@example.org",
+            "bouarfa@example.org",
+        ]

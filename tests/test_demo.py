@@ -282,15 +282,20 @@ def _with_demo_command(app):
     return app.test_cli_runner()
 
 
-def test_command_loads_and_prints_the_accounts(app):
+def _load_args(databases) -> list[str]:
+    """`demo load`, forced when the suite runs on PostgreSQL (a configured deployment)."""
+    return ["demo", "load"] + (["--yes-in-production"] if databases.postgres else [])
+
+
+def test_command_loads_and_prints_the_accounts(app, databases):
     runner = _with_demo_command(app)
-    result = runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=_load_args(databases))
     assert result.exit_code == 0, result.output
     assert DEMO_PASSWORD in result.output
     assert "figuig.officer@example.org" in result.output
     assert "oriental.coordinator@example.org" in result.output
     assert "Measures:" in result.output
-    again = runner.invoke(args=["demo", "load"])
+    again = runner.invoke(args=_load_args(databases))
     assert again.exit_code == 0
     assert "already loaded" in again.output
     with app.app_context():
@@ -318,3 +323,21 @@ def test_command_refuses_in_production_unless_asked(production_app):
     with production_app.app_context():
         assert demo_loaded()
         assert len(_demo_measures()) == len(MEASURES)
+
+
+def test_command_refuses_a_database_other_than_sqlite_unless_asked(app, databases, monkeypatch):
+    if not databases.postgres:
+        # On the SQLite run, pretend: the check reads only the database's kind.
+        monkeypatch.setattr("tracker.demo.database_backend", lambda: "postgresql")
+    runner = _with_demo_command(app)
+    refused = runner.invoke(args=["demo", "load"])
+    assert refused.exit_code == 1
+    assert "postgresql, not the embedded SQLite" in refused.output
+    assert "--yes-in-production" in refused.output
+    with app.app_context():
+        assert not demo_loaded()
+    forced = runner.invoke(args=["demo", "load", "--yes-in-production"])
+    assert forced.exit_code == 0, forced.output
+    assert "Warning" in forced.output
+    with app.app_context():
+        assert demo_loaded()

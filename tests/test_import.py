@@ -741,6 +741,41 @@ def test_cli_refuses(cli, runner, officer, tmp_path, content, user):
     assert count(cli, Measure) == 0
 
 
+def test_cli_without_user_imports_as_the_command_line(cli, runner, accounts, tmp_path):
+    # Any collectivity, no account needed: whoever runs commands on the server holds the
+    # database anyway; the history says the change came from the command line.
+    path = tmp_path / "mesures.csv"
+    path.write_bytes(
+        csv_bytes(table([BASE, {**BASE, "reference": "BOU-01", "territory_code": BOUARFA}]))
+    )
+    result = runner.invoke(args=["import", "measures", str(path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "2 created" in result.output
+    with cli.app_context():
+        measure_id = measure_by_reference("FIG-01").id
+        entries = db.session.scalars(select(AuditEntry)).all()
+        assert len(entries) == 2
+        assert all(e.user_id is None and e.actor == "command_line" for e in entries)
+    accounts.create(ADMIN, "admin")
+    accounts.login(ADMIN)
+    page = accounts.client.get(f"/work/measure/{measure_id}").get_data(as_text=True)
+    assert "Command line" in page.split("<h2>History</h2>")[1]
+
+
+@pytest.mark.parametrize("amount", ["1000000000000", "999999999999.999"])
+def test_a_budget_too_large_for_the_column_is_refused_per_row(app, officer, amount):
+    report = run_import(
+        app,
+        officer,
+        "measures.csv",
+        csv_bytes(table([{**BASE, "budget_planned": amount}])),
+        lang="en",
+    )
+    assert not report.ok and not report.written
+    assert "too large" in " ".join(report.rows[0].errors.values())
+    assert count(app, Measure) == 0
+
+
 def test_web_upload_reports_rows_and_saves_nothing_on_error(app, client, accounts):
     import io
 

@@ -1,13 +1,15 @@
 """Recording: forms checked on the server, the review loop, history, no lost update."""
 
 import re
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import csrf_token
 from tracker.extensions import db
-from tracker.models import AuditEntry, Measure, Programme
+from tracker.models import AuditEntry, Measure, Organisation, Programme
+from tracker.records import service
 
 FIGUIG = "02.251.01.03"
 
@@ -113,6 +115,7 @@ def test_messages_in_arabic(client, officer):
     response = post_form(client, f"/work/{FIGUIG}/measure/new", {**GOOD_MEASURE, "title": ""})
     page = response.get_data(as_text=True)
     assert "This field is required." not in page
+    assert "هذا الحقل إلزامي." in page
     assert 'dir="rtl"' in page
 
 
@@ -283,3 +286,189 @@ def test_organisation_registry(app, client, officer):
     page = client.get("/work/organisations").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+# ---- budgets at the limit of the column -----------------------------------------------------
+
+
+@pytest.mark.parametrize("amount", ["1000000000000", "999999999999.999", "5e20"])
+def test_a_budget_too_large_for_the_column_is_refused_with_a_message(app, client, officer, amount):
+    response = post_form(
+        client, f"/work/{FIGUIG}/measure/new", {**GOOD_MEASURE, "budget_planned": amount}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "This amount is too large: at most 999,999,999,999.99 dirhams." in page
+    with app.app_context():
+        assert db.session.scalars(select(Measure)).all() == []
+
+
+def test_the_largest_budget_the_column_holds_is_saved(app, client, officer):
+    measure_id = create_measure(
+        client,
+        {
+            **GOOD_MEASURE,
+            "budget_planned": "999999999999.99",
+            "budget_spent": "999 999 999 999,985",  # rounds to the cent, as stored
+            "overspend_reason": "",
+        },
+    )
+    with app.app_context():
+        m = db.session.get(Measure, measure_id)
+        assert m.budget_planned == m.budget_spent == Decimal("999999999999.99")
+
+
+# ---- tampered and racing forms --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["abc", "", "1.5", "-1"])
+def test_a_tampered_version_is_refused_and_nothing_saved(app, client, officer, version):
+    measure_id = create_measure(client)
+    response = post_form(
+        client,
+        f"/work/measure/{measure_id}/edit",
+        {**GOOD_MEASURE, "title": "Titre changé", "version": version},
+    )
+    assert response.status_code == 400
+    assert "This form is damaged or incomplete. Nothing was saved" in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        m = db.session.get(Measure, measure_id)
+        assert m.title == GOOD_MEASURE["title"] and m.version == 1
+
+
+def _someone_saves_meanwhile(monkeypatch, model, record_id):
+    """Make another connection raise the record's version just after the service has
+    checked it and before it writes: the race that the database's version check catches."""
+    real = service._check_version
+
+    def check_then_race(entity, record, expected_version):
+        real(entity, record, expected_version)
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(model).where(model.id == record_id).values(version=model.version + 1)
+            )
+
+    monkeypatch.setattr(service, "_check_version", check_then_race)
+
+
+@pytest.mark.parametrize("action", ["submit", "delete"])
+def test_a_race_on_a_review_step_is_refused_and_nothing_changes(
+    app, client, officer, monkeypatch, action
+):
+    measure_id = create_measure(client)
+    view = f"/work/measure/{measure_id}"
+    token = csrf_token(client, view)
+    _someone_saves_meanwhile(monkeypatch, Measure, measure_id)
+    response = client.post(f"{view}/{action}", data={"version": 1, "csrf_token": token})
+    monkeypatch.undo()
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(view)
+    page = client.get(view).get_data(as_text=True)
+    assert "Someone else changed this record after you opened it. Nothing was done" in page
+    with app.app_context():
+        m = db.session.get(Measure, measure_id)
+        assert m.review_state == "draft" and m.deleted_at is None and m.version == 2
+        actions = db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_id == measure_id)
+        ).all()
+        assert actions == ["create"]
+
+
+def test_a_race_on_an_organisation_is_refused_and_nothing_changes(
+    app, client, officer, monkeypatch
+):
+    post_form(
+        client, "/work/organisations/new", {"name": "Association Oasis", "kind": "association"}
+    )
+    with app.app_context():
+        organisation_id = db.session.scalar(select(Organisation.id))
+    url = f"/work/organisations/{organisation_id}/edit"
+    token = csrf_token(client, url)
+    _someone_saves_meanwhile(monkeypatch, Organisation, organisation_id)
+    response = client.post(
+        url,
+        data={
+            "name": "Association Oasis Figuig",
+            "kind": "association",
+            "country": "MA",
+            "version": 1,
+            "csrf_token": token,
+        },
+    )
+    monkeypatch.undo()
+    assert response.status_code == 200
+    assert "Someone else saved this record at the same moment" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Organisation, organisation_id).name == "Association Oasis"
+
+
+# ---- what the pages say ---------------------------------------------------------------------
+
+
+def test_editing_a_submitted_record_warns_that_it_leaves_the_queue(client, officer):
+    measure_id = create_measure(client)
+    view = f"/work/measure/{measure_id}"
+    edit = client.get(f"{view}/edit").get_data(as_text=True)
+    assert "waiting for review" not in edit
+    post_form(client, f"{view}/submit", {"version": 1}, view)
+    edit = client.get(f"{view}/edit").get_data(as_text=True)
+    assert "This record is waiting for review." in edit
+    assert "submit it again for review" in edit
+
+
+def _history(page: str, heading: str = "History") -> str:
+    return page.split(f"<h2>{heading}</h2>")[1]
+
+
+def test_history_shows_values_as_the_forms_label_them(app, client, officer):
+    post_form(
+        client,
+        "/work/organisations/new",
+        {"name": "Organisation internationale pour les migrations", "kind": "international"},
+    )
+    with app.app_context():
+        partner = db.session.scalar(select(Organisation.id))
+    measure_id = create_measure(client)
+    post_form(
+        client,
+        f"/work/measure/{measure_id}/edit",
+        {
+            **GOOD_MEASURE,
+            "kind": "legal_clinic",
+            "target_groups": ["asylum_seekers"],
+            "sectors": ["health"],
+            "partners": [str(partner)],
+            "version": 1,
+        },
+    )
+    view = f"/work/measure/{measure_id}"
+    post_form(client, f"{view}/delete", {"version": 2}, view)
+    officer.logout()
+    officer.login("admin@example.org")
+    history = _history(client.get(view).get_data(as_text=True))
+    for raw in (
+        "legal_clinic",
+        "reception",
+        "asylum_seekers",
+        "regular_migrants",
+        "health",
+        "social_humanitarian",
+        "True",
+        "False",
+        FIGUIG,
+    ):
+        assert raw not in history, raw
+    assert 'Reception or orientation structure</del> → <ins dir="auto">Legal clinic' in history
+    assert "Refugees, Migrants in a regular situation</del>" in history
+    assert "250,000</ins>" in history and "120,000.50</ins>" in history and "E+" not in history
+    assert "Asylum seekers</ins>" in history
+    assert "Health</ins>" in history and "Social and humanitarian assistance" in history
+    assert "Organisation internationale pour les migrations</ins>" in history
+    assert "Draft" in history and "Figuig" in history
+    assert 'No</del> → <ins dir="auto">Yes</ins>' in history  # deleted
+    client.get("/language/fr")
+    history = _history(client.get(view).get_data(as_text=True), "Historique")
+    assert "Clinique juridique" in history
+    assert "Assistance sociale et humanitaire" in history and "Santé" in history

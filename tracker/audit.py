@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 
 from tracker.extensions import db
-from tracker.models import AuditEntry
+from tracker.models import AuditEntry, Organisation, Programme, Sector, Territory
+from tracker.vocab import (
+    FUNDING_SOURCES,
+    INTEGRATION_LEVELS,
+    MEASURE_KINDS,
+    MEASURE_STATUSES,
+    ORGANISATION_KINDS,
+    PROGRAMME_KINDS,
+    REVIEW_STATES,
+    TARGET_GROUPS,
+)
 
 # Columns that change with every save and say nothing a reader needs.
 _SKIPPED = {"updated_at", "created_at", "version"}
@@ -20,7 +32,8 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # Whole amounts without their cents, never in exponent form (250000, not 2.5E+5).
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):
@@ -68,6 +81,7 @@ def log(
         territory_code=getattr(record, "territory_code", None),
         action=action,
         user_id=getattr(user, "id", None),
+        actor=getattr(user, "audit_actor", None),
         version=getattr(record, "version", None),
         changes=changes or {},
         comment=comment,
@@ -85,3 +99,80 @@ def history(entity: str, entity_id: int) -> list[AuditEntry]:
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         )
     )
+
+
+def who(entry: AuditEntry) -> str:
+    """Who made the change, as the history shows it: the account's e-mail address, or
+    "Command line" for a command run on the server without an account."""
+    if entry.user is not None:
+        return entry.user.email
+    if entry.actor == "command_line":
+        return _("Command line")
+    return "—"
+
+
+# Fields whose stored keys come from a fixed list; `kind` depends on the entity.
+_KINDS = {
+    "measure": MEASURE_KINDS,
+    "programme": PROGRAMME_KINDS,
+    "organisation": ORGANISATION_KINDS,
+}
+_AMOUNTS = {"budget_planned", "budget_spent"}
+_LISTS = {
+    "status": MEASURE_STATUSES,
+    "review_state": REVIEW_STATES,
+    "integration": INTEGRATION_LEVELS,
+    "target_groups": TARGET_GROUPS,
+    "funding_sources": FUNDING_SOURCES,
+}
+
+
+def _names(model, keys: list, name) -> dict:
+    """`{key: label}` for the rows of `model` with these primary keys (deleted ones too)."""
+    column = inspect(model).primary_key[0]
+    keys = [k for k in keys if k is not None]
+    if not keys:
+        return {}
+    return {
+        getattr(r, column.key): name(r)
+        for r in db.session.scalars(select(model).where(column.in_(keys)))
+    }
+
+
+def display_value(entity: str, field: str, value: Any, lang: str) -> str:
+    """A history value as users read it in the forms, in the page's language.
+
+    Keys from a list (kinds, statuses, target groups...) become their labels, sector
+    keys their names, partner and programme ids their names, territory codes their
+    names, true and false "Yes" and "No"; an empty value is "—". A key no longer known
+    is shown as stored, so nothing in the history is hidden.
+    """
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field in _AMOUNTS:
+        try:
+            # Entries written before amounts were kept in plain digits say "2.5E+5".
+            number = Decimal(str(value))
+            return format_decimal(
+                number, format="#,##0" if number == number.to_integral() else "#,##0.00"
+            )
+        except (InvalidOperation, ValueError):
+            return str(value)
+    values = value if isinstance(value, list) else [value]
+    if field == "kind":
+        labels = _KINDS.get(entity, {})
+    elif field in _LISTS:
+        labels = _LISTS[field]
+    elif field == "sectors":
+        labels = _names(Sector, values, lambda s: s.name(lang))
+    elif field == "partners":
+        labels = _names(Organisation, values, lambda o: o.name)
+    elif field == "programme_id":
+        labels = _names(Programme, values, lambda p: p.title)
+    elif field == "territory_code":
+        labels = _names(Territory, values, lambda t: t.name(lang))
+    else:
+        labels = {}
+    return ", ".join(str(labels.get(v, v)) for v in values)

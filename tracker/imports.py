@@ -1111,7 +1111,13 @@ import_cli = AppGroup("import", help="Bulk imports from CSV or XLSX files.")
 
 @import_cli.command("measures")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--user", "email", required=True, help="E-mail address of the account to import as.")
+@click.option(
+    "--user",
+    "email",
+    default=None,
+    help="E-mail address of the account to import as, with its permissions. Without it, "
+    "the import acts with an administrator's rights and the history says: command line.",
+)
 @click.option("--dry-run", is_flag=True, help="Check the file and print the report; save nothing.")
 @click.option(
     "--lang",
@@ -1119,21 +1125,27 @@ import_cli = AppGroup("import", help="Bulk imports from CSV or XLSX files.")
     default=None,
     help="Language of the report (default: the site's default language).",
 )
-def import_measures_command(file: Path, email: str, dry_run: bool, lang: str | None) -> None:
+def import_measures_command(file: Path, email: str | None, dry_run: bool, lang: str | None) -> None:
     """Import the measures of FILE (CSV or XLSX): all rows or none, with a report per row.
 
-    Rows are saved as the account --user, with its permissions. Exit status 1 if
-    the account is unknown or disabled, the file cannot be read, or any row is wrong.
+    With --user, rows are saved as that account, with its permissions. Without it,
+    they are saved with an administrator's rights for any collectivity, and the
+    history records them as made from the command line (whoever runs commands on
+    the server already holds the database). Exit status 1 if the account is
+    unknown or disabled, the file cannot be read, or any row is wrong.
     """
-    from tracker.accounts import find_user
+    from tracker.accounts import COMMAND_LINE, find_user
 
-    user = find_user(email)
-    if user is None:
-        click.echo(f"No account with the e-mail address {email}.", err=True)
-        sys.exit(1)
-    if not user.is_active:
-        click.echo(f"The account {email} is disabled.", err=True)
-        sys.exit(1)
+    if email is None:
+        user = COMMAND_LINE
+    else:
+        user = find_user(email)
+        if user is None:
+            click.echo(f"No account with the e-mail address {email}.", err=True)
+            sys.exit(1)
+        if not user.is_active:
+            click.echo(f"The account {email} is disabled.", err=True)
+            sys.exit(1)
     with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
         try:
             with file.open("rb") as stream:

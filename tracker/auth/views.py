@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tracker import accounts
 from tracker.auth.forms import AccountForm, LoginForm
@@ -70,14 +71,28 @@ def account_new():
                     form.role.data,
                     (form.territories.data or "").split(),
                 )
+                db.session.commit()
             except accounts.AccountError as error:
                 db.session.rollback()
-                flash(str(error), "error")
+                _show_account_error(form, error)
+            except IntegrityError:
+                # Another administrator took the address a moment ago.
+                db.session.rollback()
+                form.email.errors.append(_("An account already uses this e-mail address."))
             else:
-                db.session.commit()
                 flash(_("Account created."), "info")
                 return redirect(url_for("auth.account_list"))
-    return render_template("auth/account_form.html", form=form, user=None)
+    return render_template("auth/account_form.html", form=form, user=None), (
+        400 if form.errors else 200
+    )
+
+
+def _show_account_error(form, error: accounts.AccountError) -> None:
+    """Show a refusal next to its field, or at the top of the page."""
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors or []) + [str(error)]
+    else:
+        flash(str(error), "error")
 
 
 @bp.route("/admin/accounts/<int:user_id>", methods=["GET", "POST"])
@@ -94,14 +109,15 @@ def account_edit(user_id: int):
         form.territories.data = " ".join(t.code for t in user.territories)
     if form.validate_on_submit():
         try:
+            email = accounts.check_email(form.email.data, user_id=user.id)
             territories = accounts.resolve_territories((form.territories.data or "").split())
             accounts.check_role_territories(form.role.data, territories)
             if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
                 raise accounts.AccountError(_("You cannot remove your own administrator access."))
         except accounts.AccountError as error:
-            flash(str(error), "error")
+            _show_account_error(form, error)
         else:
-            user.email = accounts.normalise_email(form.email.data)
+            user.email = email
             user.role = form.role.data
             user.territories = territories
             if form.password.data:
@@ -113,7 +129,15 @@ def account_edit(user_id: int):
             if user.active:
                 user.failed_logins = 0
                 user.locked_until = None
-            db.session.commit()
-            flash(_("Account saved."), "info")
-            return redirect(url_for("auth.account_list"))
-    return render_template("auth/account_form.html", form=form, user=user)
+            try:
+                db.session.commit()
+            except IntegrityError:
+                # Another administrator took the address a moment ago.
+                db.session.rollback()
+                form.email.errors.append(_("An account already uses this e-mail address."))
+            else:
+                flash(_("Account saved."), "info")
+                return redirect(url_for("auth.account_list"))
+    return render_template("auth/account_form.html", form=form, user=user), (
+        400 if form.errors else 200
+    )

@@ -9,9 +9,10 @@ caller (one transaction per request or per import).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -31,7 +32,9 @@ from tracker.vocab import (
 TITLE_MAX = 300
 TEXT_MAX = 5000
 REFERENCE_MAX = 64
-MAX_BUDGET = Decimal("1000000000000")  # 1,000 billion MAD: anything above is a typing error
+# The largest amount the budget columns (Numeric(14, 2)) hold: just under 1,000 billion MAD,
+# far above any collectivity's budget, so anything larger is a typing error.
+MAX_BUDGET = Decimal("999999999999.99")
 MAX_COUNT = 10_000_000
 
 MEASURE_RELATIONS = ("sectors", "partners")
@@ -105,9 +108,15 @@ def _decimal(value: Any, field: str, errors: dict) -> Decimal | None:
         return None
     if number < 0:
         errors[field] = _("An amount cannot be negative.")
-    elif number > MAX_BUDGET:
-        errors[field] = _("This amount is too large.")
-    return number.quantize(Decimal("0.01"))
+        return None
+    # Compare once rounded to the cent, as stored: 999999999999.999 rounds up past the limit.
+    if number > MAX_BUDGET or number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) > MAX_BUDGET:
+        errors[field] = _(
+            "This amount is too large: at most %(max)s dirhams.",
+            max=format_decimal(MAX_BUDGET, format="#,##0.00"),
+        )
+        return None
+    return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _count(value: Any, field: str, errors: dict, maximum: int = MAX_COUNT) -> int | None:
@@ -308,7 +317,7 @@ def _changes_since(entity: str, record, version: int) -> StaleRecord:
     for entry in entries:
         for field, (old, new) in entry.changes.items():
             changes[field] = [changes.get(field, [old])[0], new]
-    by = list(dict.fromkeys(e.user.email if e.user else "?" for e in entries))
+    by = list(dict.fromkeys(audit.who(e) for e in entries))
     return StaleRecord(changes, by)
 
 

@@ -43,6 +43,13 @@ LABELS = {
 }
 
 
+def _saved_at_the_same_moment() -> str:
+    """The refusal when the database found the record changed as we wrote it."""
+    return _(
+        "Someone else saved this record at the same moment. Nothing you typed was saved: open it again."
+    )
+
+
 def _territory(code: str) -> Territory:
     """The territory with `code`; aborts 404 if unknown."""
     return db.session.get(Territory, code) or abort(404)
@@ -92,6 +99,12 @@ def _prepare(form, entity: str, territory_code: str):
             ]
         )
     return form
+
+
+def _version(value) -> int | None:
+    """The record version a form carries, or None when it is missing or not a number."""
+    value = str(value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _raw(form, territory_code: str) -> dict:
@@ -242,9 +255,23 @@ def record_edit(entity: str, record_id: int):
         form.process(data=_form_values(entity, record))
         _prepare(form, entity, record.territory_code)
     if form.validate_on_submit():
+        version = _version(form.version.data)
+        if version is None:
+            # A browser sends back the number it was given: anything else is a damaged or
+            # hand-made form, refused before anything is saved.
+            flash(
+                _("This form is damaged or incomplete. Nothing was saved: open the record again."),
+                "error",
+            )
+            return render_template(
+                "records/record_form.html",
+                form=form,
+                entity=entity,
+                territory=record.territory,
+                record=record,
+            ), 400
         saver = service.save_measure if entity == "measure" else service.save_programme
         try:
-            version = int(form.version.data or 0)
             saver(current_user, _raw(form, record.territory_code), record, expected_version=version)
             db.session.commit()
         except service.NotAllowed:
@@ -266,12 +293,7 @@ def record_edit(entity: str, record_id: int):
             ), 409
         except StaleDataError:
             db.session.rollback()
-            flash(
-                _(
-                    "Someone else saved this record at the same moment. Nothing you typed was saved: open it again."
-                ),
-                "error",
-            )
+            flash(_saved_at_the_same_moment(), "error")
             return redirect(url_for("records.record_view", entity=entity, record_id=record_id))
         else:
             flash(_("Saved."), "info")
@@ -305,6 +327,10 @@ def record_view(entity: str, record_id: int):
         review_form=forms.ReviewForm(version=record.version),
         lang=current_language(),
         field_label=lambda field: _field_label(labelled, field),
+        who=audit.who,
+        show_value=lambda entity, field, value: audit.display_value(
+            entity, field, value, current_language()
+        ),
     )
 
 
@@ -318,7 +344,7 @@ def record_action(entity: str, record_id: int, action: str):
     form = forms.ReviewForm() if action in ("validate", "return") else forms.ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = _version(form.version.data)
     try:
         if action == "delete":
             service.delete(current_user, entity, record, expected_version=version)
@@ -337,7 +363,8 @@ def record_action(entity: str, record_id: int, action: str):
             _("This record is no longer in a state that allows this. Here it is as it is now."),
             "error",
         )
-    except service.StaleRecord:
+    except (service.StaleRecord, StaleDataError):
+        # StaleDataError: someone else saved between our reading and our writing.
         db.session.rollback()
         flash(
             _(
@@ -419,7 +446,7 @@ def organisation_form(organisation_id: int | None = None):
         abort(403)
     form = forms.OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        version = _version(form.version.data)
         try:
             service.save_organisation(
                 current_user,
@@ -437,6 +464,9 @@ def organisation_form(organisation_id: int | None = None):
         except service.StaleRecord as stale:
             db.session.rollback()
             _show_stale(form, stale)
+        except StaleDataError:
+            db.session.rollback()
+            flash(_saved_at_the_same_moment(), "error")
         else:
             flash(_("Saved."), "info")
             return redirect(url_for("records.organisations"))
@@ -474,11 +504,19 @@ def restore(entity: str, record_id: int):
         abort(400)
     try:
         service.restore(current_user, entity, record)
+        db.session.commit()
     except service.WrongState:
         db.session.rollback()
         flash(_("This record is not deleted."), "error")
+    except StaleDataError:
+        db.session.rollback()
+        flash(
+            _(
+                "Someone else changed this record after you opened it. Nothing was done: look at it again."
+            ),
+            "error",
+        )
     else:
-        db.session.commit()
         flash(_("Restored."), "info")
     return redirect(url_for("records.deleted"))
 
