@@ -60,7 +60,8 @@ class LegendEntry:
 # Sequential colours (light to dark) for choropleth classes; readable in print and
 # by most colour-blind readers.
 SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-NO_DATA_FILL = "#ffffff"
+# Grey, apart from every class of the blue scale (whose lightest holds zero).
+NO_DATA_FILL = "#cfcfcf"
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,12 @@ def test_beneficiary_labels_are_suppressed(app, client):
     assert f'"{FIGUIG}": "\\u003c5"' in labels or f'"{FIGUIG}": "<5"' in labels
     table = html.split('id="figures"')[1]
     assert "&lt;5" in table
+    # Nor do the colours, the legend or the table's sort keys carry the 3.
+    values = re.search(r"_values = (\{.*?\});", html).group(1)
+    assert f'"{FIGUIG}": 0.0' in values
+    legend = re.search(r"(\[\{\"border\".*?\}\])\.forEach", html).group(1)
+    assert not re.search(r"\b3\b", legend)
+    assert 'data-value="3' not in table
 
 
 def test_places_carry_payloads_as_data_only(app, client):

@@ -1,5 +1,7 @@
 """Every metric on known data, at the three levels, with the filters; and the API on it."""
 
+import re
+
 import pytest
 
 from tracker.accounts import create_user
@@ -103,9 +105,48 @@ def test_completed_share_ignores_the_status_filter(known):
     assert values(known, "completed_share", "commune")[BOUARFA] == 0
 
 
-def test_beneficiaries(known):
-    assert values(known, "beneficiaries", "commune")[FIGUIG] == 43
-    assert values(known, "beneficiaries", "region")["02"] == 243
+def test_beneficiaries_leave_small_counts_out_of_every_sum(known):
+    # Figuig's measures count 40 and 3 people: the 3 is shown as "<5" in the list of
+    # measures, so a sum of 43 would give it away by difference. Sums leave it out and
+    # say so, at every level.
+    figuig = values(known, "beneficiaries", "commune")[FIGUIG]
+    assert figuig == 40 and figuig.left_out == 1
+    oriental = values(known, "beneficiaries", "region")["02"]
+    assert oriental == 240 and oriental.left_out == 1
+    assert values(known, "beneficiaries", "commune")[BOUARFA] is None  # no count given
+    with known.test_request_context("/?lang=en"):
+        assert METRICS["beneficiaries"].shown(figuig) == "40 + <5"
+        from tracker.privacy import PublicSum
+
+        assert METRICS["beneficiaries"].shown(PublicSum(0, 1)) == "<5"
+        assert METRICS["beneficiaries"].shown(PublicSum(0, 2)) == "2 × <5"
+        assert METRICS["beneficiaries"].shown(PublicSum(1200, 3)) == "1,200 + 3 × <5"
+
+
+def test_no_public_figure_gives_a_small_count_away(known, client):
+    # Each place a researcher could subtract from: the territory page's figures
+    # against its measures, the commune against its province, the API's sums.
+    page = client.get(f"/territories/{FIGUIG}?lang=en").get_data(as_text=True)
+    assert "40 + &lt;5" in page and not re.search(r"(?<![\d.,])43(?![\d.,])", page)
+    province = client.get("/territories/02.251?lang=en").get_data(as_text=True)
+    assert "40 + &lt;5" in province and not re.search(r"(?<![\d.,])4[36](?![\d.,])", province)
+    body = client.get(f"/api/v1/territories/{FIGUIG}").get_json()["summary"]
+    assert body["beneficiaries"] == 40 and body["beneficiaries_small_counts_left_out"] == 1
+    region = client.get("/api/v1/stats?level=region&metric=beneficiaries").get_json()
+    oriental = next(i for i in region["items"] if i["code"] == "02")
+    assert oriental["value"] == 240 and oriental["small_counts_left_out"] == 1
+    listed = client.get(f"/api/v1/measures?territory={FIGUIG}").get_json()["items"]
+    assert sorted(str(m["beneficiaries"]["total"]) for m in listed) == ["40", "<5"]
+
+
+def test_the_threshold_is_a_setting_everywhere(known, client):
+    known.config["SMALL_COUNT_THRESHOLD"] = 50
+    page = client.get(f"/territories/{FIGUIG}?lang=en").get_data(as_text=True)
+    assert "2 × &lt;50" in page  # both of Figuig's counts are now small
+    body = client.get("/api/v1/stats?level=commune&metric=beneficiaries&per_page=500").get_json()
+    assert "50" in body["metric"]["definition"]
+    figuig = next(i for i in body["items"] if i["code"] == FIGUIG)
+    assert figuig["value"] == 0 and figuig["small_counts_left_out"] == 2
 
 
 @pytest.mark.parametrize(
@@ -132,7 +173,7 @@ def test_national_summary(known):
     with known.app_context():
         summary = national_summary()
     assert summary["measures"] == 5
-    assert summary["beneficiaries"] == 253
+    assert summary["beneficiaries"] == 250 and summary["beneficiaries"].left_out == 1
 
 
 def test_national_figures_follow_a_validation(known):
@@ -200,9 +241,9 @@ def test_api_stats_every_territory_of_the_level(known, client):
 
 def test_api_stats_suppress_small_beneficiary_sums(known, client):
     body = client.get("/api/v1/stats?level=commune&metric=beneficiaries&per_page=500").get_json()
-    by_code = {i["code"]: i["value"] for i in body["items"]}
-    assert by_code[FIGUIG] == 43
-    assert by_code[BOUARFA] is None  # its only measure gives no count
+    by_code = {i["code"]: (i["value"], i["small_counts_left_out"]) for i in body["items"]}
+    assert by_code[FIGUIG] == (40, 1)
+    assert by_code[BOUARFA] == (None, 0)  # its only measure gives no count
 
 
 @pytest.mark.parametrize("query", ["level=planet", "metric=happiness", "sector=astrology"])

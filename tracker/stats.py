@@ -16,8 +16,21 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Float, case, cast, distinct, exists, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
+from tracker import privacy
 from tracker.extensions import db
 from tracker.models import AuditEntry, Measure, Programme, Sector, Territory
 from tracker.models.record import measure_sector
@@ -36,9 +49,15 @@ class Filters:
     status: str | None = None
 
 
+# The code figures for Morocco as a whole are given under (level "country").
+NATIONAL = "MA"
+
+
 def _unit_of(level: str):
     """The SQL expression giving, for a measure's collectivity `Territory`, the code of
     the territory of `level` it counts towards (NULL when it counts towards none)."""
+    if level == "country":
+        return literal_column(f"'{NATIONAL}'")
     if level == "region":
         return Territory.region_code
     if level == "province":
@@ -74,9 +93,14 @@ def measure_conditions(filters: Filters) -> list:
     return conditions
 
 
-def _aggregate(level: str, filters: Filters, *columns) -> dict[str, tuple]:
+def _inside(inside: str | None, model: type[Measure] | type[Programme] = Measure) -> list:
+    """The condition keeping the records within territory `inside` (none for None)."""
+    return [within(inside, model)] if inside else []
+
+
+def _aggregate(level: str, filters: Filters, *columns, inside: str | None = None) -> dict:
     """`{code: (column values...)}` over the public measures counting towards each
-    territory of `level`, with `filters` applied.
+    territory of `level`, with `filters` applied (and only those within `inside`).
 
     `columns` are counts or sums: they are taken per collectivity first, then added up
     per territory of `level`, so the measures are read once, in the order of an index,
@@ -87,7 +111,7 @@ def _aggregate(level: str, filters: Filters, *columns) -> dict[str, tuple]:
             Measure.territory_code.label("code"),
             *(column.label(f"c{i}") for i, column in enumerate(columns)),
         )
-        .where(*measure_conditions(filters))
+        .where(*measure_conditions(filters), *_inside(inside))
         .group_by(Measure.territory_code)
         .subquery()
     )
@@ -106,15 +130,39 @@ def _aggregate(level: str, filters: Filters, *columns) -> dict[str, tuple]:
         )
         .select_from(per_collectivity)
         .join(Territory, Territory.code == per_collectivity.c.code)
-        .group_by(unit)
     )
-    return {row[0]: tuple(row[1:]) for row in db.session.execute(query) if row[0] is not None}
+    if level != "country":  # the whole country is one group (PostgreSQL refuses GROUP BY 'MA')
+        query = query.group_by(unit)
+    return {
+        row[0]: tuple(row[1:])
+        for row in db.session.execute(query)
+        # No measure at all: the country's one group is all NULL.
+        if row[0] is not None and any(value is not None for value in row[1:])
+    }
 
 
-def recorded(level: str) -> set[str]:
+def recorded(level: str, inside: str | None = None) -> set[str]:
     """Territories of `level` with at least one public programme or measure: the others
-    have no data, which is not the same as zero."""
+    have no data, which is not the same as zero. With `inside`, a territory of `level`,
+    the question is about it alone."""
     states = public_states()
+    if inside or level == "country":
+        # A question about one territory: is there any such record within it?
+        found = any(
+            db.session.scalar(
+                select(
+                    select(model.id)
+                    .where(
+                        model.deleted_at.is_(None),
+                        model.review_state.in_(states),
+                        *_inside(inside, model),
+                    )
+                    .exists()
+                )
+            )
+            for model in (Measure, Programme)
+        )
+        return {inside or NATIONAL} if found else set()
     # Asked of each territory in turn, so each question is one lookup in an index
     # rather than a reading of every record.
     has_record = or_(
@@ -137,6 +185,8 @@ def recorded(level: str) -> set[str]:
 
 def populations(level: str) -> dict[str, int]:
     """HCP 2024 population of every territory of `level`."""
+    if level == "country":
+        return {NATIONAL: sum(p or 0 for p in populations("region").values())}
     return dict(
         db.session.execute(
             select(Territory.code, Territory.population_2024).where(Territory.level == level)
@@ -153,44 +203,57 @@ def _per(values: dict[str, float], denominators: dict[str, int], scale: float) -
 
 @dataclass(frozen=True)
 class Metric:
-    """A figure shown for every territory of a level.
+    """A figure shown for every territory of a level, and for the country.
 
-    `compute(level, filters)` answers `{code: value}` for the territories that
-    have data; the others have none. `unit` says how to show a value.
+    `compute(level, filters, inside)` answers `{code: value}` for the territories of
+    `level` whose measures the filters keep (only territory `inside`, of `level`, when
+    given; the one code `NATIONAL` for level "country"). `unit` says how to show a
+    value; `public` and `shown` give it as every public output does.
     """
 
     key: str
     label: object
     definition: object
     unit: str
-    compute: Callable[[str, Filters], dict[str, float | None]]
+    compute: Callable[[str, Filters, str | None], dict[str, float | None]]
     counts_people: bool = False
     # The value of a territory that has records, none of which the filters keep.
     empty: float | None = 0.0
 
+    def public(self, value):
+        """`value` as public outputs may give it: a count of people with its small
+        counts suppressed (`privacy.public_figure`), anything else as it is."""
+        return privacy.public_figure(value) if self.counts_people else value
 
-def _measures(level, filters):
-    rows = _aggregate(level, filters, func.count(Measure.id))
+    def shown(self, value) -> str:
+        """`value` as a page writes it, in the page's language."""
+        from tracker.i18n import format_metric
+
+        return format_metric(self.unit, self.public(value))
+
+
+def _measures(level, filters, inside=None):
+    rows = _aggregate(level, filters, func.count(Measure.id), inside=inside)
     return {code: float(n) for code, (n,) in rows.items()}
 
 
-def _measures_per_100k(level, filters):
-    return _per(_measures(level, filters), populations(level), 100_000)
+def _measures_per_100k(level, filters, inside=None):
+    return _per(_measures(level, filters, inside), populations(level), 100_000)
 
 
 def _budget(column):
-    def compute(level, filters):
-        rows = _aggregate(level, filters, func.sum(cast(column, Float)))
+    def compute(level, filters, inside=None):
+        rows = _aggregate(level, filters, func.sum(cast(column, Float)), inside=inside)
         totals = {code: (v or 0.0) for code, (v,) in rows.items()}
         return _per(totals, populations(level), 1)
 
     return compute
 
 
-def _sectors_covered(level, filters):
+def _sectors_covered(level, filters, inside=None):
     unit = _unit_of(level).label("unit")
-    if db.engine.dialect.name == "sqlite":
-        query = _sectors_covered_by_lookups(unit, filters)
+    if db.engine.dialect.name == "sqlite" and level != "country":
+        query = _sectors_covered_by_lookups(unit, filters, inside)
     else:
         # Each collectivity's sectors once (no sector for measures that have none), so
         # every territory with a measure is there, with 0 when no measure has a sector.
@@ -198,20 +261,25 @@ def _sectors_covered(level, filters):
             select(Measure.territory_code.label("code"), measure_sector.c.sector_key)
             .select_from(Measure)
             .outerjoin(measure_sector, measure_sector.c.measure_id == Measure.id)
-            .where(*measure_conditions(filters))
+            .where(*measure_conditions(filters), *_inside(inside))
             .distinct()
             .subquery()
         )
         query = (
-            select(unit, func.count(distinct(pairs.c.sector_key)))
+            select(unit, func.count(distinct(pairs.c.sector_key)), func.count())
             .select_from(pairs)
             .join(Territory, Territory.code == pairs.c.code)
-            .group_by(unit)
         )
-    return {row[0]: float(row[1]) for row in db.session.execute(query) if row[0] is not None}
+        if level != "country":
+            query = query.group_by(unit)
+    return {
+        row[0]: float(row[1])
+        for row in db.session.execute(query)
+        if row[0] is not None and (len(row) < 3 or row[2])
+    }
 
 
-def _sectors_covered_by_lookups(unit, filters: Filters):
+def _sectors_covered_by_lookups(unit, filters: Filters, inside: str | None = None):
     """The `_sectors_covered` query as SQLite runs it fastest: for each collectivity with
     a matching measure, and each sector, is there a matching measure of that sector?
     Each question is a few index lookups that stop at the first measure found, where
@@ -223,6 +291,8 @@ def _sectors_covered_by_lookups(unit, filters: Filters):
     has_measure = (
         select(Measure.id).where(Measure.territory_code == Territory.code, *conditions).exists()
     )
+    if inside:
+        has_measure = and_(has_measure, Territory.code.in_(codes_within(inside)))
     covers = (
         select(Measure.id)
         .where(
@@ -243,19 +313,32 @@ def _sectors_covered_by_lookups(unit, filters: Filters):
     )
 
 
-def _completed_share(level, filters):
+def _completed_share(level, filters, inside=None):
     rows = _aggregate(
         level,
         Filters(year=filters.year, sector=filters.sector),  # the share is over every status
         func.count(Measure.id),
         func.count(case((Measure.status == "completed", Measure.id), else_=None)),
+        inside=inside,
     )
     return {code: (100.0 * done / total if total else None) for code, (total, done) in rows.items()}
 
 
-def _beneficiaries(level, filters):
-    rows = _aggregate(level, filters, func.sum(Measure.beneficiaries_total))
-    return {code: float(v) if v is not None else None for code, (v,) in rows.items()}
+def _beneficiaries(level, filters, inside=None):
+    column = Measure.beneficiaries_total
+    rows = _aggregate(
+        level,
+        filters,
+        func.count(column),
+        privacy.public_sum(column),
+        privacy.small_counts(column),
+        inside=inside,
+    )
+    # Measures that all leave the count out say nothing.
+    return {
+        code: privacy.PublicSum(total, left_out) if counted else None
+        for code, (counted, total, left_out) in rows.items()
+    }
 
 
 METRICS: dict[str, Metric] = {
@@ -322,9 +405,13 @@ METRICS: dict[str, Metric] = {
         Metric(
             "beneficiaries",
             _l("Beneficiaries"),
-            _l(
-                "Sum of the beneficiaries of the validated measures (aggregate counts; "
-                "1 to 4 shown as <5)."
+            privacy.WithThreshold(
+                _l(
+                    "Sum of the beneficiary counts of the validated measures. A count under "
+                    "%(threshold)d is shown only as <%(threshold)d and is left out of every "
+                    "sum, so that no figure gives it away: 40 + <%(threshold)d is 40 and "
+                    "one such count."
+                )
             ),
             "count",
             _beneficiaries,
@@ -342,9 +429,18 @@ def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[st
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     metric = METRICS[key]
-    values = metric.compute(level, filters)
+    values = metric.compute(level, filters, None)
     has_data = recorded(level)
     return {code: values.get(code, metric.empty) for code in has_data}
+
+
+def codes_within(code: str):
+    """SQL: the codes of territory `code` and of every territory inside it."""
+    return (
+        select(Territory.code)
+        .where(or_(Territory.code == code, Territory.code.startswith(code + ".", autoescape=True)))
+        .correlate(None)  # its own list, even in a query that joins the territories
+    )
 
 
 def within(code: str, model: type[Measure] | type[Programme] = Measure):
@@ -355,110 +451,42 @@ def within(code: str, model: type[Measure] | type[Programme] = Measure):
     records by equality on their collectivity's code, which an index serves on every
     database whatever its collation (a `LIKE 'code.%'` on the records could not).
     """
-    inside = (
-        select(Territory.code)
-        .where(or_(Territory.code == code, Territory.code.startswith(code + ".", autoescape=True)))
-        .correlate(None)  # its own list, even in a query that joins the territories
-    )
-    return model.territory_code.in_(inside)
+    return model.territory_code.in_(codes_within(code))
 
 
 def territory_summary(
     territory: Territory, filters: Filters = Filters()
 ) -> dict[str, float | None]:
-    """Every metric for one territory (its own council and what lies inside it), computed
-    for that territory alone; None everywhere when it has no public record."""
-    if territory.code not in _recorded_within(territory.code):
-        return dict.fromkeys(METRICS)
-    return _summary(filters, territory.population_2024, within(territory.code))
+    """Every metric for one territory (its own council and what lies inside it), each
+    computed by its metric for that territory alone; None everywhere when it has no
+    public record."""
+    return _summary_of(territory.level, filters, territory.code)
 
 
 def national_summary(filters: Filters = Filters()) -> dict[str, float | None]:
     """Every metric for Morocco as a whole: a reading of every public measure, so it is
     kept per process until a record changes (see `data_version`)."""
-    key = (filters, public_states(), data_version())
+    key = (filters, public_states(), privacy.threshold(), data_version())
     cache = current_app.extensions.setdefault("tracker_national_summaries", {})
     summary = cache.get(key)
     if summary is None:
         if len(cache) > 256:
             cache.clear()
-        population = sum(p or 0 for p in populations("region").values())
-        summary = cache[key] = _summary(filters, population)
+        summary = cache[key] = _summary_of("country", filters, None)
     return dict(summary)
+
+
+def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:
+    code = inside or NATIONAL
+    if code not in recorded(level, inside):
+        return dict.fromkeys(METRICS)
+    return {
+        key: metric.compute(level, filters, inside).get(code, metric.empty)
+        for key, metric in METRICS.items()
+    }
 
 
 def data_version() -> int:
     """A number that changes whenever a record changes (every change writes a history
     entry), for the figures and maps kept between requests."""
     return db.session.scalar(select(func.max(AuditEntry.id))) or 0
-
-
-def _recorded_within(code: str) -> set[str]:
-    states = public_states()
-    for model in (Measure, Programme):
-        found = db.session.scalar(
-            select(
-                select(model.id)
-                .where(
-                    model.deleted_at.is_(None),
-                    model.review_state.in_(states),
-                    within(code, model),
-                )
-                .exists()
-            )
-        )
-        if found:
-            return {code}
-    return set()
-
-
-def _summary(filters: Filters, population: int | None, *where) -> dict[str, float | None]:
-    """The metrics over the public measures matching `filters` and `where`."""
-    # One pass over the measures of every status: the completed share counts them all,
-    # the other figures only those the status filter keeps.
-    every_status = [*measure_conditions(Filters(year=filters.year, sector=filters.sector)), *where]
-
-    def kept(value):
-        if not filters.status:
-            return value
-        return case((Measure.status == filters.status, value), else_=None)
-
-    count, planned, spent, people, total, done = db.session.execute(
-        select(
-            func.count(kept(Measure.id)),
-            func.coalesce(func.sum(kept(cast(Measure.budget_planned, Float))), 0.0),
-            func.coalesce(func.sum(kept(cast(Measure.budget_spent, Float))), 0.0),
-            func.sum(kept(Measure.beneficiaries_total)),
-            func.count(Measure.id),
-            func.count(case((Measure.status == "completed", Measure.id), else_=None)),
-        )
-        .select_from(Measure)
-        .where(*every_status)
-    ).one()
-    # The sectors of the reference list that some matching measure addresses, each
-    # asked on its own and answered by the first such measure found. A LIMIT rather
-    # than EXISTS: PostgreSQL turns an EXISTS into a join over every measure's sectors.
-    first_measure = (
-        select(measure_sector.c.measure_id)
-        .join(Measure, Measure.id == measure_sector.c.measure_id)
-        .where(measure_sector.c.sector_key == Sector.key, *measure_conditions(filters), *where)
-        .limit(1)
-        .scalar_subquery()
-    )
-    sectors = db.session.scalar(
-        select(func.count()).select_from(Sector).where(first_measure.is_not(None))
-    )
-
-    def per(value: float, scale: float = 1.0) -> float | None:
-        return value * scale / population if population else None
-
-    return {
-        "measures": float(count),
-        "measures_per_100k": per(float(count), 100_000),
-        "budget_planned_per_inhabitant": per(float(planned)),
-        "budget_spent_per_inhabitant": per(float(spent)),
-        "sectors_covered": float(sectors or 0),
-        "completed_share": 100.0 * done / total if total else None,
-        # Nothing matching counts nobody; measures that all leave the count out say nothing.
-        "beneficiaries": float(people) if people is not None else (0.0 if not count else None),
-    }

@@ -223,8 +223,11 @@ def openapi_document() -> dict:
                         "200": {
                             "description": (
                                 "items {code, value} (value null where the territory has no "
-                                'data; beneficiary counts from 1 to 4 as "<5"), with the '
-                                "metric's key, label, definition and unit"
+                                "data), with the metric's key, label, definition and unit. "
+                                "For beneficiaries, value is the sum of the counts of 5 or "
+                                "more and small_counts_left_out how many smaller counts "
+                                '(each "<5" in the measures) it leaves out, so that no sum '
+                                "gives one away"
                             ),
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         },
@@ -271,7 +274,10 @@ def openapi_document() -> dict:
                                 "children_count": {"type": "integer"},
                                 "summary": {
                                     "type": "object",
-                                    "description": "Every metric of /stats for this territory",
+                                    "description": (
+                                        "Every metric of /stats for this territory, by key; "
+                                        "beneficiaries_small_counts_left_out as in /stats"
+                                    ),
                                 },
                             },
                         },

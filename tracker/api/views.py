@@ -18,7 +18,6 @@ from tracker.extensions import db
 from tracker.filters import BadFilter, parse_filters, parse_territory
 from tracker.models import Territory
 from tracker.models.territory import LEVELS, search_key
-from tracker.privacy import public_count
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -75,6 +74,18 @@ def _int_arg(name: str, default: int, minimum: int, maximum: int | None = None) 
             )
         raise ApiError(400, "bad_parameter", message)
     return value
+
+
+def _metric_fields(metric: stats.Metric, value, name: str = "value") -> dict:
+    """A metric's value under `name`, a number or null (no data). A count of people is
+    its public sum, with `<name>_small_counts_left_out` ("value": the field is then
+    `small_counts_left_out`): how many counts under the threshold the sum leaves out,
+    each shown as "<5" in the measures list, so that no figure gives one away."""
+    fields = {name: None if value is None else float(value)}
+    if metric.counts_people:
+        prefix = "" if name == "value" else f"{name}_"
+        fields[f"{prefix}small_counts_left_out"] = getattr(value, "left_out", 0)
+    return fields
 
 
 def _territory_item(t: Territory) -> dict:
@@ -147,8 +158,9 @@ def territory(code: str):
     if t is None:
         raise ApiError(404, "not_found", _("No territory has the code %(code)s.", code=code))
     item = _territory_item(t)
-    summary = stats.territory_summary(t)
-    summary["beneficiaries"] = public_count(summary["beneficiaries"])
+    summary = {}
+    for key, value in stats.territory_summary(t).items():
+        summary.update(_metric_fields(stats.METRICS[key], value, key))
     item.update(
         {
             "region_code": t.region_code,
@@ -229,15 +241,7 @@ def statistics():
             },
             "level": level,
             "filters": {"sector": filters.sector, "status": filters.status, "year": filters.year},
-            "items": [
-                {
-                    "code": code,
-                    "value": public_count(values.get(code))
-                    if metric.counts_people
-                    else values.get(code),
-                }
-                for code in shown
-            ],
+            "items": [{"code": code, **_metric_fields(metric, values.get(code))} for code in shown],
             "page": page,
             "per_page": per_page,
             "total": len(codes),

@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import distinct, func, select
 
-from tracker import stats
+from tracker import privacy, stats
 from tracker.exports.views import csv_safe
 from tracker.extensions import db
 from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
@@ -44,7 +44,6 @@ from tracker.i18n import (
 from tracker.models import Measure, Sector, Territory
 from tracker.models.record import measure_sector
 from tracker.models.territory import LEVELS, search_key
-from tracker.privacy import public_count
 from tracker.stats import Filters, measure_conditions
 from tracker.vocab import MEASURE_STATUSES
 
@@ -255,7 +254,7 @@ SECTOR = "sector"
 @dataclass(frozen=True)
 class Row:
     """A line of the comparison table. `values` maps each territory's code to what public
-    outputs may show (a small beneficiary count is already "<5"); None is no data."""
+    outputs may show (a count of people is a `privacy.PublicSum`); None is no data."""
 
     key: str
     label: object
@@ -328,7 +327,7 @@ def build_comparison(level: str, territories: Sequence[Territory], filters: Filt
         shown = {}
         for code in codes:
             value = values.get(code)
-            shown[code] = public_count(value) if metric.counts_people else value
+            shown[code] = value  # public already: a count of people is a `PublicSum`
         metric_rows.append(Row(key, metric.label, metric.unit, shown, metric.definition))
     census_rows = [
         Row(
@@ -372,14 +371,18 @@ def cell_text(row: Row, value) -> str:
         return "✓ " + ngettext("%(num)d measure", "%(num)d measures", value)
     if row.unit == CENSUS:
         return format_number(value)
+    if isinstance(value, privacy.PublicSum):
+        value = privacy.public_figure(value)
     return format_metric(row.unit, value)
 
 
 def csv_text(row: Row, value) -> str:
     """A CSV cell: plain numbers a spreadsheet reads (no thousands separator, a point for
-    decimals), "<5" for a hidden count, empty for no data."""
+    decimals), "40 + <5" for a sum that leaves small counts out, empty for no data."""
     if value is None:
         return ""
+    if isinstance(value, privacy.PublicSum):
+        value = privacy.public_figure(value, write=lambda n: str(round(n)))
     if isinstance(value, str):
         return csv_safe(value)
     if row.unit in (SECTOR, CENSUS, "count"):

@@ -344,11 +344,12 @@ def export_columns() -> tuple[Column, ...]:
     return COLUMNS
 
 
-def _download(body: bytes, mimetype: str, extension: str, now: datetime) -> Response:
+def _download(
+    body: bytes, mimetype: str, extension: str, now: datetime, filename: str | None = None
+) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="measures-{now.date().isoformat()}.{extension}"'
-    )
+    filename = filename or f"measures-{now.date().isoformat()}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

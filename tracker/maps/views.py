@@ -16,7 +16,6 @@ from tracker.filters import BadFilter, filter_args, parse_filters, sector_choice
 from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, text_direction
 from tracker.models import Measure, Territory
 from tracker.models.territory import LEVELS
-from tracker.privacy import public_count
 from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
 
 bp = Blueprint("maps", __name__)
@@ -65,12 +64,17 @@ def choropleth_for(choice: MapChoice) -> tuple[geo.maps.Choropleth, list, dict]:
     """The metric's values as classes and labels, the legend entries, and the values."""
     metric = stats.METRICS[choice.metric]
     values = stats.metric_values(choice.metric, choice.level, choice.filters)
-    numbers = {code: v for code, v in values.items() if v is not None}
-    breaks = geo.maps.class_breaks(list(numbers.values()))
-    labels = {
-        code: format_metric(metric.unit, public_count(v) if metric.counts_people else v)
-        for code, v in values.items()
-    }
+    # Coloured by the public value: a count of people by the sum that leaves small
+    # counts out, so neither the colours nor the legend's bounds give one away.
+    numbers = {code: float(v) for code, v in values.items() if v is not None}
+    breaks = []
+    for bound in geo.maps.class_breaks(list(numbers.values())):
+        # Bounds that read alike once rounded ("0.00 to 0.00") make one class.
+        if not breaks or format_metric(metric.unit, bound) != format_metric(
+            metric.unit, breaks[-1]
+        ):
+            breaks.append(bound)
+    labels = {code: metric.shown(v) for code, v in values.items()}
     choropleth = geo.maps.Choropleth(
         values=numbers, breaks=breaks, labels=labels, no_data_label=_("no data")
     )
@@ -231,11 +235,8 @@ def figures_table(choice: MapChoice) -> list[dict]:
         {
             "code": t.code,
             "name": t.name(lang),
-            "value": values.get(t.code),
-            "shown": format_metric(
-                metric.unit,
-                public_count(values.get(t.code)) if metric.counts_people else values.get(t.code),
-            ),
+            "value": None if values.get(t.code) is None else float(values[t.code]),
+            "shown": metric.shown(values.get(t.code)),
         }
         for t in territories
     ]

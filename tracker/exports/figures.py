@@ -1,0 +1,269 @@
+"""Exports of what the map shows: one metric for every territory of a level, with the
+map's filters (`level`, `metric`, `sector`, `status`, `year`), as CSV, XLSX or GeoJSON.
+
+Values are the public ones (`Metric.public`): a count of people leaves out the small
+counts, and says how many, exactly as the map, the pages and the API do. A territory
+with no public record has no value, which is not zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from flask import request
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
+from sqlalchemy import select
+
+from tracker import geography, stats
+from tracker.exports.views import (
+    XLSX_MIMETYPE,
+    ExportError,
+    _download,
+    _now,
+    _sheet_title,
+    _text_cell,
+    _utc_text,
+    bp,
+    csv_safe,
+)
+from tracker.extensions import db
+from tracker.filters import parse_filters
+from tracker.i18n import LEVEL_PLURALS, RTL_LANGUAGES, current_language
+from tracker.models import Sector, Territory
+from tracker.models.setting import get_setting
+from tracker.models.territory import LEVELS
+from tracker.privacy import public_figure
+from tracker.vocab import MEASURE_STATUSES
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A metric's public values for every territory of a level, with the filters."""
+
+    level: str
+    metric: stats.Metric
+    filters: stats.Filters
+    territories: list[Territory]
+    values: dict[str, float | None]
+
+
+def figures_from(args) -> Figures:
+    """The figures the query string `args` asks for (level commune and metric measures
+    unless given). Raises `BadFilter` or `ExportError` (400) for a bad value."""
+    level = args.get("level") or "commune"
+    if level not in LEVELS:
+        raise ExportError(
+            400,
+            "bad_parameter",
+            _("level must be one of: %(choices)s.", choices=", ".join(LEVELS)),
+        )
+    key = args.get("metric") or "measures"
+    if key not in stats.METRICS:
+        raise ExportError(
+            400,
+            "bad_parameter",
+            _("metric must be one of: %(choices)s.", choices=", ".join(stats.METRICS)),
+        )
+    filters = parse_filters(args)
+    territories = list(
+        db.session.scalars(
+            select(Territory).where(Territory.level == level).order_by(Territory.code)
+        )
+    )
+    values = stats.metric_values(key, level, filters)
+    return Figures(level, stats.METRICS[key], filters, territories, values)
+
+
+def _rows(figures: Figures) -> list[dict]:
+    """One row per territory: its names, parent, population and the public value, as a
+    number (`value`) and as the map writes it (`shown`)."""
+    counts_people = figures.metric.counts_people
+    rows = []
+    for t in figures.territories:
+        value = figures.values.get(t.code)
+        row = {
+            "code": t.code,
+            "name_fr": t.name_fr,
+            "name_ar": t.name_ar,
+            "parent_code": t.parent_code,
+            "population_2024": t.population_2024,
+            "value": None if value is None else round(float(value), 6),
+        }
+        if counts_people:
+            row["small_counts_left_out"] = (
+                getattr(value, "left_out", 0) if value is not None else None
+            )
+            shown = public_figure(value, write=lambda n: str(round(n)))
+            row["shown"] = shown if isinstance(shown, str) else row["value"]
+        rows.append(row)
+    return rows
+
+
+def _headings(figures: Figures) -> list[tuple[str, str]]:
+    """(key, heading) of the columns, in the request's language."""
+    headings = [
+        ("code", _("HCP code")),
+        ("name_fr", _("Name (French)")),
+        ("name_ar", _("Name (Arabic)")),
+        ("parent_code", _("Parent code")),
+        ("population_2024", _("Population 2024")),
+        ("value", str(figures.metric.label)),
+    ]
+    if figures.metric.counts_people:
+        headings += [
+            ("shown", _("As shown")),
+            ("small_counts_left_out", _("Small counts left out")),
+        ]
+    return headings
+
+
+def _filename(figures: Figures, extension: str) -> str:
+    return f"{figures.metric.key}-{figures.level}-{_now().date().isoformat()}.{extension}"
+
+
+@bp.get("/figures.csv")
+def figures_csv():
+    """The map's figures as CSV (UTF-8 with BOM): a row per territory of the level.
+
+    Refuses (400, JSON) an unknown level, metric or filter.
+    """
+    figures = figures_from(request.args)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    headings = _headings(figures)
+    writer.writerow([csv_safe(heading) for _key, heading in headings])
+    for row in _rows(figures):
+        writer.writerow(
+            ["" if row[key] is None else csv_safe(str(row[key])) for key, _h in headings]
+        )
+    return _download(
+        out.getvalue().encode("utf-8-sig"), "text/csv", "csv", _now(), _filename(figures, "csv")
+    )
+
+
+def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
+    """The rows of the About sheet as (heading?, cells)."""
+    every = _("All")
+    filters = figures.filters
+    sector = db.session.get(Sector, filters.sector) if filters.sector else None
+    rows: list[tuple[bool, list[str]]] = [(True, [str(figures.metric.label)])]
+    if get_setting("demo_data") == "1":
+        rows.append((True, [_("Demo data: these records are illustrative, not real.")]))
+    rows += [
+        (False, [_("Definition"), str(figures.metric.definition)]),
+        (False, [_("Territories"), str(LEVEL_PLURALS[figures.level])]),
+        (False, [_("Exported on (UTC)"), _utc_text(_now())]),
+        (False, [_("Address of this export"), request.url]),
+        (False, [_("Sector"), f"{sector.name(lang)} ({sector.key})" if sector else every]),
+        (
+            False,
+            [
+                _("Status"),
+                f"{MEASURE_STATUSES[filters.status]} ({filters.status})"
+                if filters.status
+                else every,
+            ],
+        ),
+        (
+            False,
+            [
+                _("Year"),
+                _("%(year)d: measures running at some time that year", year=filters.year)
+                if filters.year
+                else every,
+            ],
+        ),
+        (
+            False,
+            [
+                _("No value"),
+                _("The territory has no public record: that is not the same as zero."),
+            ],
+        ),
+        (False, [_("Census: Haut-Commissariat au Plan (HCP), RGPH 2024 and 2014, CC BY 4.0")]),
+        (
+            False,
+            [
+                _(
+                    "Measures: recorded by the territorial collectivities and published once "
+                    "the regional coordinator has validated them; figures are as the "
+                    "collectivities declare them."
+                )
+            ],
+        ),
+    ]
+    return rows
+
+
+@bp.get("/figures.xlsx")
+def figures_xlsx():
+    """The map's figures as an XLSX workbook, with an About sheet (definition, filters,
+    date, sources). Refuses (400, JSON) an unknown level, metric or filter."""
+    figures = figures_from(request.args)
+    lang = current_language()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(str(figures.metric.label)))
+    about = workbook.create_sheet(_sheet_title(_("About")))
+    for ws in (sheet, about):
+        ws.sheet_view.rightToLeft = lang in RTL_LANGUAGES
+    headings = _headings(figures)
+    sheet.freeze_panes = "A2"
+    sheet.append([_text_cell(sheet, heading, bold=True) for _key, heading in headings])
+    for row in _rows(figures):
+        cells = []
+        for key, _heading in headings:
+            value = row[key]
+            if isinstance(value, str):
+                cells.append(_text_cell(sheet, value))
+            else:
+                cells.append(None if value is None else WriteOnlyCell(sheet, value))
+        sheet.append(cells)
+    about.column_dimensions["A"].width = 32
+    about.column_dimensions["B"].width = 90
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for heading, values in _about(figures, lang):
+        cells = []
+        for value in values:
+            cell = _text_cell(about, value, bold=heading)
+            cell.alignment = wrap
+            cells.append(cell)
+        about.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return _download(out.getvalue(), XLSX_MIMETYPE, "xlsx", _now(), _filename(figures, "xlsx"))
+
+
+@bp.get("/figures.geojson")
+def figures_geojson():
+    """The map's figures on the simplified boundaries of the level, as an RFC 7946
+    FeatureCollection: each territory's properties are the CSV's columns, under their
+    keys. Refuses (400) a bad parameter; 503 while the geography is not built."""
+    figures = figures_from(request.args)
+    try:
+        boundaries = json.loads(geography.boundary_file(figures.level).raw)
+    except geography.GeographyMissing:
+        raise ExportError(
+            503,
+            "geography_not_built",
+            _("The boundaries have not been built yet. Please try again later."),
+        ) from None
+    rows = {row["code"]: row for row in _rows(figures)}
+    features = []
+    for feature in boundaries["features"]:
+        code = feature["properties"]["code"]
+        properties = {"metric": figures.metric.key, **rows.get(code, {"code": code})}
+        features.append(
+            {"type": "Feature", "geometry": feature["geometry"], "properties": properties}
+        )
+    body = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    return _download(body, "application/geo+json", "geojson", _now(), _filename(figures, "geojson"))
