@@ -131,3 +131,36 @@ def test_a_page_beyond_the_list_says_so(app, client, page):
     text = response.get_data(as_text=True)
     assert "Mesure 000" in text  # the nearest page is still shown
     assert "page" in text.lower()
+
+
+def test_a_province_page_says_how_the_councils_inside_integrate_migration(app, client):
+    from tracker.accounts import create_user
+    from tracker.extensions import db
+    from tracker.records import service
+
+    with app.app_context():
+        admin = create_user("pages.admin@example.org", "a long admin password", "admin")
+        for code, integration in (
+            ("02.251.01.03", "dedicated"),
+            ("02.251.01.01", "dedicated"),
+            ("02.251", "mentioned"),  # the province's own: listed above, not counted here
+        ):
+            p = service.save_programme(
+                admin,
+                {
+                    "territory_code": code,
+                    "kind": "PAC" if code.count(".") == 3 else "PDP",
+                    "title": f"Programme {code}",
+                    "first_year": "2022",
+                    "last_year": "2027",
+                    "integration": integration,
+                },
+            )
+            service.transition(admin, "programme", p, "submit")
+            service.transition(admin, "programme", p, "validate")
+        db.session.commit()
+    page = client.get("/territories/02.251?lang=en").get_data(as_text=True)
+    assert "Programme 02.251" in page
+    inside = page.split("Programmes of the councils inside")[1].split("</table>")[0]
+    rows = dict(re.findall(r"<td>([^<]+)</td><td class=\"num\">(\d+)</td>", inside))
+    assert rows == {"Absent": "0", "Mentioned": "0", "A dedicated axis or measures": "2"}

@@ -157,6 +157,9 @@ def test_the_threshold_is_a_setting_everywhere(known, client):
         ({"sector": "health"}, {FIGUIG: 2, BOUARFA: 0, TANGER: 1}),
         ({"status": "completed"}, {FIGUIG: 1, BOUARFA: 0, TANGER: 1}),
         ({"sector": "health", "year": 2024}, {FIGUIG: 1, BOUARFA: 0, TANGER: 0}),
+        ({"since": 2025}, {FIGUIG: 1, BOUARFA: 1, TANGER: 0}),
+        ({"sector": "health", "since": 2023}, {FIGUIG: 2, BOUARFA: 0, TANGER: 1}),
+        ({"since": 2024, "year": 2025}, {FIGUIG: 1, BOUARFA: 1, TANGER: 0}),
     ],
 )
 def test_filters(known, filters, expected):
@@ -222,7 +225,16 @@ def test_api_measures_never_show_officers(known, client):
 
 
 @pytest.mark.parametrize(
-    "query", ["territory=99.999", "sector=astrology", "status=dreaming", "year=1850", "year=abc"]
+    "query",
+    [
+        "territory=99.999",
+        "sector=astrology",
+        "status=dreaming",
+        "year=1850",
+        "year=abc",
+        "since=abc",
+        "since=２０２４",
+    ],
 )
 def test_api_bad_filters_are_400(known, client, query):
     response = client.get(f"/api/v1/measures?{query}")
@@ -258,7 +270,7 @@ def test_api_territory_summary(known, client):
 
 
 @pytest.mark.parametrize("code", [FIGUIG, "02.251", "02", TANGER])
-@pytest.mark.parametrize("filters", [{}, {"sector": "health"}, {"year": 2024}])
+@pytest.mark.parametrize("filters", [{}, {"sector": "health"}, {"year": 2024}, {"since": 2024}])
 def test_one_territory_summary_agrees_with_the_level_figures(known, code, filters):  # noqa: F811
     from tracker.models import Territory
     from tracker.stats import territory_summary
@@ -269,3 +281,12 @@ def test_one_territory_summary_agrees_with_the_level_figures(known, code, filter
         for key in METRICS:
             expected = metric_values(key, territory.level, Filters(**filters)).get(code)
             assert summary[key] == pytest.approx(expected), key
+
+
+def test_since_is_a_filter_of_the_pages_and_the_api(known, client):
+    body = client.get(f"/api/v1/measures?territory={FIGUIG}&since=2024").get_json()
+    assert body["total"] == 1
+    page = client.get(f"/territories/{FIGUIG}?since=2024&lang=en").get_data(as_text=True)
+    assert 'name="since"' in page and 'value="2024"' in page
+    map_page = client.get("/map?metric=measures&since=2024&lang=en").get_data(as_text=True)
+    assert "since=2024" in map_page  # the downloads keep it

@@ -26,11 +26,30 @@ class BadFilter(ValueError):
         self.message = message
 
 
+def _year(args: Mapping[str, str], name: str) -> int | None:
+    """The year in parameter `name`, None when absent; raises `BadFilter` for a bad one."""
+    text = (args.get(name) or "").strip()
+    if not text:
+        return None
+    last = date.today().year + 10
+    if not text.isascii() or not text.isdigit() or not FIRST_YEAR <= int(text) <= last:
+        raise BadFilter(
+            name,
+            _(
+                "%(name)s must be a year from %(first)d to %(last)d.",
+                name=name,
+                first=FIRST_YEAR,
+                last=last,
+            ),
+        )
+    return int(text)
+
+
 def parse_filters(args: Mapping[str, str]) -> Filters:
-    """`Filters` from `sector`, `status` and `year`; raises `BadFilter` for a bad value."""
+    """`Filters` from `sector`, `status`, `year` and `since`; raises `BadFilter` for a
+    bad value."""
     sector = (args.get("sector") or "").strip() or None
     status = (args.get("status") or "").strip() or None
-    year_text = (args.get("year") or "").strip()
     if sector is not None and db.session.get(Sector, sector) is None:
         raise BadFilter("sector", _("Unknown sector: %(value)s.", value=sector))
     if status is not None and status not in MEASURE_STATUSES:
@@ -38,16 +57,9 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
             "status",
             _("status must be one of: %(choices)s.", choices=", ".join(MEASURE_STATUSES)),
         )
-    year = None
-    if year_text:
-        last = date.today().year + 10
-        if not year_text.isdigit() or not FIRST_YEAR <= int(year_text) <= last:
-            raise BadFilter(
-                "year",
-                _("year must be a year from %(first)d to %(last)d.", first=FIRST_YEAR, last=last),
-            )
-        year = int(year_text)
-    return Filters(year=year, sector=sector, status=status)
+    return Filters(
+        year=_year(args, "year"), sector=sector, status=status, since=_year(args, "since")
+    )
 
 
 def parse_territory(args: Mapping[str, str], name: str = "territory") -> Territory | None:
@@ -72,6 +84,8 @@ def filter_args(filters: Filters, territory: Territory | None = None) -> dict[st
         args["status"] = filters.status
     if filters.year:
         args["year"] = str(filters.year)
+    if filters.since:
+        args["since"] = str(filters.since)
     return args
 
 

@@ -41,12 +41,18 @@ from tracker.privacy import public_states
 @dataclass(frozen=True)
 class Filters:
     """What the figures are restricted to. `year` keeps measures running at some time
-    that year (started by its end, not ended before its start); `sector` and `status`
-    are keys of their lists."""
+    that year (started by its end, not ended before its start); `since` keeps those
+    running at some time from that year on (started, and not ended before it);
+    `sector` and `status` are keys of their lists."""
 
     year: int | None = None
     sector: str | None = None
     status: str | None = None
+    since: int | None = None
+
+    def every_status(self) -> Filters:
+        """The same filters but the status's (the completed share counts every status)."""
+        return Filters(year=self.year, sector=self.sector, since=self.since)
 
 
 # The code figures for Morocco as a whole are given under (level "country").
@@ -89,6 +95,11 @@ def measure_conditions(filters: Filters) -> list:
             Measure.start_date.is_not(None),
             Measure.start_date <= date(filters.year, 12, 31),
             or_(Measure.end_date.is_(None), Measure.end_date >= date(filters.year, 1, 1)),
+        ]
+    if filters.since:
+        conditions += [
+            Measure.start_date.is_not(None),
+            or_(Measure.end_date.is_(None), Measure.end_date >= date(filters.since, 1, 1)),
         ]
     return conditions
 
@@ -316,7 +327,7 @@ def _sectors_covered_by_lookups(unit, filters: Filters, inside: str | None = Non
 def _completed_share(level, filters, inside=None):
     rows = _aggregate(
         level,
-        Filters(year=filters.year, sector=filters.sector),  # the share is over every status
+        filters.every_status(),  # the share is over every status
         func.count(Measure.id),
         func.count(case((Measure.status == "completed", Measure.id), else_=None)),
         inside=inside,

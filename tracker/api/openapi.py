@@ -48,6 +48,12 @@ def _filter_params() -> list[dict]:
             "schema": {"type": "integer"},
             "description": "Measures running at some time that year",
         },
+        {
+            "name": "since",
+            "in": "query",
+            "schema": {"type": "integer"},
+            "description": "Measures running at some time from that year on",
+        },
     ]
 
 

@@ -240,7 +240,12 @@ def statistics():
                 "unit": metric.unit,
             },
             "level": level,
-            "filters": {"sector": filters.sector, "status": filters.status, "year": filters.year},
+            "filters": {
+                "sector": filters.sector,
+                "status": filters.status,
+                "year": filters.year,
+                "since": filters.since,
+            },
             "items": [{"code": code, **_metric_fields(metric, values.get(code))} for code in shown],
             "page": page,
             "per_page": per_page,

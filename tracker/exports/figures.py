@@ -182,6 +182,15 @@ def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
         (
             False,
             [
+                _("From year"),
+                _("%(year)d: measures running at some time from that year on", year=filters.since)
+                if filters.since
+                else every,
+            ],
+        ),
+        (
+            False,
+            [
                 _("No value"),
                 _("The territory has no public record: that is not the same as zero."),
             ],

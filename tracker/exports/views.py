@@ -523,6 +523,15 @@ def _about_rows(
                 else every,
             ],
         ),
+        (
+            False,
+            [
+                _("From year"),
+                _("%(year)d: measures running at some time from that year on", year=filters.since)
+                if filters.since
+                else every,
+            ],
+        ),
         (False, []),
         (True, [_("Small counts")]),
         (

@@ -101,6 +101,19 @@ def territory(code: str):
         )
         .order_by(Programme.first_year.desc())
     ).all()
+    # How the councils inside (a province's or region's communes...) integrate migration.
+    inside = dict(
+        db.session.execute(
+            select(Programme.integration, func.count())
+            .where(
+                stats.within(t.code, Programme),
+                Programme.territory_code != t.code,
+                Programme.deleted_at.is_(None),
+                Programme.review_state.in_(states),
+            )
+            .group_by(Programme.integration)
+        ).all()
+    )
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     covered = public_data.covered_sectors(query)
     partners = public_data.partner_names(query)
@@ -117,6 +130,7 @@ def territory(code: str):
         pages=pages,
         first_shown=(page - 1) * MEASURES_PER_PAGE + 1,
         programmes=programmes,
+        programmes_inside=inside,
         sectors=sectors,
         covered=covered,
         partners=partners,
