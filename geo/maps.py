@@ -55,6 +55,8 @@ class LegendEntry:
     fill: str
     border: str = BORDER
     dot: bool = False
+    # A dashed border, as the map draws territories with no data.
+    dashed: bool = False
 
 
 # Sequential colours (light to dark) for choropleth classes; readable in print and
@@ -349,6 +351,7 @@ class Legend(MacroElement):
                 swatch.style.background = entry.fill;
                 swatch.style.borderColor = entry.border;
                 if (entry.dot) { swatch.style.borderRadius = "50%"; }
+                if (entry.dashed) { swatch.classList.add("dashed"); }
                 var text = L.DomUtil.create("span", "map-legend-label", row);
                 text.textContent = entry.label;
             });
@@ -366,7 +369,8 @@ class Legend(MacroElement):
         self.title = title
         self.position = position
         self.entries = [
-            {"label": e.label, "fill": e.fill, "border": e.border, "dot": e.dot} for e in entries
+            {"label": e.label, "fill": e.fill, "border": e.border, "dot": e.dot, "dashed": e.dashed}
+            for e in entries
         ]
 
 

@@ -50,6 +50,19 @@ def test_language_choice_is_remembered(client):
     assert 'dir="rtl"' in page
 
 
+def test_switching_from_a_shared_arabic_link_leaves_arabic(client):
+    response = client.get("/language/fr", query_string={"next": "/compare?lang=ar&level=region"})
+    assert response.headers["Location"].endswith("/compare?level=region")
+    assert 'dir="ltr"' in client.get("/compare?level=region").get_data(as_text=True)
+
+
+def test_a_shared_link_in_arabic_keeps_its_language_for_what_follows(client):
+    assert 'dir="rtl"' in client.get("/territories/02?lang=ar").get_data(as_text=True)
+    # The page's download, opened without ?lang=, comes in Arabic too.
+    csv = client.get("/compare.csv?level=region&codes=02&codes=01").data.decode("utf-8-sig")
+    assert "الشرق" in csv.splitlines()[0]
+
+
 def test_language_switch_refuses_foreign_redirects(client):
     for target in ("https://example.org/", "//example.org/x"):
         response = client.get("/language/fr", query_string={"next": target})

@@ -338,6 +338,21 @@ def test_a_tampered_version_is_refused_and_nothing_saved(app, client, officer, v
         assert m.title == GOOD_MEASURE["title"] and m.version == 1
 
 
+@pytest.mark.parametrize("action", ["submit", "delete"])
+@pytest.mark.parametrize("version", [None, "abc"])
+def test_a_review_step_without_its_version_is_refused(app, client, officer, action, version):
+    measure_id = create_measure(client)
+    view = f"/work/measure/{measure_id}"
+    data = {} if version is None else {"version": version}
+    response = post_form(client, f"{view}/{action}", data, view)
+    assert response.status_code == 303
+    page = client.get(view).get_data(as_text=True)
+    assert "This form is damaged or incomplete. Nothing was saved" in page
+    with app.app_context():
+        m = db.session.get(Measure, measure_id)
+        assert m.review_state == "draft" and m.deleted_at is None and m.version == 1
+
+
 def _someone_saves_meanwhile(monkeypatch, model, record_id):
     """Make another connection raise the record's version just after the service has
     checked it and before it writes: the race that the database's version check catches."""

@@ -24,7 +24,8 @@ from tracker.vocab import (
 )
 
 # Columns that change with every save and say nothing a reader needs.
-_SKIPPED = {"updated_at", "created_at", "version"}
+# Kept by the record itself, or said by the entry (its id, its time, its author).
+_SKIPPED = {"id", "updated_at", "created_at", "created_by_id", "version"}
 
 
 def _plain(value: Any) -> Any:
@@ -57,12 +58,17 @@ def snapshot(record, relations: tuple[str, ...] = ()) -> dict[str, Any]:
     return values
 
 
+def _empty_as_none(value: Any) -> Any:
+    return None if value in ("", []) else value
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
-    """`{field: [old, new]}` for every field whose value differs."""
+    """`{field: [old, new]}` for every field whose value differs (nothing, an empty text
+    and an empty list are all "nothing")."""
     return {
         key: [before.get(key), after.get(key)]
         for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
+        if _empty_as_none(before.get(key)) != _empty_as_none(after.get(key))
     }
 
 

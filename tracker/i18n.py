@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
@@ -63,15 +63,40 @@ def choose_language(code: str):
 
     An unknown language is ignored; `next` must be a path on this site.
     """
-    response = redirect(safe_next(request.args.get("next")))
+    response = redirect(_without_lang(safe_next(request.args.get("next"))))
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        _remember(response, code)
+    return response
+
+
+def _without_lang(path: str) -> str:
+    """`path` without a `lang` parameter, which would outweigh the choice just made."""
+    parts = urlsplit(path)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return parts.path + (f"?{urlencode(query)}" if query else "")
+
+
+def _remember(response, code: str) -> None:
+    response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+
+
+def _remember_asked_language(response):
+    """A page opened with `?lang=` (a shared link) makes that language the remembered
+    choice, so the page's downloads and next pages follow it."""
+    asked = request.args.get("lang")
+    if (
+        asked in current_app.config["LANGUAGES"]
+        and asked != request.cookies.get(COOKIE)
+        and response.mimetype == "text/html"
+    ):
+        _remember(response, asked)
     return response
 
 
 def init_app(app: Flask) -> None:
     """Register the switcher and the template helpers."""
     app.register_blueprint(bp)
+    app.after_request(_remember_asked_language)
     app.jinja_env.filters["format_number"] = format_number
 
     @app.context_processor
@@ -114,8 +139,9 @@ def format_number(value) -> str:
     return format_decimal(value)
 
 
-def format_metric(unit: str, value) -> str:
-    """A metric's value as the page shows it, by unit: a count, a ratio, dirhams, a percentage.
+def format_metric(unit: str, value, signed: bool = False) -> str:
+    """A metric's value as the page shows it, by unit: a count, a ratio, dirhams, a
+    percentage, in the page's language (with its sign when `signed`).
 
     Strings (a suppressed count such as "<5") pass through; None is "—".
     """
@@ -124,11 +150,13 @@ def format_metric(unit: str, value) -> str:
     if isinstance(value, str):
         return value
     from flask_babel import format_decimal
+    from flask_babel import gettext as _
 
+    sign = "+" if signed and value > 0 else ""
     if unit == "count":
-        return format_decimal(round(value), format="#,##0")
+        return sign + format_decimal(round(value), format="#,##0")
     if unit == "percent":
-        return format_decimal(value, format="#,##0.0") + " %"
+        return sign + format_decimal(value, format="#,##0.0") + " %"
     if unit == "money":
-        return format_decimal(value, format="#,##0.00") + " MAD"
-    return format_decimal(value, format="#,##0.00")
+        return _("%(amount)s MAD", amount=sign + format_decimal(value, format="#,##0.00"))
+    return sign + format_decimal(value, format="#,##0.00")

@@ -60,7 +60,9 @@ def test_choose_metric_and_filter_then_read_the_table(page, records):
     assert "Figuig" in first_row.inner_text() and "3" in first_row.inner_text()
     # Sorting by name puts the no-data rows among the others, alphabetically.
     page.click("#figures thead th:first-child button")
-    assert page.locator("#figures thead th:first-child").get_attribute("aria-sort")
+    assert page.locator("#figures thead th:first-child").get_attribute("aria-sort") == "ascending"
+    names = page.locator("#figures tbody tr td:first-child").all_inner_texts()
+    assert names[0].casefold() < names[-1].casefold()  # A to Z first
     assert dialogs == []
     assert page.watched.console_errors == [] and page.watched.refused == []
 

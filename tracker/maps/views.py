@@ -53,6 +53,8 @@ def parse_choice(args) -> tuple[MapChoice, list[str]]:
 
 
 def _legend_label(unit: str, low, high) -> str:
+    if low is None and high == 0:
+        return format_metric(unit, 0)  # the class of the territories at zero
     if low is None:
         return _("up to %(value)s", value=format_metric(unit, high))
     if high is None:
@@ -92,7 +94,9 @@ def choropleth_for(choice: MapChoice) -> tuple[geo.maps.Choropleth, list, dict]:
         if numbers
         else []
     )
-    entries.append(geo.maps.LegendEntry(_("no data"), geo.maps.NO_DATA_FILL, border="#777777"))
+    entries.append(
+        geo.maps.LegendEntry(_("no data"), geo.maps.NO_DATA_FILL, border="#777777", dashed=True)
+    )
     return choropleth, entries, values
 
 

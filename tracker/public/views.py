@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from tracker import public_data, stats
@@ -66,7 +67,11 @@ def _page_number(text: str | None, pages: int, errors: list[str]) -> int:
         return 1
     number = int(text)
     if not 1 <= number <= pages:
-        errors.append(_("There are %(pages)d pages of measures.", pages=pages))
+        errors.append(
+            ngettext(
+                "There is %(num)d page of measures.", "There are %(num)d pages of measures.", pages
+            )
+        )
         return min(max(number, 1), pages)
     return number
 

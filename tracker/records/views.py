@@ -125,7 +125,11 @@ def _show_errors(form, errors: dict[str, str]) -> None:
 def _field_label(form, field: str) -> str:
     if field in form:
         return str(form[field].label.text)
-    return {"review_state": _("Review"), "deleted": _("Deleted")}.get(field, field)
+    return {
+        "review_state": _("Review"),
+        "deleted": _("Deleted"),
+        "territory_code": _("Collectivity"),
+    }.get(field, field)
 
 
 def _show_stale(form, stale: service.StaleRecord) -> None:
@@ -345,6 +349,14 @@ def record_action(entity: str, record_id: int, action: str):
     if not form.validate_on_submit():
         abort(400)
     version = _version(form.version.data)
+    if version is None:
+        # Every button sends the version it was shown: without it, nobody can tell what
+        # the person saw before submitting, validating, returning or deleting.
+        flash(
+            _("This form is damaged or incomplete. Nothing was saved: open the record again."),
+            "error",
+        )
+        return redirect(url_for("records.record_view", entity=entity, record_id=record.id)), 303
     try:
         if action == "delete":
             service.delete(current_user, entity, record, expected_version=version)

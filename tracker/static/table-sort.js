@@ -33,7 +33,9 @@
       while (th.firstChild) { button.appendChild(th.firstChild); }
       th.appendChild(button);
       button.addEventListener("click", function () {
-        var descending = th.getAttribute("aria-sort") !== "descending";
+        // A first click sorts names A to Z and figures largest first; a second reverses.
+        var current = th.getAttribute("aria-sort");
+        var descending = current ? current === "ascending" : kind === "number";
         Array.prototype.forEach.call(headings, function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
         sortBy(table, index, kind, descending);
