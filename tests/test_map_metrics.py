@@ -116,3 +116,29 @@ def test_places_carry_payloads_as_data_only(app, client):
     assert "innerHTML" not in script
     assert "${alert(3)}" in script  # a plain string inside JSON, never a template literal
     assert "`" not in script.split("place_markers")[1].split("});")[0]
+
+
+def test_the_kept_map_and_table_follow_a_validation(known, client):  # noqa: F811
+    # The rendered map and its table are kept between requests; validating a record
+    # (and only that, for what is public) renews them.
+    def figuig_in_table():
+        _, html = page(client, "metric=measures&level=commune&lang=en")
+        table = html.split('id="figures"')[1]
+        row = re.search(
+            rf'{re.escape(FIGUIG)}</code></td>\s*<td class="num" data-value="([^"]*)"', table
+        )
+        values = re.search(r"_values = (\{.*?\});", html).group(1)
+        return row.group(1), re.search(rf'"{re.escape(FIGUIG)}": ([\d.]+)', values).group(1)
+
+    assert figuig_in_table() == ("2.0", "2.0")
+    with known.app_context():
+        from tracker.models import Measure, User
+
+        admin = db.session.scalar(db.select(User))
+        draft = db.session.scalar(db.select(Measure).where(Measure.review_state == "draft"))
+        service.transition(admin, "measure", draft, "submit")
+        db.session.commit()
+        assert figuig_in_table() == ("2.0", "2.0")
+        service.transition(admin, "measure", draft, "validate")
+        db.session.commit()
+    assert figuig_in_table() == ("3.0", "3.0")

@@ -10,9 +10,11 @@ reads the request: filters come in as a `Filters` value.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -54,6 +56,8 @@ class Filters:
         """The same filters but the status's (the completed share counts every status)."""
         return Filters(year=self.year, sector=self.sector, since=self.since)
 
+
+T = TypeVar("T")
 
 # The code figures for Morocco as a whole are given under (level "country").
 NATIONAL = "MA"
@@ -470,21 +474,34 @@ def territory_summary(
 ) -> dict[str, float | None]:
     """Every metric for one territory (its own council and what lies inside it), each
     computed by its metric for that territory alone; None everywhere when it has no
-    public record."""
-    return _summary_of(territory.level, filters, territory.code)
+    public record. Kept per process until a record changes (see `data_version`)."""
+    return _kept_summary(territory.level, filters, territory.code)
 
 
 def national_summary(filters: Filters = Filters()) -> dict[str, float | None]:
-    """Every metric for Morocco as a whole: a reading of every public measure, so it is
-    kept per process until a record changes (see `data_version`)."""
-    key = (filters, public_states(), privacy.threshold(), data_version())
-    cache = current_app.extensions.setdefault("tracker_national_summaries", {})
-    summary = cache.get(key)
-    if summary is None:
-        if len(cache) > 256:
+    """Every metric for Morocco as a whole, kept as `territory_summary` is."""
+    return _kept_summary("country", filters, None)
+
+
+# Figures kept between requests; a few thousand at most (every territory, some filters).
+_KEPT = 4096
+
+
+def kept(name: str, compute: Callable[[], T], *key) -> T:
+    """`compute()`, computed once per process for `name`, `key` and the settings that
+    change what is public, until a record changes (see `data_version`): a page shows
+    figures read over many more measures than it lists, its parent's and the country's."""
+    full_key = (name, *key, public_states(), privacy.threshold(), data_version())
+    cache = current_app.extensions.setdefault("tracker_kept_figures", {})
+    if full_key not in cache:
+        if len(cache) >= _KEPT:
             cache.clear()
-        summary = cache[key] = _summary_of("country", filters, None)
-    return dict(summary)
+        cache[full_key] = compute()
+    return copy.copy(cache[full_key])
+
+
+def _kept_summary(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:
+    return kept("summary", lambda: _summary_of(level, filters, inside), level, inside, filters)
 
 
 def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:

@@ -163,10 +163,13 @@ def browser_figures(pages: dict[str, Path], assets_app) -> dict[str, tuple[float
             started = time.perf_counter()
             url = f"{base}/map?lang=fr" if name == "tracker" else f"{base}/bench/{path.name}"
             page.goto(url)
-            page.wait_for_function(
-                "document.querySelectorAll('path.leaflet-interactive').length >= 1503",
-                timeout=120_000,
-            )
+            # Polled from here: the tracker's Content-Security-Policy forbids the eval
+            # that a wait_for_function string needs.
+            deadline = time.perf_counter() + 120
+            while page.locator("path.leaflet-interactive").count() < 1503:
+                if time.perf_counter() > deadline:
+                    raise TimeoutError(f"{name}: the communes were not drawn in 120 s")
+                page.wait_for_timeout(50)
             elapsed = time.perf_counter() - started
             session = context.new_cdp_session(page)
             session.send("Performance.enable")

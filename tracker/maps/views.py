@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 import geo.maps
@@ -266,7 +267,7 @@ def national_map():
 def render_map_page(parts: dict[str, str], choice: MapChoice, errors: list[str] = ()) -> str:
     """The map page around the rendered map `parts`: the form, the legend's table of
     figures and the export links for `choice`."""
-    rows = figures_table(choice)
+    table, with_data = figures_table_html(choice)
     return render_template(
         "map.html",
         map=parts,
@@ -276,7 +277,29 @@ def render_map_page(parts: dict[str, str], choice: MapChoice, errors: list[str] 
         levels=LEVEL_PLURALS,
         sectors=sector_choices(current_language()),
         statuses=MEASURE_STATUSES,
-        rows=rows,
-        with_data=sum(1 for r in rows if r["value"] is not None),
+        figures_table=table,
+        with_data=with_data,
         export_args=filter_args(choice.filters),
     )
+
+
+def figures_table_html(choice: MapChoice) -> tuple[Markup, int]:
+    """The table of the map's figures, rendered, and how many territories have data.
+
+    Kept per process for each choice and language until a record changes: a commune
+    map's table has 1,503 rows, whose values and links cost more than the rest of the page.
+    """
+    if not choice.metric:
+        return Markup(""), 0
+
+    def render() -> tuple[Markup, int]:
+        rows = figures_table(choice)
+        html = render_template(
+            "maps/figures_table.html",
+            rows=rows,
+            metric=stats.METRICS[choice.metric],
+            link=url_for("public.territory", code="__CODE__"),
+        )
+        return Markup(html), sum(1 for r in rows if r["value"] is not None)
+
+    return stats.kept("map-table", render, choice, current_language(), request.script_root)

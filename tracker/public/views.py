@@ -120,8 +120,8 @@ def territory(code: str):
         ).all()
     )
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
-    covered = public_data.covered_sectors(query)
-    partners = public_data.partner_names(query)
+    covered = stats.kept("sectors", lambda: public_data.covered_sectors(query), t.code, filters)
+    partners = stats.kept("partners", lambda: public_data.partner_names(query), t.code, filters)
     figures = {"self": stats.territory_summary(t, filters)}
     if t.parent is not None:
         figures["parent"] = stats.territory_summary(t.parent, filters)
