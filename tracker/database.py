@@ -5,13 +5,22 @@ from sqlalchemy.engine import Engine
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG001
-    """Turn on foreign keys, WAL and a busy timeout on every SQLite connection.
+def _connection_settings(dbapi_connection, connection_record) -> None:  # noqa: ARG001
+    """Turn on foreign keys, WAL and a busy timeout on every SQLite connection, and turn
+    off just-in-time compilation on every PostgreSQL one.
 
-    SQLite leaves foreign keys off by default, and without WAL a reader blocks
-    a writer; other databases are left alone.
+    SQLite leaves foreign keys off by default, and without WAL a reader blocks a
+    writer. PostgreSQL compiles a query it estimates costly before running it, which
+    for the tracker's aggregations over a few thousand index entries costs 40 to 80 ms
+    and saves nothing (measured with 100,000 measures: a commune's page 176 ms with it,
+    86 ms without, before its figures are kept).
     """
     module = type(dbapi_connection).__module__
+    if module.startswith("psycopg"):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+        return
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()

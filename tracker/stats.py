@@ -198,15 +198,16 @@ def recorded(level: str, inside: str | None = None) -> set[str]:
     return {row[0] for row in db.session.execute(query) if row[0] is not None}
 
 
-def populations(level: str) -> dict[str, int]:
-    """HCP 2024 population of every territory of `level`."""
+def populations(level: str, inside: str | None = None) -> dict[str, int]:
+    """HCP 2024 population of every territory of `level` (of territory `inside` alone,
+    a territory of `level`, when given)."""
     if level == "country":
-        return {NATIONAL: sum(p or 0 for p in populations("region").values())}
-    return dict(
-        db.session.execute(
-            select(Territory.code, Territory.population_2024).where(Territory.level == level)
-        ).all()
-    )
+        query = select(func.sum(Territory.population_2024)).where(Territory.level == "region")
+        return {NATIONAL: db.session.scalar(query) or 0}
+    query = select(Territory.code, Territory.population_2024).where(Territory.level == level)
+    if inside:
+        query = query.where(Territory.code == inside)
+    return dict(db.session.execute(query).all())
 
 
 def _per(values: dict[str, float], denominators: dict[str, int], scale: float) -> dict:
@@ -248,19 +249,20 @@ class Metric:
 
 
 def _measures(level, filters, inside=None):
-    rows = _aggregate(level, filters, func.count(Measure.id), inside=inside)
+    # count(*): the measures' index answers it alone on PostgreSQL too.
+    rows = _aggregate(level, filters, func.count(), inside=inside)
     return {code: float(n) for code, (n,) in rows.items()}
 
 
 def _measures_per_100k(level, filters, inside=None):
-    return _per(_measures(level, filters, inside), populations(level), 100_000)
+    return _per(_measures(level, filters, inside), populations(level, inside), 100_000)
 
 
 def _budget(column):
     def compute(level, filters, inside=None):
         rows = _aggregate(level, filters, func.sum(cast(column, Float)), inside=inside)
         totals = {code: (v or 0.0) for code, (v,) in rows.items()}
-        return _per(totals, populations(level), 1)
+        return _per(totals, populations(level, inside), 1)
 
     return compute
 
@@ -332,8 +334,8 @@ def _completed_share(level, filters, inside=None):
     rows = _aggregate(
         level,
         filters.every_status(),  # the share is over every status
-        func.count(Measure.id),
-        func.count(case((Measure.status == "completed", Measure.id), else_=None)),
+        func.count(),
+        func.count(case((Measure.status == "completed", 1), else_=None)),
         inside=inside,
     )
     return {code: (100.0 * done / total if total else None) for code, (total, done) in rows.items()}

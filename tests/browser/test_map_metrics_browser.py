@@ -20,10 +20,14 @@ PAYLOADS = [
 def records(live_server):
     with live_server.app.app_context():
         admin = create_user("admin@example.org", "a long admin password", "admin")
-        partner = service.save_organisation(
-            admin, {"name": "Association " + PAYLOADS[1], "kind": "association"}
-        )
+        partners = [
+            service.save_organisation(
+                admin, {"name": "Association " + payload, "kind": "association"}
+            )
+            for payload in PAYLOADS
+        ]
         for i, payload in enumerate(PAYLOADS):
+            partner = partners[i]
             measure = service.save_measure(
                 admin,
                 {
@@ -72,21 +76,31 @@ def test_payloads_stay_text_in_popups_and_pages(page, records):
     page.wait_for_selector(".folium-map[data-loaded-commune]")
     markers = page.locator("path.leaflet-interactive[fill='#d7301f']")
     assert markers.count() >= 3
-    page.evaluate("""() => {
+    # Each place's popup in turn (Leaflet keeps one open at a time): its text, and
+    # whether anything in it became an element.
+    popups = page.evaluate("""() => {
         const map = window[document.querySelector('.folium-map').id];
-        map.eachLayer(l => { if (l.getPopup && l.getPopup()) { l.openPopup(); } });
+        const seen = [];
+        map.eachLayer(l => {
+            if (!(l.getPopup && l.getPopup())) { return; }
+            l.openPopup();
+            // This popup's own element: a closed one fades out, still in the page.
+            const box = l.getPopup().getElement().querySelector('.leaflet-popup-content');
+            seen.push([box.textContent, box.querySelectorAll('img, script').length]);
+        });
+        return seen;
     }""")
-    popups = page.locator(".leaflet-popup-content").all_inner_texts()
-    text = " ".join(popups)
-    assert any(p in text for p in PAYLOADS)
-    assert page.locator(".leaflet-popup-content img").count() == 0
-    assert page.locator(".leaflet-popup-content script").count() == 0
+    text = " ".join(content for content, _ in popups)
+    for payload in PAYLOADS:
+        assert f"Cellule {payload}" in text
+    assert all(elements == 0 for _, elements in popups)
     assert page.evaluate("window.__xss") is None
 
     page.goto(f"{page.base_url}/territories/{FIGUIG}?lang=fr")
     body = page.locator("main").inner_text()
     for payload in PAYLOADS:
-        assert payload in body
+        assert f"Cellule {payload}" in body  # the measure's title
+        assert f"Association {payload}" in body  # its partner's name
     assert page.locator("main img").count() == 0
     assert page.evaluate("window.__xss") is None
     assert page.watched.console_errors == [] and page.watched.page_errors == []

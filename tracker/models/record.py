@@ -135,6 +135,9 @@ class Measure(ReviewedRecord, db.Model):
             "budget_planned",
             "budget_spent",
             "beneficiaries_total",
+            # Last, for joins to a measure's sectors: PostgreSQL then reads the index alone
+            # (SQLite keeps the row id in every index anyway).
+            "id",
         ),
     )
 
