@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
@@ -58,6 +58,19 @@ class Filters:
 
 
 T = TypeVar("T")
+
+
+def _read_once(key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, read once per GET request for `key` (a page asks some things several
+    times: the version of the data, a territory's population). Anywhere else, computed
+    each time: a request that writes may change them."""
+    if not has_request_context() or request.method != "GET":
+        return compute()
+    memo = g.setdefault("tracker_read_once", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
 
 # The code figures for Morocco as a whole are given under (level "country").
 NATIONAL = "MA"
@@ -201,6 +214,10 @@ def recorded(level: str, inside: str | None = None) -> set[str]:
 def populations(level: str, inside: str | None = None) -> dict[str, int]:
     """HCP 2024 population of every territory of `level` (of territory `inside` alone,
     a territory of `level`, when given)."""
+    return _read_once(("populations", level, inside), lambda: _populations(level, inside))
+
+
+def _populations(level: str, inside: str | None) -> dict[str, int]:
     if level == "country":
         query = select(func.sum(Territory.population_2024)).where(Territory.level == "region")
         return {NATIONAL: db.session.scalar(query) or 0}
@@ -519,4 +536,6 @@ def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, f
 def data_version() -> int:
     """A number that changes whenever a record changes (every change writes a history
     entry), for the figures and maps kept between requests."""
-    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
+    return _read_once(
+        ("data_version",), lambda: db.session.scalar(select(func.max(AuditEntry.id))) or 0
+    )

@@ -135,9 +135,6 @@ class Measure(ReviewedRecord, db.Model):
             "budget_planned",
             "budget_spent",
             "beneficiaries_total",
-            # Last, for joins to a measure's sectors: PostgreSQL then reads the index alone
-            # (SQLite keeps the row id in every index anyway).
-            "id",
         ),
     )
 

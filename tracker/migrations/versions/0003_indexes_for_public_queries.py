@@ -23,7 +23,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('measure', schema=None) as batch_op:
-        batch_op.create_index('ix_measure_public', ['review_state', 'deleted_at', 'territory_code', 'status', 'start_date', 'end_date', 'budget_planned', 'budget_spent', 'beneficiaries_total', 'id'], unique=False)
+        batch_op.create_index('ix_measure_public', ['review_state', 'deleted_at', 'territory_code', 'status', 'start_date', 'end_date', 'budget_planned', 'budget_spent', 'beneficiaries_total'], unique=False)
 
     with op.batch_alter_table('measure_sector', schema=None) as batch_op:
         batch_op.create_index('ix_measure_sector_sector_key', ['sector_key', 'measure_id'], unique=False)
