@@ -814,3 +814,23 @@ def test_templates_download_in_arabic_and_french(client, accounts):
     assert "رمز الجماعة الترابية" in csv_ar.data.decode("utf-8-sig")
     xlsx_fr = client.get("/work/import/template.xlsx?lang=fr")
     assert xlsx_fr.data[:2] == b"PK"
+
+
+def test_a_file_too_large_is_refused_with_a_message(app, client, accounts):
+    import io
+
+    from tests.conftest import csrf_token
+
+    accounts.create("figuig.big@example.org", "officer", ["02.251.01.03"])
+    accounts.login("figuig.big@example.org")
+    token = csrf_token(client, "/work/import")
+    big = b"territory_code,title,kind,status\n" + b"x" * (6 * 1024 * 1024)
+    response = client.post(
+        "/work/import?lang=en",
+        data={"file": (io.BytesIO(big), "mesures.csv"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "The file is too large" in page and "at most 5 MB" in page
+    assert count(app, Measure) == 0

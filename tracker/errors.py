@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -25,9 +25,15 @@ def _page(error: HTTPException):
         403: _("You may not do this"),
         404: _("Page not found"),
         405: _("This action is not allowed here"),
+        413: _("The file is too large"),
     }
     messages = {
         404: _("There is no page at this address. The territory code may be mistyped."),
+        413: _(
+            "A file sent to the tracker may hold at most %(size)d MB. Nothing was saved: "
+            "split the file, or remove what it does not need, and send it again.",
+            size=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        ),
     }
     title = titles.get(error.code, _("Something went wrong"))
     message = messages.get(error.code, _("Please go back and try again."))
