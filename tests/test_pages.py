@@ -177,3 +177,18 @@ def test_a_province_page_says_how_the_councils_inside_integrate_migration(app, c
     inside = page.split("Programmes of the councils inside")[1].split("</table>")[0]
     rows = dict(re.findall(r"<td>([^<]+)</td><td class=\"num\">(\d+)</td>", inside))
     assert rows == {"Absent": "0", "Mentioned": "0", "A dedicated axis or measures": "2"}
+
+
+def test_arabic_lists_use_the_arabic_comma(app, client):
+    _validated_measures(app, "02.251.01.03", 1, sector_of=lambda i: "health")
+    from tracker.extensions import db
+    from tracker.models import Measure, Sector
+
+    with app.app_context():
+        measure = db.session.scalar(db.select(Measure))
+        measure.sectors.append(db.session.get(Sector, "housing"))
+        db.session.commit()
+    page = client.get("/territories/02.251.01.03?lang=ar").get_data(as_text=True)
+    assert "الصحة، السكن" in page or "السكن، الصحة" in page
+    page = client.get("/territories/02.251.01.03?lang=fr").get_data(as_text=True)
+    assert "Santé, Logement" in page or "Logement, Santé" in page

@@ -104,6 +104,8 @@ def init_app(app: Flask) -> None:
         return {
             "current_language": current_language(),
             "text_direction": text_direction(),
+            # Between the items of a list: Arabic has its own comma.
+            "comma": "، " if current_language() == "ar" else ", ",
             "language_names": LANGUAGE_NAMES,
             "languages": app.config["LANGUAGES"],
         }
