@@ -31,15 +31,15 @@ from tracker.exports.views import (
     _utc_text,
     bp,
     csv_safe,
+    filter_rows,
 )
 from tracker.extensions import db
 from tracker.filters import parse_filters
 from tracker.i18n import LEVEL_PLURALS, RTL_LANGUAGES, current_language
-from tracker.models import Sector, Territory
+from tracker.models import Territory
 from tracker.models.setting import get_setting
 from tracker.models.territory import LEVELS
 from tracker.privacy import public_figure
-from tracker.vocab import MEASURE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,6 @@ def figures_csv():
 
 def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
     """The rows of the About sheet as (heading?, cells)."""
-    every = _("All")
-    filters = figures.filters
-    sector = db.session.get(Sector, filters.sector) if filters.sector else None
     rows: list[tuple[bool, list[str]]] = [(True, [str(figures.metric.label)])]
     if get_setting("demo_data") == "1":
         rows.append((True, [_("Demo data: these records are illustrative, not real.")]))
@@ -160,34 +157,7 @@ def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
         (False, [_("Territories"), str(LEVEL_PLURALS[figures.level])]),
         (False, [_("Exported on (UTC)"), _utc_text(_now())]),
         (False, [_("Address of this export"), request.url]),
-        (False, [_("Sector"), f"{sector.name(lang)} ({sector.key})" if sector else every]),
-        (
-            False,
-            [
-                _("Status"),
-                f"{MEASURE_STATUSES[filters.status]} ({filters.status})"
-                if filters.status
-                else every,
-            ],
-        ),
-        (
-            False,
-            [
-                _("Year"),
-                _("%(year)d: measures running at some time that year", year=filters.year)
-                if filters.year
-                else every,
-            ],
-        ),
-        (
-            False,
-            [
-                _("From year"),
-                _("%(year)d: measures running at some time from that year on", year=filters.since)
-                if filters.since
-                else every,
-            ],
-        ),
+        *filter_rows(figures.filters, lang),
         (
             False,
             [

@@ -461,6 +461,42 @@ def _xlsx_cell(sheet, column: Column, value):
     return cell
 
 
+def filter_rows(filters: Filters, lang: str) -> list[tuple[bool, list]]:
+    """The About sheet's rows for the sector, status, year and since filters."""
+    every = _("All")
+    sector = db.session.get(Sector, filters.sector) if filters.sector else None
+    return [
+        (False, [_("Sector"), f"{sector.name(lang)} ({sector.key})" if sector else every]),
+        (
+            False,
+            [
+                _("Status"),
+                f"{MEASURE_STATUSES[filters.status]} ({filters.status})"
+                if filters.status
+                else every,
+            ],
+        ),
+        (
+            False,
+            [
+                _("Year"),
+                _("%(year)d: measures running at some time that year", year=filters.year)
+                if filters.year
+                else every,
+            ],
+        ),
+        (
+            False,
+            [
+                _("From year"),
+                _("%(year)d: measures running at some time from that year on", year=filters.since)
+                if filters.since
+                else every,
+            ],
+        ),
+    ]
+
+
 def _about_rows(
     selection: Selection, columns: tuple[Column, ...], count: int, now: datetime, lang: str
 ) -> list[tuple[bool, list]]:
@@ -468,11 +504,6 @@ def _about_rows(
     every = _("All")
     territory = selection.territory
     filters = selection.filters
-    if filters.sector:
-        sector = db.session.get(Sector, filters.sector)
-        sector_text = f"{sector.name(lang)} ({sector.key})"
-    else:
-        sector_text = every
     rows: list[tuple[bool, list]] = [(True, [_("Integration measures of the collectivities")])]
     if get_setting("demo_data") == "1":
         rows.append((True, [_("Demo data: these records are illustrative, not real.")]))
@@ -504,34 +535,7 @@ def _about_rows(
                 else every,
             ],
         ),
-        (False, [_("Sector"), sector_text]),
-        (
-            False,
-            [
-                _("Status"),
-                f"{MEASURE_STATUSES[filters.status]} ({filters.status})"
-                if filters.status
-                else every,
-            ],
-        ),
-        (
-            False,
-            [
-                _("Year"),
-                _("%(year)d: measures running at some time that year", year=filters.year)
-                if filters.year
-                else every,
-            ],
-        ),
-        (
-            False,
-            [
-                _("From year"),
-                _("%(year)d: measures running at some time from that year on", year=filters.since)
-                if filters.since
-                else every,
-            ],
-        ),
+        *filter_rows(filters, lang),
         (False, []),
         (True, [_("Small counts")]),
         (
