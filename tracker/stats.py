@@ -506,14 +506,19 @@ def national_summary(filters: Filters = Filters()) -> dict[str, float | None]:
 _KEPT = 4096
 
 
-def kept(name: str, compute: Callable[[], T], *key) -> T:
+def kept(name: str, compute: Callable[[], T], *key, limit: int = _KEPT) -> T:
     """`compute()`, computed once per process for `name`, `key` and the settings that
     change what is public, until a record changes (see `data_version`): a page shows
-    figures read over many more measures than it lists, its parent's and the country's."""
-    full_key = (name, *key, public_states(), privacy.threshold(), data_version())
-    cache = current_app.extensions.setdefault("tracker_kept_figures", {})
+    figures read over many more measures than it lists, its parent's and the country's.
+
+    At most `limit` values are kept under `name` (all are let go when it is reached),
+    so that asking for every combination of filters cannot fill the memory.
+    """
+    full_key = (*key, public_states(), privacy.threshold(), data_version())
+    caches = current_app.extensions.setdefault("tracker_kept_figures", {})
+    cache = caches.setdefault(name, {})
     if full_key not in cache:
-        if len(cache) >= _KEPT:
+        if len(cache) >= limit:
             cache.clear()
         cache[full_key] = compute()
     return copy.copy(cache[full_key])

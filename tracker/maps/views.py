@@ -302,4 +302,7 @@ def figures_table_html(choice: MapChoice) -> tuple[Markup, int]:
         )
         return Markup(html), sum(1 for r in rows if r["value"] is not None)
 
-    return stats.kept("map-table", render, choice, current_language(), request.script_root)
+    # A rendered commune table is about 80 kB: a few dozen are kept, not thousands.
+    return stats.kept(
+        "map-table", render, choice, current_language(), request.script_root, limit=64
+    )
