@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.models import Measure, Organisation, Territory
-from tracker.models.record import measure_organisation, measure_sector
+from tracker.models.record import measure_organisation
 from tracker.privacy import public_beneficiaries
 from tracker.stats import Filters, measure_conditions, within
 
@@ -23,18 +23,6 @@ def measures_query(territory: str | None = None, filters: Filters = Filters()) -
 
 def count_measures(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-
-
-def covered_sectors(query: Select) -> set[str]:
-    """The keys of the sectors that some measure of `query` addresses."""
-    ids = query.with_only_columns(Measure.id).order_by(None)
-    return set(
-        db.session.scalars(
-            select(measure_sector.c.sector_key)
-            .where(measure_sector.c.measure_id.in_(ids))
-            .distinct()
-        )
-    )
 
 
 def partner_names(query: Select) -> list[str]:

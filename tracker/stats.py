@@ -21,7 +21,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Float,
-    and_,
     case,
     cast,
     distinct,
@@ -284,10 +283,39 @@ def _budget(column):
     return compute
 
 
+def sectors_addressed(filters: Filters, inside: str | None = None) -> list[str]:
+    """The keys of the sectors that some public measure within `inside` (anywhere for
+    None) addresses, with `filters`, in the reference order.
+
+    Each sector is asked on its own and answered by the first such measure found, in
+    the index of measures by sector: a few lookups, where reading every measure's
+    sectors costs a region's thousands. A LIMIT rather than EXISTS, which PostgreSQL
+    would turn into a join over them all.
+    """
+    first_measure = (
+        select(measure_sector.c.measure_id)
+        .join(Measure, Measure.id == measure_sector.c.measure_id)
+        .where(measure_sector.c.sector_key == Sector.key, *measure_conditions(filters))
+        .where(*_inside(inside))
+        .limit(1)
+        .correlate(Sector)
+        .scalar_subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Sector.key).where(first_measure.is_not(None)).order_by(Sector.position)
+        )
+    )
+
+
 def _sectors_covered(level, filters, inside=None):
+    if inside or level == "country":
+        # One territory: its sectors by lookups (see `sectors_addressed`).
+        code = inside or NATIONAL
+        return {code: float(len(sectors_addressed(filters, inside)))}
     unit = _unit_of(level).label("unit")
-    if db.engine.dialect.name == "sqlite" and level != "country":
-        query = _sectors_covered_by_lookups(unit, filters, inside)
+    if db.engine.dialect.name == "sqlite":
+        query = _sectors_covered_by_lookups(unit, filters)
     else:
         # Each collectivity's sectors once (no sector for measures that have none), so
         # every territory with a measure is there, with 0 when no measure has a sector.
@@ -295,25 +323,20 @@ def _sectors_covered(level, filters, inside=None):
             select(Measure.territory_code.label("code"), measure_sector.c.sector_key)
             .select_from(Measure)
             .outerjoin(measure_sector, measure_sector.c.measure_id == Measure.id)
-            .where(*measure_conditions(filters), *_inside(inside))
+            .where(*measure_conditions(filters))
             .distinct()
             .subquery()
         )
         query = (
-            select(unit, func.count(distinct(pairs.c.sector_key)), func.count())
+            select(unit, func.count(distinct(pairs.c.sector_key)))
             .select_from(pairs)
             .join(Territory, Territory.code == pairs.c.code)
+            .group_by(unit)
         )
-        if level != "country":
-            query = query.group_by(unit)
-    return {
-        row[0]: float(row[1])
-        for row in db.session.execute(query)
-        if row[0] is not None and (len(row) < 3 or row[2])
-    }
+    return {row[0]: float(row[1]) for row in db.session.execute(query) if row[0] is not None}
 
 
-def _sectors_covered_by_lookups(unit, filters: Filters, inside: str | None = None):
+def _sectors_covered_by_lookups(unit, filters: Filters):
     """The `_sectors_covered` query as SQLite runs it fastest: for each collectivity with
     a matching measure, and each sector, is there a matching measure of that sector?
     Each question is a few index lookups that stop at the first measure found, where
@@ -325,8 +348,6 @@ def _sectors_covered_by_lookups(unit, filters: Filters, inside: str | None = Non
     has_measure = (
         select(Measure.id).where(Measure.territory_code == Territory.code, *conditions).exists()
     )
-    if inside:
-        has_measure = and_(has_measure, Territory.code.in_(codes_within(inside)))
     covers = (
         select(Measure.id)
         .where(
