@@ -12,16 +12,7 @@ from sqlalchemy import inspect, select
 
 from tracker.extensions import db
 from tracker.models import AuditEntry, Organisation, Programme, Sector, Territory
-from tracker.vocab import (
-    FUNDING_SOURCES,
-    INTEGRATION_LEVELS,
-    MEASURE_KINDS,
-    MEASURE_STATUSES,
-    ORGANISATION_KINDS,
-    PROGRAMME_KINDS,
-    REVIEW_STATES,
-    TARGET_GROUPS,
-)
+from tracker.vocab import KINDS_BY_ENTITY, LABELS_BY_FIELD
 
 # Columns that change with every save and say nothing a reader needs.
 # Kept by the record itself, or said by the entry (its id, its time, its author).
@@ -117,20 +108,7 @@ def who(entry: AuditEntry) -> str:
     return "—"
 
 
-# Fields whose stored keys come from a fixed list; `kind` depends on the entity.
-_KINDS = {
-    "measure": MEASURE_KINDS,
-    "programme": PROGRAMME_KINDS,
-    "organisation": ORGANISATION_KINDS,
-}
 _AMOUNTS = {"budget_planned", "budget_spent"}
-_LISTS = {
-    "status": MEASURE_STATUSES,
-    "review_state": REVIEW_STATES,
-    "integration": INTEGRATION_LEVELS,
-    "target_groups": TARGET_GROUPS,
-    "funding_sources": FUNDING_SOURCES,
-}
 
 
 def _names(model, keys: list, name) -> dict:
@@ -168,9 +146,9 @@ def display_value(entity: str, field: str, value: Any, lang: str) -> str:
             return str(value)
     values = value if isinstance(value, list) else [value]
     if field == "kind":
-        labels = _KINDS.get(entity, {})
-    elif field in _LISTS:
-        labels = _LISTS[field]
+        labels = KINDS_BY_ENTITY.get(entity, {})
+    elif field in LABELS_BY_FIELD:
+        labels = LABELS_BY_FIELD[field]
     elif field == "sectors":
         labels = _names(Sector, values, lambda s: s.name(lang))
     elif field == "partners":

@@ -19,27 +19,21 @@ from tracker.i18n import current_language
 from tracker.models import Measure, Organisation, Programme, Sector, Territory
 from tracker.records import forms, service
 from tracker.vocab import (
-    FUNDING_SOURCES,
-    INTEGRATION_LEVELS,
-    MEASURE_KINDS,
+    KINDS_BY_ENTITY,
+    LABELS_BY_FIELD,
     MEASURE_STATUSES,
     ORGANISATION_KINDS,
-    PROGRAMME_KINDS,
     REVIEW_STATES,
-    TARGET_GROUPS,
 )
 
 bp = Blueprint("records", __name__)
 
 REVIEWED = {"measure": Measure, "programme": Programme}
 FORMS = {"measure": forms.MeasureForm, "programme": forms.ProgrammeForm}
+# What the record and review pages show for a stored key (kinds of every record type).
 LABELS = {
-    "kind": {**MEASURE_KINDS, **PROGRAMME_KINDS, **ORGANISATION_KINDS},
-    "status": MEASURE_STATUSES,
-    "review_state": REVIEW_STATES,
-    "integration": INTEGRATION_LEVELS,
-    "target_groups": TARGET_GROUPS,
-    "funding_sources": FUNDING_SOURCES,
+    "kind": {k: v for kinds in KINDS_BY_ENTITY.values() for k, v in kinds.items()},
+    **LABELS_BY_FIELD,
 }
 
 
@@ -258,6 +252,18 @@ def record_edit(entity: str, record_id: int):
     if request.method == "GET":
         form.process(data=_form_values(entity, record))
         _prepare(form, entity, record.territory_code)
+
+    def form_page(status: int, **extra):
+        page = render_template(
+            "records/record_form.html",
+            form=form,
+            entity=entity,
+            territory=record.territory,
+            record=record,
+            **extra,
+        )
+        return page, status
+
     if form.validate_on_submit():
         version = _version(form.version.data)
         if version is None:
@@ -267,13 +273,7 @@ def record_edit(entity: str, record_id: int):
                 _("This form is damaged or incomplete. Nothing was saved: open the record again."),
                 "error",
             )
-            return render_template(
-                "records/record_form.html",
-                form=form,
-                entity=entity,
-                territory=record.territory,
-                record=record,
-            ), 400
+            return form_page(400)
         saver = service.save_measure if entity == "measure" else service.save_programme
         try:
             saver(current_user, _raw(form, record.territory_code), record, expected_version=version)
@@ -287,14 +287,7 @@ def record_edit(entity: str, record_id: int):
         except service.StaleRecord as stale:
             db.session.rollback()
             _show_stale(form, stale)
-            return render_template(
-                "records/record_form.html",
-                form=form,
-                entity=entity,
-                territory=record.territory,
-                record=record,
-                stale=stale,
-            ), 409
+            return form_page(409, stale=stale)
         except StaleDataError:
             db.session.rollback()
             flash(_saved_at_the_same_moment(), "error")
@@ -302,13 +295,7 @@ def record_edit(entity: str, record_id: int):
         else:
             flash(_("Saved."), "info")
             return redirect(url_for("records.record_view", entity=entity, record_id=record.id))
-    return render_template(
-        "records/record_form.html",
-        form=form,
-        entity=entity,
-        territory=record.territory,
-        record=record,
-    ), (400 if form.errors else 200)
+    return form_page(400 if form.errors else 200)
 
 
 @bp.get("/work/<entity>/<int:record_id>")
