@@ -26,6 +26,7 @@ from sqlalchemy import (
     distinct,
     exists,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -226,28 +227,31 @@ def _populations(level: str, inside: str | None) -> dict[str, int]:
     return dict(db.session.execute(query).all())
 
 
-def _per(values: dict[str, float], denominators: dict[str, int], scale: float) -> dict:
-    return {
-        code: (float(v) * scale / denominators[code]) if denominators.get(code) else None
-        for code, v in values.items()
-    }
-
-
 @dataclass(frozen=True)
 class Metric:
     """A figure shown for every territory of a level, and for the country.
 
-    `compute(level, filters, inside)` answers `{code: value}` for the territories of
-    `level` whose measures the filters keep (only territory `inside`, of `level`, when
-    given; the one code `NATIONAL` for level "country"). `unit` says how to show a
-    value; `public` and `shown` give it as every public output does.
+    Most metrics are sums over the measures: `sums()` gives the SQL aggregates (counts
+    or sums, which add up from collectivities to territories) and `value(sums,
+    population)` the figure from their totals and the territory's HCP 2024 population
+    (read only when `per_inhabitant`). The figures of all such metrics for a set of
+    filters are read in one aggregation (see `figures`). `every_status` metrics are
+    taken over every status whatever the status filter. A metric that is no sum
+    gives `compute(level, filters, inside)` instead, answering `{code: value}`.
+
+    `unit` says how to show a value; `public` and `shown` give it as every public
+    output does.
     """
 
     key: str
     label: object
     definition: object
     unit: str
-    compute: Callable[[str, Filters, str | None], dict[str, float | None]]
+    sums: Callable[[], tuple] | None = None
+    value: Callable[[tuple, int | None], float | None] | None = None
+    per_inhabitant: bool = False
+    every_status: bool = False
+    compute: Callable[[str, Filters, str | None], dict[str, float | None]] | None = None
     counts_people: bool = False
     # The value of a territory that has records, none of which the filters keep.
     empty: float | None = 0.0
@@ -264,30 +268,59 @@ class Metric:
         return format_metric(self.unit, self.public(value))
 
 
-def _measures(level, filters, inside=None):
-    # count(*): the measures' index answers it alone on PostgreSQL too.
-    rows = _aggregate(level, filters, func.count(), inside=inside)
-    return {code: float(n) for code, (n,) in rows.items()}
+def figures(
+    metrics, level: str, filters: Filters, inside: str | None = None
+) -> dict[str, dict[str, float | None]]:
+    """`{metric key: {code: value}}` for `metrics`, over the territories of `level` whose
+    measures the filters keep (territory `inside` alone, of `level`, when given; the one
+    code `NATIONAL` for level "country").
+
+    The metrics that are sums share one reading of the measures for each set of
+    filters they use (two at most: the filters, and every status).
+    """
+    answers: dict[str, dict[str, float | None]] = {}
+    by_filters: dict[Filters, list[Metric]] = {}
+    for metric in metrics:
+        if metric.compute is not None:
+            answers[metric.key] = metric.compute(level, filters, inside)
+        else:
+            wanted = filters.every_status() if metric.every_status else filters
+            by_filters.setdefault(wanted, []).append(metric)
+    for wanted, group in by_filters.items():
+        columns = [metric.sums() for metric in group]
+        rows = _aggregate(
+            level, wanted, *(column for each in columns for column in each), inside=inside
+        )
+        people = populations(level, inside) if any(m.per_inhabitant for m in group) else {}
+        start = 0
+        for metric, each in zip(group, columns, strict=True):
+            end = start + len(each)
+            answers[metric.key] = {
+                code: metric.value(totals[start:end], people.get(code))
+                for code, totals in rows.items()
+            }
+            start = end
+    return answers
 
 
-def _measures_per_100k(level, filters, inside=None):
-    return _per(_measures(level, filters, inside), populations(level, inside), 100_000)
+def _per_inhabitant(scale: float):
+    """The value of a metric whose one sum is divided by the population (times `scale`)."""
 
+    def value(sums, population):
+        return float(sums[0] or 0) * scale / population if population else None
 
-def _budget(column):
-    def compute(level, filters, inside=None):
-        rows = _aggregate(level, filters, func.sum(cast(column, Float)), inside=inside)
-        totals = {code: (v or 0.0) for code, (v,) in rows.items()}
-        return _per(totals, populations(level, inside), 1)
-
-    return compute
+    return value
 
 
 def sectors_addressed(filters: Filters, inside: str | None = None) -> list[str]:
     """The keys of the sectors that some public measure within `inside` (anywhere for
-    None) addresses, with `filters`, in the reference order.
+    None) addresses, with `filters`, in the reference order. Kept as the summaries are
+    (a territory page lists them and counts them in its figures)."""
+    return kept("sectors", lambda: _sectors_addressed(filters, inside), inside, filters)
 
-    Each sector is asked on its own and answered by the first such measure found, in
+
+def _sectors_addressed(filters: Filters, inside: str | None) -> list[str]:
+    """Each sector is asked on its own and answered by the first such measure found, in
     the index of measures by sector: a few lookups, where reading every measure's
     sectors costs a region's thousands. A LIMIT rather than EXISTS, which PostgreSQL
     would turn into a join over them all.
@@ -316,24 +349,32 @@ def _sectors_covered(level, filters, inside=None):
     unit = _unit_of(level).label("unit")
     if db.engine.dialect.name == "sqlite":
         query = _sectors_covered_by_lookups(unit, filters)
-    else:
-        # Each collectivity's sectors once (no sector for measures that have none), so
-        # every territory with a measure is there, with 0 when no measure has a sector.
-        pairs = (
-            select(Measure.territory_code.label("code"), measure_sector.c.sector_key)
-            .select_from(Measure)
-            .outerjoin(measure_sector, measure_sector.c.measure_id == Measure.id)
-            .where(*measure_conditions(filters))
-            .distinct()
-            .subquery()
-        )
-        query = (
-            select(unit, func.count(distinct(pairs.c.sector_key)))
-            .select_from(pairs)
-            .join(Territory, Territory.code == pairs.c.code)
-            .group_by(unit)
-        )
-    return {row[0]: float(row[1]) for row in db.session.execute(query) if row[0] is not None}
+        return {row[0]: float(row[1]) for row in db.session.execute(query) if row[0] is not None}
+    # PostgreSQL: each collectivity's sectors as a bit mask (bit `position` for each
+    # sector), or-ed together per territory of `level`: one hashing of the measures'
+    # sectors, where keeping each collectivity-and-sector pair once costs twice as much.
+    # A territory whose measures have no sector is left out: it has the metric's
+    # `empty`, 0, as one whose measures the filters leave out.
+    bit = cast(literal(1), BigInteger).op("<<", return_type=BigInteger)(Sector.position)
+    per_collectivity = (
+        select(Measure.territory_code.label("code"), func.bit_or(bit).label("mask"))
+        .join(measure_sector, measure_sector.c.measure_id == Measure.id)
+        .join(Sector, Sector.key == measure_sector.c.sector_key)
+        .where(*measure_conditions(filters))
+        .group_by(Measure.territory_code)
+        .subquery()
+    )
+    query = (
+        select(unit, func.bit_or(per_collectivity.c.mask))
+        .select_from(per_collectivity)
+        .join(Territory, Territory.code == per_collectivity.c.code)
+        .group_by(unit)
+    )
+    return {
+        row[0]: float(int(row[1]).bit_count())
+        for row in db.session.execute(query)
+        if row[0] is not None
+    }
 
 
 def _sectors_covered_by_lookups(unit, filters: Filters):
@@ -368,32 +409,15 @@ def _sectors_covered_by_lookups(unit, filters: Filters):
     )
 
 
-def _completed_share(level, filters, inside=None):
-    rows = _aggregate(
-        level,
-        filters.every_status(),  # the share is over every status
-        func.count(),
-        func.count(case((Measure.status == "completed", 1), else_=None)),
-        inside=inside,
-    )
-    return {code: (100.0 * done / total if total else None) for code, (total, done) in rows.items()}
+def _completed_share(sums, population=None):
+    total, done = sums
+    return 100.0 * done / total if total else None
 
 
-def _beneficiaries(level, filters, inside=None):
-    column = Measure.beneficiaries_total
-    rows = _aggregate(
-        level,
-        filters,
-        func.count(column),
-        privacy.public_sum(column),
-        privacy.small_counts(column),
-        inside=inside,
-    )
+def _beneficiaries(sums, population=None):
+    counted, total, left_out = sums
     # Measures that all leave the count out say nothing.
-    return {
-        code: privacy.PublicSum(total, left_out) if counted else None
-        for code, (counted, total, left_out) in rows.items()
-    }
+    return privacy.PublicSum(total, left_out) if counted else None
 
 
 METRICS: dict[str, Metric] = {
@@ -407,14 +431,18 @@ METRICS: dict[str, Metric] = {
                 "territories inside it."
             ),
             "count",
-            _measures,
+            # count(*): the measures' index answers it alone on PostgreSQL too.
+            sums=lambda: (func.count(),),
+            value=lambda sums, population: float(sums[0]),
         ),
         Metric(
             "measures_per_100k",
             _l("Measures per 100,000 inhabitants"),
             _l("Validated measures per 100,000 inhabitants (HCP population 2024)."),
             "ratio",
-            _measures_per_100k,
+            sums=lambda: (func.count(),),
+            value=_per_inhabitant(100_000),
+            per_inhabitant=True,
         ),
         Metric(
             "budget_planned_per_inhabitant",
@@ -424,7 +452,9 @@ METRICS: dict[str, Metric] = {
                 "by the HCP population 2024."
             ),
             "money",
-            _budget(Measure.budget_planned),
+            sums=lambda: (func.sum(cast(Measure.budget_planned, Float)),),
+            value=_per_inhabitant(1),
+            per_inhabitant=True,
         ),
         Metric(
             "budget_spent_per_inhabitant",
@@ -434,7 +464,9 @@ METRICS: dict[str, Metric] = {
                 "the HCP population 2024."
             ),
             "money",
-            _budget(Measure.budget_spent),
+            sums=lambda: (func.sum(cast(Measure.budget_spent, Float)),),
+            value=_per_inhabitant(1),
+            per_inhabitant=True,
         ),
         Metric(
             "sectors_covered",
@@ -444,7 +476,7 @@ METRICS: dict[str, Metric] = {
                 "Asylum at least one validated measure addresses."
             ),
             "count",
-            _sectors_covered,
+            compute=_sectors_covered,
         ),
         Metric(
             "completed_share",
@@ -454,7 +486,12 @@ METRICS: dict[str, Metric] = {
                 "filter does not apply)."
             ),
             "percent",
-            _completed_share,
+            sums=lambda: (
+                func.count(),
+                func.count(case((Measure.status == "completed", 1), else_=None)),
+            ),
+            value=_completed_share,
+            every_status=True,  # the share is over every status
             empty=None,
         ),
         Metric(
@@ -469,7 +506,12 @@ METRICS: dict[str, Metric] = {
                 )
             ),
             "count",
-            _beneficiaries,
+            sums=lambda: (
+                func.count(Measure.beneficiaries_total),
+                privacy.public_sum(Measure.beneficiaries_total),
+                privacy.small_counts(Measure.beneficiaries_total),
+            ),
+            value=_beneficiaries,
             counts_people=True,
         ),
     )
@@ -484,7 +526,7 @@ def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[st
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     metric = METRICS[key]
-    values = metric.compute(level, filters, None)
+    values = figures([metric], level, filters)[key]
     has_data = recorded(level)
     return {code: values.get(code, metric.empty) for code in has_data}
 
@@ -553,10 +595,8 @@ def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, f
     code = inside or NATIONAL
     if code not in recorded(level, inside):
         return dict.fromkeys(METRICS)
-    return {
-        key: metric.compute(level, filters, inside).get(code, metric.empty)
-        for key, metric in METRICS.items()
-    }
+    values = figures(METRICS.values(), level, filters, inside)
+    return {key: values[key].get(code, metric.empty) for key, metric in METRICS.items()}
 
 
 def data_version() -> int:

@@ -321,14 +321,19 @@ def build_comparison(level: str, territories: Sequence[Territory], filters: Filt
     `territories` (all of `level`). Raises `ValueError` for an unknown level."""
     codes = [t.code for t in territories]
     lang = current_language()
-    metric_rows = []
-    for key, metric in stats.METRICS.items():
-        values = stats.metric_values(key, level, filters)
-        shown = {}
-        for code in codes:
-            value = values.get(code)
-            shown[code] = value  # public already: a count of people is a `PublicSum`
-        metric_rows.append(Row(key, metric.label, metric.unit, shown, metric.definition))
+    # Each territory's figures, as its page has them (public already: a count of people
+    # is a `PublicSum`), rather than every territory of the level's.
+    summaries = {t.code: stats.territory_summary(t, filters) for t in territories}
+    metric_rows = [
+        Row(
+            key,
+            metric.label,
+            metric.unit,
+            {code: summaries[code][key] for code in codes},
+            metric.definition,
+        )
+        for key, metric in stats.METRICS.items()
+    ]
     census_rows = [
         Row(
             "population_2024",
@@ -345,7 +350,7 @@ def build_comparison(level: str, territories: Sequence[Territory], filters: Filt
             _l("HCP, general census of population and housing (RGPH) 2014."),
         ),
     ]
-    with_data = stats.recorded(level) & set(codes)
+    with_data = {code for code in codes if stats.recorded(level, code)}
     counts = sector_counts(level, codes, filters)
     sector_rows = []
     for sector in db.session.scalars(select(Sector).order_by(Sector.position)):

@@ -124,6 +124,8 @@ class Measure(ReviewedRecord, db.Model):
         # Public outputs read the public measures of some collectivities, or of all of
         # them grouped by collectivity: this index finds them, and holds every column
         # the figures add up, so the aggregations read it alone and never the rows.
+        # PostgreSQL holds the ids too, for the queries that list a territory's
+        # measures (migration 0005).
         Index(
             "ix_measure_public",
             "review_state",
@@ -135,6 +137,7 @@ class Measure(ReviewedRecord, db.Model):
             "budget_planned",
             "budget_spent",
             "beneficiaries_total",
+            postgresql_include=["id"],
         ),
     )
 

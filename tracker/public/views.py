@@ -120,9 +120,7 @@ def territory(code: str):
         ).all()
     )
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
-    covered = set(
-        stats.kept("sectors", lambda: stats.sectors_addressed(filters, t.code), t.code, filters)
-    )
+    covered = set(stats.sectors_addressed(filters, t.code))
     partners = stats.kept("partners", lambda: public_data.partner_names(query), t.code, filters)
     figures = {"self": stats.territory_summary(t, filters)}
     if t.parent is not None:
