@@ -487,3 +487,6 @@ def test_history_shows_values_as_the_forms_label_them(app, client, officer):
     history = _history(client.get(view).get_data(as_text=True), "Historique")
     assert "Clinique juridique" in history
     assert "Assistance sociale et humanitaire" in history and "Santé" in history
+    client.get("/language/ar")
+    history = _history(client.get(view).get_data(as_text=True), "السجل")
+    assert "اللاجئون، المهاجرون في وضعية نظامية</del>" in history  # the Arabic comma

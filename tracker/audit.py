@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 
 from tracker.extensions import db
+from tracker.i18n import list_separator
 from tracker.models import AuditEntry, Organisation, Programme, Sector, Territory
 from tracker.vocab import KINDS_BY_ENTITY, LABELS_BY_FIELD
 
@@ -159,4 +160,4 @@ def display_value(entity: str, field: str, value: Any, lang: str) -> str:
         labels = _names(Territory, values, lambda t: t.name(lang))
     else:
         labels = {}
-    return ", ".join(str(labels.get(v, v)) for v in values)
+    return list_separator(lang).join(str(labels.get(v, v)) for v in values)

@@ -93,6 +93,12 @@ def _remember_asked_language(response):
     return response
 
 
+def list_separator(lang: str | None = None) -> str:
+    """What goes between the items of a list in `lang` (the page's by default): Arabic
+    has its own comma."""
+    return "، " if (lang or current_language()) == "ar" else ", "
+
+
 def init_app(app: Flask) -> None:
     """Register the switcher and the template helpers."""
     app.register_blueprint(bp)
@@ -104,8 +110,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_language": current_language(),
             "text_direction": text_direction(),
-            # Between the items of a list: Arabic has its own comma.
-            "comma": "، " if current_language() == "ar" else ", ",
+            "comma": list_separator(),
             "language_names": LANGUAGE_NAMES,
             "languages": app.config["LANGUAGES"],
         }
