@@ -69,8 +69,21 @@ def test_arabic_map_is_right_to_left_and_names_in_arabic(page):
     tooltip = page.locator(".leaflet-tooltip").first
     tooltip.wait_for(timeout=5_000)
     assert tooltip.inner_text().strip() == "بوعرفة"
+    # The scale reads "50 km" there too, not "km 50": its number is drawn left of its unit.
+    text, number_x, unit_x = page.evaluate(SCALE_READING)
+    assert text.split()[0].isdigit() and text.split()[1] in ("km", "m")
+    assert number_x < unit_x
     assert page.watched.refused == []
     assert page.watched.console_errors == []
+
+
+SCALE_READING = """() => {
+  const node = document.querySelector(".leaflet-control-scale-line").firstChild;
+  const range = document.createRange();
+  const xOf = (i) => { range.setStart(node, i); range.setEnd(node, i + 1);
+                       return range.getBoundingClientRect().x; };
+  return [node.textContent, xOf(0), xOf(node.textContent.length - 1)];
+}"""
 
 
 def test_clicking_a_commune_opens_its_page(page):
