@@ -490,3 +490,46 @@ def test_history_shows_values_as_the_forms_label_them(app, client, officer):
     client.get("/language/ar")
     history = _history(client.get(view).get_data(as_text=True), "السجل")
     assert "اللاجئون، المهاجرون في وضعية نظامية</del>" in history  # the Arabic comma
+
+
+def _overview_row(page: str, code: str) -> list[str]:
+    """The cells of the coordinator's overview row of collectivity `code`."""
+    table = page.split("What the councils of the region have recorded")[1].split("</table>")[0]
+    row = next(r for r in table.split("<tr")[1:] if f">{code}</code>" in r).split(">", 1)[1]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.split(r"</t[hd]>", row)[:-1]]
+
+
+def test_coordinator_home_shows_each_council_of_the_region_by_review_state(app, client, officer):
+    create_measure(client)
+    submitted = create_measure(client, {**GOOD_MEASURE, "title": "Clinique juridique"})
+    view = f"/work/measure/{submitted}"
+    post_form(client, f"{view}/submit", {"version": 1}, view)
+    officer.logout()
+    officer.login("coord.oriental@example.org")
+
+    home = client.get("/work?lang=en").get_data(as_text=True)
+    assert "1 record is waiting for your review." in home
+    assert "1 council of the region has recorded something." in home
+    cells = _overview_row(home, FIGUIG)
+    assert cells[0].startswith("Figuig") and cells[1] == "Commune"
+    # Programmes, then measures: draft, submitted, returned, validated.
+    assert cells[2:] == ["0", "1", "1", "0", "0"]
+    # Every other council of the Oriental is listed as having recorded nothing yet.
+    with app.app_context():
+        from tracker.models import Territory
+        from tracker.stats import codes_within
+
+        councils = db.session.scalar(
+            select(db.func.count()).where(Territory.code.in_(codes_within("02")))
+        )
+    assert f"{councils - 1} councils have recorded nothing yet" in home
+    assert "Nador" in home.split("recorded nothing yet")[1]
+    # Another region's councils are not there.
+    assert "Tanger" not in home
+
+    # An officer's home has no such overview.
+    officer.logout()
+    officer.login("figuig@example.org")
+    assert "What the councils of the region have recorded" not in client.get("/work").get_data(
+        as_text=True
+    )

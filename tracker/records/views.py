@@ -15,14 +15,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import audit, permissions
 from tracker.extensions import db
-from tracker.i18n import current_language
+from tracker.i18n import LEVEL_NAMES, current_language
 from tracker.models import Measure, Organisation, Programme, Sector, Territory
-from tracker.records import forms, service
+from tracker.records import forms, overview, service
 from tracker.vocab import (
     KINDS_BY_ENTITY,
     LABELS_BY_FIELD,
     MEASURE_STATUSES,
     ORGANISATION_KINDS,
+    PROGRAMME_KINDS,
     REVIEW_STATES,
 )
 
@@ -167,7 +168,8 @@ def _form_values(entity: str, record) -> dict:
 @login_required
 def home():
     """The signed-in user's home: for each collectivity, its programmes, its measures by
-    status and sector, the SNIA sectors with no measure yet, and what was returned."""
+    status and sector, the SNIA sectors with no measure yet, and what was returned; for
+    a coordinator, each region's councils and what they have recorded, by review state."""
     lang = current_language()
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     collectivities = []
@@ -202,14 +204,24 @@ def home():
     queue = 0
     if current_user.role in ("coordinator", "admin"):
         queue = len(_review_queue())
+    regions = []
+    if current_user.role == "coordinator":
+        regions = [
+            overview.region_overview(t)
+            for t in sorted(current_user.territories, key=lambda t: t.code)
+            if t.level == "region"
+        ]
     return render_template(
         "records/home.html",
         collectivities=collectivities,
+        regions=regions,
         sectors=sectors,
         lang=lang,
         queue=queue,
         statuses=MEASURE_STATUSES,
         review_states=REVIEW_STATES,
+        programme_kinds=PROGRAMME_KINDS,
+        level_names=LEVEL_NAMES,
     )
 
 
