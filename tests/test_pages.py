@@ -192,3 +192,78 @@ def test_arabic_lists_use_the_arabic_comma(app, client):
     assert "الصحة، السكن" in page or "السكن، الصحة" in page
     page = client.get("/territories/02.251.01.03?lang=fr").get_data(as_text=True)
     assert "Santé, Logement" in page or "Logement, Santé" in page
+
+
+def _one_measure(app, state: str, **fields) -> int:
+    """A measure of Figuig brought to review state `state` (or deleted); its id."""
+    from tracker.accounts import create_user
+    from tracker.extensions import db
+    from tracker.records import service
+
+    with app.app_context():
+        admin = create_user(f"{state}.admin@example.org", "a long admin password", "admin")
+        m = service.save_measure(
+            admin,
+            {
+                "territory_code": "02.251.01.03",
+                "title": "Clinique juridique <script>alert(1)</script>",
+                "kind": "legal_clinic",
+                "status": "ongoing",
+                "sectors": ["regulatory_framework"],
+                "target_groups": ["asylum_seekers"],
+                "start_date": "2024-03-01",
+                "budget_planned": "90000",
+                "description": "Permanence hebdomadaire ${7*7}",
+                **fields,
+            },
+        )
+        if state in ("submitted", "validated", "returned", "deleted"):
+            service.transition(admin, "measure", m, "submit")
+        if state in ("validated", "deleted"):
+            service.transition(admin, "measure", m, "validate")
+        if state == "returned":
+            service.transition(admin, "measure", m, "return", comment="Préciser")
+        if state == "deleted":
+            service.delete(admin, "measure", m)
+        db.session.commit()
+        return m.id
+
+
+def test_a_public_measure_has_its_own_page_with_small_counts_hidden(app, client):
+    measure_id = _one_measure(
+        app,
+        "validated",
+        beneficiaries_total="42",
+        beneficiaries_women="3",
+        beneficiaries_men="39",
+        beneficiaries_minors="0",
+    )
+    territory = client.get("/territories/02.251.01.03?lang=en").get_data(as_text=True)
+    assert f'href="/measures/{measure_id}"' in territory  # the title links to it
+    response = client.get(f"/measures/{measure_id}?lang=en")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Clinique juridique &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+    assert "A measure of Figuig." in page
+    assert "Legal clinic" in page and "Asylum seekers" in page
+    assert "Regulatory and conventional framework" in page
+    assert "90,000" in page and "2024-03-01" in page
+    assert "Permanence hebdomadaire ${7*7}" in page
+    # 3 women is hidden, and so is the 39 men that would give it away; the total stays.
+    facts = page.split("Beneficiaries: total")[1].split("</dd>")[0]
+    assert "42" in facts and "39" not in facts and facts.count("&lt;5") == 2
+    assert 'href="/territories/02.251"' in page  # up the hierarchy
+    arabic = client.get(f"/measures/{measure_id}?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in arabic and "عيادة قانونية" in arabic
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "returned", "deleted"])
+def test_a_measure_that_is_not_public_has_no_public_page(app, client, state):
+    measure_id = _one_measure(app, state)
+    assert client.get(f"/measures/{measure_id}").status_code == 404
+
+
+def test_an_unknown_measure_is_a_404_page(client):
+    response = client.get("/measures/999999")
+    assert response.status_code == 404 and "<html" in response.get_data(as_text=True)

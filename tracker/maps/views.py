@@ -124,13 +124,13 @@ def _places(lang: str, filters: stats.Filters) -> list[geo.maps.Place]:
                 lat=float(measure.latitude),
                 lon=float(measure.longitude),
                 label=measure.title,
-                url=url_for("public.territory", code=measure.territory_code),
+                url=url_for("public.measure", measure_id=measure.id),
                 details=(
                     str(MEASURE_KINDS.get(measure.kind, measure.kind)),
                     measure.territory.name(lang),
                     str(MEASURE_STATUSES.get(measure.status, measure.status)),
                 ),
-                link_text=_("Open the territory's page"),
+                link_text=_("Open the measure's page"),
             )
         )
     return places

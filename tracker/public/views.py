@@ -11,10 +11,11 @@ from tracker import public_data, stats
 from tracker.extensions import db
 from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
 from tracker.i18n import KIND_NAMES, LEVEL_NAMES, LEVEL_PLURALS, current_language, format_metric
-from tracker.models import Programme, Sector, Territory
-from tracker.privacy import public_count, public_states
+from tracker.models import Measure, Programme, Sector, Territory
+from tracker.privacy import public_count, public_states, threshold
 from tracker.vocab import (
     INTEGRATION_LEVELS,
+    LABELS_BY_FIELD,
     MEASURE_KINDS,
     MEASURE_STATUSES,
     PROGRAMME_KINDS,
@@ -162,6 +163,37 @@ def territory(code: str):
         level_plurals=LEVEL_PLURALS,
         kind_names=KIND_NAMES,
     ), (400 if errors else 200)
+
+
+@bp.get("/measures/<int:measure_id>")
+def measure(measure_id: int):
+    """A public measure's page: what the API and the exports give of it (never an
+    officer, never a person; small beneficiary counts hidden), its collectivity and
+    programme. 404 for a measure that is not public (a draft, one under review unless
+    the setting shows those, a deleted one)."""
+    record = db.session.scalar(
+        select(Measure).where(Measure.id == measure_id, *stats.measure_conditions(stats.Filters()))
+    )
+    if record is None:
+        abort(404)
+    programme = record.programme
+    if programme is not None and (
+        programme.deleted_at is not None or programme.review_state not in public_states()
+    ):
+        programme = None
+    lang = current_language()
+    return render_template(
+        "measure.html",
+        m=record,
+        item=public_data.measure_item(record),
+        programme=programme,
+        ancestors=[*record.territory.ancestors(), record.territory],
+        labels=LABELS_BY_FIELD,
+        kinds=MEASURE_KINDS,
+        review_states=REVIEW_STATES,
+        threshold=threshold(),
+        lang=lang,
+    )
 
 
 @bp.app_context_processor
