@@ -1,19 +1,23 @@
 """The comparison of two to four territories: the page, its table against the statistics,
-the charts, the CSV, and every bad input answered 400 with a message."""
+the charts, the CSV, XLSX and GeoJSON downloads, and every bad input answered 400 with a
+message."""
 
 from __future__ import annotations
 
 import csv
 import html
 import io
+import json
 import re
 import uuid
+import zipfile
 from html.parser import HTMLParser
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.conftest import dispose, name_of
+from tests.conftest import FAKE_LAYERS, dispose, name_of
 from tracker import create_app
 from tracker.accounts import create_user
 from tracker.compare import bp
@@ -63,6 +67,28 @@ def compare_registered(app):
     if "compare" not in app.blueprints:
         app.register_blueprint(bp)
     return app
+
+
+@pytest.fixture
+def small_count(app):
+    """A validated measure of Bouarfa that reached 3 people: a count public outputs hide."""
+    with app.app_context():
+        admin = create_user("compare.admin@example.org", "a long admin password", "admin")
+        measure = service.save_measure(
+            admin,
+            {
+                "territory_code": BOUARFA,
+                "title": "Permanence d'orientation",
+                "kind": "service",
+                "status": "ongoing",
+                "sectors": ["social_humanitarian"],
+                "start_date": "2024-01-01",
+                "beneficiaries_total": 3,
+            },
+        )
+        service.transition(admin, "measure", measure, "submit")
+        service.transition(admin, "measure", measure, "validate")
+        db.session.commit()
 
 
 # ---- reading the page -----------------------------------------------------------------------
@@ -120,6 +146,41 @@ def get(client, query: str = "", **headers):
     return response, response.get_data(as_text=True)
 
 
+def csv_lines(client, query: str = "") -> list[list[str]]:
+    response = client.get("/compare.csv" + query)
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def workbook(response):
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.data))
+
+
+def about_text(book) -> str:
+    return "\n".join(
+        " | ".join(str(v) for v in row if v is not None)
+        for row in book.worksheets[1].iter_rows(values_only=True)
+    )
+
+
+def geojson(client, query: str = "") -> dict:
+    response = client.get("/compare.geojson" + query)
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    return json.loads(response.data)
+
+
+def same_as_csv(cell: str, value) -> bool:
+    """Whether a value of the XLSX or the GeoJSON is what the CSV writes: nothing for an
+    empty cell, the same text (never a number written as text), or the same number."""
+    if value is None:
+        return cell == ""
+    if isinstance(value, str):
+        return value == cell and re.fullmatch(r"-?\d+(\.\d+)?", value) is None
+    return not isinstance(value, bool) and float(cell) == value
+
+
 def expected_cell(app, key: str, level: str, code: str, filters: Filters = Filters()) -> str:
     """What the page should show for metric `key` of `code`, from `tracker.stats`."""
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
@@ -161,6 +222,20 @@ def test_default_page_compares_the_pilot_regions(client):
     # The shareable address holds the whole comparison.
     assert "/compare?level=region&amp;codes=02&amp;codes=01&amp;codes=05" in page
     assert "/compare.csv?level=region&amp;codes=02&amp;codes=01&amp;codes=05" in page
+
+
+def test_the_page_offers_the_three_downloads_with_its_filters(client):
+    _, page = get(client, "?level=region&codes=02&codes=01&sector=health&year=2024")
+    for extension, label in (
+        ("csv", "Download as CSV"),
+        ("xlsx", "Download as XLSX"),
+        ("geojson", "Download as GeoJSON"),
+    ):
+        link = re.search(rf'<a [^>]*href="/compare\.{extension}\?([^"]*)"[^>]*>([^<]*)</a>', page)
+        assert link, extension
+        assert link.group(2) == label
+        for part in ("level=region", "codes=02", "codes=01", "year=2024", "sector=health"):
+            assert part in link.group(1).split("&amp;"), (extension, part)
 
 
 def test_table_values_equal_the_statistics(app, client):
@@ -330,10 +405,27 @@ def test_messages_are_in_the_users_language(client):
     assert "Aucun territoire ne porte le code 99." in page
 
 
-def test_csv_refuses_bad_input(client):
-    response = client.get("/compare.csv?codes=02")
-    assert response.status_code == 400
-    assert response.get_json()["error"]["message"]
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?codes=02",
+        "?codes=02&codes=99",
+        "?level=planet&codes=02&codes=01",
+        "?codes=02&codes=01&year=next",
+    ],
+)
+def test_downloads_refuse_bad_input_with_the_same_json(app, client, tmp_path, query):
+    # Refused for what it asks, before any boundary is read.
+    app.config["GEO_CACHE_DIR"] = str(tmp_path / "not-built")
+    answers = [
+        client.get(f"/compare.{extension}{query}") for extension in ("csv", "xlsx", "geojson")
+    ]
+    for response in answers:
+        assert response.status_code == 400
+        assert response.mimetype == "application/json"
+        assert response.get_json()["error"]["code"] == "bad_request"
+        assert response.get_json()["error"]["message"]
+    assert answers[0].get_json() == answers[1].get_json() == answers[2].get_json()
 
 
 def test_user_text_is_escaped(client):
@@ -355,8 +447,19 @@ def test_names_with_markup_or_formulas_stay_text(app, client):
     assert "&lt;script&gt;" in page
     for svg in svgs(page):
         assert "<script" not in svg
-    rows = list(csv.reader(io.StringIO(client.get("/compare.csv").data.decode("utf-8-sig"))))
+    rows = csv_lines(client)
     assert rows[0][3] == "'" + hostile + " (01)"
+    response = client.get("/compare.xlsx")
+    heading = workbook(response).worksheets[0]["D1"]
+    assert heading.value == hostile + " (01)" and heading.data_type == "s"
+    named = [
+        c for row in workbook(response).worksheets[1].iter_rows() for c in row if c.value == hostile
+    ]
+    assert len(named) == 1 and named[0].data_type == "s"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert not any("<f>" in archive.read(name).decode() for name in archive.namelist())
+    # GeoJSON is data, not a spreadsheet: the name as it is.
+    assert geojson(client)["features"][1]["properties"]["name_fr"] == hostile
 
 
 # ---- the CSV --------------------------------------------------------------------------------
@@ -403,40 +506,127 @@ def test_arabic_csv_keeps_arabic_names(client):
     assert "الشرق (02)" in text
 
 
+# ---- the XLSX -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?level=region&codes=02&codes=01&codes=05",
+        # Fès-Meknès has nothing recorded: its cells are empty, as in the CSV.
+        "?level=region&codes=02&codes=03&sector=health",
+        f"?level=commune&codes={BOUARFA}&codes={FIGUIG}",
+    ],
+)
+def test_xlsx_holds_the_csv_with_numbers_as_numbers(client, small_count, query):
+    expected = csv_lines(client, query)
+    response = client.get("/compare.xlsx" + query)
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = workbook(response).worksheets[0]
+    found = list(sheet.iter_rows(values_only=True))
+    assert len(found) == len(expected)
+    for line, row in zip(expected, found, strict=True):
+        assert len(row) == len(line)
+        for cell, value in zip(line, row, strict=True):
+            assert same_as_csv(cell, value), (line[0], cell, value)
+    by_key = {row[0]: row for row in found[1:]}
+    assert isinstance(by_key["population_2024"][2], int)
+    assert isinstance(by_key["measures"][2], int)
+
+
+def test_xlsx_shows_a_small_count_as_text(client, small_count):
+    response = client.get(f"/compare.xlsx?level=commune&codes={BOUARFA}&codes={FIGUIG}")
+    sheet = workbook(response).worksheets[0]
+    beneficiaries = next(row for row in sheet.iter_rows() if row[0].value == "beneficiaries")
+    assert beneficiaries[2].value == "<5" and beneficiaries[2].data_type == "s"
+
+
+def test_xlsx_is_named_like_the_csv(client):
+    response = client.get("/compare.xlsx?level=region&codes=02&codes=01")
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="comparison-region-02-01.xlsx"'
+    )
+
+
+def test_xlsx_about_sheet_says_the_filters_definitions_date_and_sources(app, client):
+    query = "?level=region&codes=02&codes=01&sector=health&status=ongoing&year=2024"
+    book = workbook(client.get("/compare.xlsx" + query))
+    assert book.sheetnames == ["Comparison", "About"]
+    text = about_text(book)
+    assert "Demo data: these records are illustrative, not real." in text
+    assert "Level compared | Region" in text
+    assert "02 | Oriental" in text and "01 | Tanger-Tétouan-Al Hoceima" in text
+    assert "Sector | Health (health)" in text
+    assert "Status | Ongoing (ongoing)" in text
+    assert "Year | 2024: measures running at some time that year" in text
+    assert "From year | All" in text
+    assert re.search(r"Exported on \(UTC\) \| \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", text)
+    assert "Address of this export | http://localhost/compare.xlsx" + query in text
+    assert "HCP" in text and "CC BY 4.0" in text
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        for metric in METRICS.values():
+            assert f"{metric.label} | {metric.definition}" in text
+    assert not book.worksheets[0].sheet_view.rightToLeft
+
+
+def test_arabic_xlsx_is_right_to_left(client):
+    book = workbook(client.get("/compare.xlsx?lang=ar"))
+    sheet = book.worksheets[0]
+    assert sheet.sheet_view.rightToLeft and book.worksheets[1].sheet_view.rightToLeft
+    assert [c.value for c in sheet[1]][2:5] == [
+        "الشرق (02)",
+        "طنجة-تطوان-الحسيمة (01)",
+        "بني ملال-خنيفرة (05)",
+    ]
+
+
+# ---- the GeoJSON ----------------------------------------------------------------------------
+
+
+def test_geojson_holds_exactly_the_compared_territories_and_their_values(client, small_count):
+    query = f"?level=commune&codes={FIGUIG}&codes={BOUARFA}"
+    data = geojson(client, query)
+    assert data["type"] == "FeatureCollection"
+    assert [f["properties"]["code"] for f in data["features"]] == [FIGUIG, BOUARFA]
+    squares = {code: geometry for code, _fr, _ar, _p, geometry in FAKE_LAYERS["commune"]}
+    lines = csv_lines(client, query)
+    for column, feature in enumerate(data["features"], start=2):
+        properties = feature["properties"]
+        assert feature["type"] == "Feature"
+        assert feature["geometry"] == squares[properties["code"]]
+        assert set(properties) == {"code", "name_fr", "name_ar"} | {line[0] for line in lines[1:]}
+        for line in lines[1:]:
+            assert same_as_csv(line[column], properties[line[0]]), (line[0], properties)
+    bouarfa = data["features"][1]["properties"]
+    assert (bouarfa["name_fr"], bouarfa["name_ar"]) == ("Bouarfa", "بوعرفة")
+    assert bouarfa["beneficiaries"] == "<5"
+    assert isinstance(bouarfa["population_2024"], int)
+
+
+def test_geojson_keeps_the_order_compared_and_no_data_as_null(client):
+    data = geojson(client, "?level=region&codes=05&codes=03&codes=02")
+    assert [f["properties"]["code"] for f in data["features"]] == ["05", "03", "02"]
+    fes = data["features"][1]["properties"]
+    assert fes["measures"] is None and fes["sector:health"] is None
+    assert isinstance(data["features"][2]["properties"]["measures"], int)
+
+
+def test_geojson_before_the_geography_is_built(app, client, tmp_path):
+    app.config["GEO_CACHE_DIR"] = str(tmp_path / "not-built")
+    response = client.get("/compare.geojson?level=region&codes=02&codes=01")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "geography_not_built"
+
+
 # ---- small counts ---------------------------------------------------------------------------
 
 
-def test_small_counts_show_as_less_than_five(app, client):
-    with app.app_context():
-        admin = create_user("compare.admin@example.org", "a long admin password", "admin")
-        measure = service.save_measure(
-            admin,
-            {
-                "territory_code": BOUARFA,
-                "title": "Permanence d'orientation",
-                "kind": "service",
-                "status": "ongoing",
-                "sectors": ["social_humanitarian"],
-                "start_date": "2024-01-01",
-                "beneficiaries_total": 3,
-            },
-        )
-        service.transition(admin, "measure", measure, "submit")
-        service.transition(admin, "measure", measure, "validate")
-        db.session.commit()
+def test_small_counts_show_as_less_than_five(client, small_count):
     _, page = get(client, f"?level=commune&codes={BOUARFA}&codes={FIGUIG}")
     table = read_table(page)
     assert table.rows["beneficiaries"][BOUARFA] == "<5"
     assert table.rows["beneficiaries"][FIGUIG] not in ("<5", "no data")
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get(
-                    f"/compare.csv?level=commune&codes={BOUARFA}&codes={FIGUIG}"
-                ).data.decode("utf-8-sig")
-            )
-        )
-    )
+    rows = csv_lines(client, f"?level=commune&codes={BOUARFA}&codes={FIGUIG}")
     beneficiaries = next(row for row in rows if row[0] == "beneficiaries")
     assert beneficiaries[2] == "<5"
 

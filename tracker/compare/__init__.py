@@ -1,4 +1,5 @@
-"""Comparison of two to four territories of one level: a table, charts and a CSV."""
+"""Comparison of two to four territories of one level: a table, charts, and the table
+to download as CSV, XLSX or GeoJSON."""
 
 from tracker.compare.views import bp
 

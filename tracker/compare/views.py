@@ -1,5 +1,6 @@
 """Two to four territories of one level side by side: every metric, the census, the SNIA
-sectors each covers, charts drawn on the server as inline SVG, and the table as CSV.
+sectors each covers, charts drawn on the server as inline SVG, and the table as CSV,
+XLSX and GeoJSON.
 
 Everything the page shows comes from its query string, so a comparison is shared by
 sharing its address: `/compare?level=region&codes=02&codes=01&codes=05&year=&sector=&status=`.
@@ -11,14 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -27,10 +27,30 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from openpyxl.utils import get_column_letter
 from sqlalchemy import distinct, func, select
 
 from tracker import privacy, stats
-from tracker.exports.views import csv_safe
+from tracker.exports.views import (
+    XLSX_MIMETYPE,
+    ExportError,
+    _download,
+    _export_error,
+    _now,
+    _text_cell,
+    _utc_text,
+    boundaries,
+    csv_safe,
+    demo_rows,
+    feature_collection,
+    filter_rows,
+    new_workbook,
+    no_value_row,
+    source_rows,
+    workbook_bytes,
+    write_about,
+    xlsx_value,
+)
 from tracker.extensions import db
 from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
 from tracker.i18n import (
@@ -48,6 +68,7 @@ from tracker.stats import Filters, measure_conditions
 from tracker.vocab import MEASURE_STATUSES
 
 bp = Blueprint("compare", __name__)
+bp.register_error_handler(ExportError, _export_error)
 
 MIN_TERRITORIES = 2
 MAX_TERRITORIES = 4
@@ -381,20 +402,64 @@ def cell_text(row: Row, value) -> str:
     return format_metric(row.unit, value)
 
 
-def csv_text(row: Row, value) -> str:
-    """A CSV cell: plain numbers a spreadsheet reads (no thousands separator, a point for
-    decimals), "40 + <5" for a sum that leaves small counts out, empty for no data."""
+# Decimals the downloads give a value, by unit; two for any other unit.
+_DECIMALS = {SECTOR: 0, CENSUS: 0, "count": 0, "percent": 1}
+
+
+def _decimals(row: Row) -> int:
+    return _DECIMALS.get(row.unit, 2)
+
+
+def export_value(row: Row, value) -> int | float | str | None:
+    """A value as every download gives it: the number rounded as the CSV writes it,
+    text ("<5", "40 + <5") for a sum that leaves small counts out, None for no data."""
     if value is None:
-        return ""
+        return None
     if isinstance(value, privacy.PublicSum):
         value = privacy.public_figure(value, write=lambda n: str(round(n)))
     if isinstance(value, str):
+        return value
+    decimals = _decimals(row)
+    return round(value) if decimals == 0 else round(float(value), decimals)
+
+
+def csv_text(row: Row, value) -> str:
+    """A CSV cell: plain numbers a spreadsheet reads (no thousands separator, a point for
+    decimals), "40 + <5" for a sum that leaves small counts out, empty for no data."""
+    value = export_value(row, value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
         return csv_safe(value)
-    if row.unit in (SECTOR, CENSUS, "count"):
-        return str(round(value))
-    if row.unit == "percent":
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+    return f"{value:.{_decimals(row)}f}"
+
+
+def row_label(row: Row) -> str:
+    """A row's label in the downloads, where a sector says it is one."""
+    label = str(row.label)
+    return _("Sector: %(name)s", name=label) if row.unit == SECTOR else label
+
+
+def table_lines(
+    comparison: Comparison, lang: str, write: Callable[[Row, object], object]
+) -> Iterator[list]:
+    """The table the CSV and the XLSX hold: the headings (a stable key, the figure, a
+    column per territory, the definition), then a line per row, with each territory's
+    value as `write(row, value)` gives it."""
+    territories = comparison.territories
+    yield [
+        "key",
+        _("Figure"),
+        *[f"{t.name(lang)} ({t.code})" for t in territories],
+        _("Definition"),
+    ]
+    for row in comparison.rows:
+        yield [
+            row.key,
+            row_label(row),
+            *[write(row, row.values[t.code]) for t in territories],
+            str(row.definition or ""),
+        ]
 
 
 # ---- the charts -----------------------------------------------------------------------------
@@ -784,47 +849,124 @@ def compare():
     ), (400 if selection.errors else 200)
 
 
+def requested_comparison() -> Comparison:
+    """The comparison a download's query string (the page's) asks for. Raises
+    `ExportError` (400, every message in one) when it asks for none that can be made."""
+    selection = read_selection(request.args)
+    if not selection.ready:
+        errors = selection.errors or [
+            _("Choose at least %(least)d territories to compare.", least=MIN_TERRITORIES)
+        ]
+        raise ExportError(400, "bad_request", " ".join(errors))
+    return build_comparison(selection.level, selection.territories, selection.filters)
+
+
+def _filename(comparison: Comparison, extension: str) -> str:
+    codes = "-".join(t.code for t in comparison.territories)
+    return f"comparison-{comparison.level}-{codes}.{extension}"
+
+
 @bp.get("/compare.csv")
 def compare_csv():
     """The comparison table as CSV (UTF-8 with a byte-order mark, so spreadsheets keep
     Arabic): a stable key, the figure, a column per territory, the definition. Hidden
     counts are "<5", no data is an empty cell, text that looks like a formula starts
     with '. Takes the page's query string; a bad one answers 400 with a JSON error."""
-    selection = read_selection(request.args)
-    if not selection.ready:
-        errors = selection.errors or [
-            _("Choose at least %(least)d territories to compare.", least=MIN_TERRITORIES)
-        ]
-        return jsonify({"error": {"code": "bad_request", "message": " ".join(errors)}}), 400
-    comparison = build_comparison(selection.level, selection.territories, selection.filters)
-    lang = current_language()
+    comparison = requested_comparison()
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "key",
-            csv_safe(_("Figure")),
-            *[csv_safe(f"{t.name(lang)} ({t.code})") for t in comparison.territories],
-            csv_safe(_("Definition")),
-        ]
-    )
-    for row in comparison.rows:
-        label = str(row.label)
-        if row.unit == SECTOR:
-            label = _("Sector: %(name)s", name=label)
-        writer.writerow(
-            [
-                row.key,
-                csv_safe(label),
-                *[csv_text(row, row.values[t.code]) for t in comparison.territories],
-                csv_safe(str(row.definition or "")),
-            ]
-        )
-    name = "comparison-{}-{}.csv".format(
-        selection.level, "-".join(t.code for t in comparison.territories)
-    )
-    return Response(
-        out.getvalue().encode("utf-8-sig"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    for line in table_lines(comparison, current_language(), csv_text):
+        writer.writerow([csv_safe(text) for text in line])
+    body = out.getvalue().encode("utf-8-sig")
+    return _download(body, "text/csv", "csv", _now(), _filename(comparison, "csv"))
+
+
+def _about(comparison: Comparison, lang: str, now: datetime) -> list[tuple[bool, list]]:
+    """The rows of the XLSX's About sheet as (heading?, cells): what is compared, when and
+    at which address, the filters, what each figure means, the sources."""
+    return [
+        (True, [_("Figures of the compared territories")]),
+        *demo_rows(),
+        (False, [_("Level compared"), str(LEVEL_NAMES[comparison.level])]),
+        (False, [_("Exported on (UTC)"), _utc_text(now)]),
+        (False, [_("Address of this export"), request.url]),
+        (False, []),
+        (True, [_("Territories")]),
+        *[(False, [t.code, t.name(lang)]) for t in comparison.territories],
+        (False, []),
+        (True, [_("Filters")]),
+        *filter_rows(comparison.filters, lang),
+        (False, []),
+        (True, [_("Figure"), _("Definition")]),
+        *[
+            (False, [str(row.label), str(row.definition)])
+            for row in (*comparison.metric_rows, *comparison.census_rows)
+        ],
+        (False, [_("SNIA sectors"), str(_SECTOR_DEFINITION)]),
+        no_value_row(),
+        (False, []),
+        (True, [_("Sources and terms")]),
+        *source_rows(),
+    ]
+
+
+@bp.get("/compare.xlsx")
+def compare_xlsx():
+    """The comparison table as an XLSX workbook: the CSV's lines, with numbers as numbers,
+    hidden counts as text ("<5", "40 + <5"), no data as an empty cell and every text kept
+    as text; right to left in Arabic; then an About sheet (territories, filters,
+    definitions, date, address, sources). Takes the page's query string; a bad one
+    answers 400 with a JSON error."""
+    comparison = requested_comparison()
+    lang = current_language()
+    now = _now()
+    workbook, sheet, about = new_workbook(_("Comparison"), lang)
+    widths = [24, 40, *[24] * len(comparison.territories), 80]
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "C2"
+    lines = table_lines(comparison, lang, export_value)
+    sheet.append([_text_cell(sheet, heading, bold=True) for heading in next(lines)])
+    for line in lines:
+        sheet.append([xlsx_value(sheet, value) for value in line])
+    write_about(about, _about(comparison, lang, now), (32, 90))
+    body = workbook_bytes(workbook)
+    return _download(body, XLSX_MIMETYPE, "xlsx", now, _filename(comparison, "xlsx"))
+
+
+def _properties(comparison: Comparison, territory: Territory) -> dict:
+    """A compared territory's GeoJSON properties: its code and names, then every row's
+    value under the row's key (the CSV's first column): a number, the text of a sum that
+    leaves small counts out, or None for no data."""
+    return {
+        "code": territory.code,
+        "name_fr": territory.name_fr,
+        "name_ar": territory.name_ar,
+        **{row.key: export_value(row, row.values[territory.code]) for row in comparison.rows},
+    }
+
+
+@bp.get("/compare.geojson")
+def compare_geojson():
+    """The compared territories on their simplified boundaries, in the order compared, as
+    an RFC 7946 FeatureCollection whose properties are the table's values under their
+    keys. Takes the page's query string; a bad one answers 400 with a JSON error, and
+    503 while the geography is not built. A territory the boundaries lack has no
+    geometry (null)."""
+    comparison = requested_comparison()
+    shapes = {
+        feature["properties"]["code"]: feature["geometry"]
+        for feature in boundaries(comparison.level)["features"]
+    }
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapes.get(t.code),
+            "properties": _properties(comparison, t),
+        }
+        for t in comparison.territories
+    ]
+    body = feature_collection(features)
+    return _download(
+        body, "application/geo+json", "geojson", _now(), _filename(comparison, "geojson")
     )

