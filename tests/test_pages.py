@@ -267,3 +267,18 @@ def test_a_measure_that_is_not_public_has_no_public_page(app, client, state):
 def test_an_unknown_measure_is_a_404_page(client):
     response = client.get("/measures/999999")
     assert response.status_code == 404 and "<html" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30])
+def test_an_id_larger_than_any_record_is_a_404_not_a_failure(client, accounts, number):
+    assert client.get(f"/measures/{number}").status_code == 404
+    accounts.create("huge.admin@example.org", "admin")
+    accounts.login("huge.admin@example.org")
+    for url in (
+        f"/work/measure/{number}",
+        f"/work/measure/{number}/edit",
+        f"/work/programme/{number}",
+        f"/work/organisations/{number}/edit",
+        f"/admin/accounts/{number}",
+    ):
+        assert client.get(url).status_code == 404, url

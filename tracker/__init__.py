@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from tracker import config as default_config
 from tracker.extensions import babel, compress, csrf, db, migrate
@@ -88,6 +89,15 @@ def _check_secret(app: Flask) -> None:
         )
 
 
+class RecordId(IntegerConverter):
+    """`<int:...>` in every route: a record id, no larger than the id columns hold
+    (32-bit on PostgreSQL), so a larger number is an unknown page (404), not an
+    overflow in the database driver."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build and configure the application.
 
@@ -99,6 +109,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=_template_folder(),
     )
+    app.url_map.converters["int"] = RecordId
     app.config.from_object(default_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
         app.instance_path, "tracker.sqlite3"
