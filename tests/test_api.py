@@ -165,3 +165,53 @@ def test_openapi_describes_every_route(client, app):
     }
     routes = {r.replace("{level}.geojson", "{level}.geojson") for r in routes}
     assert routes == documented
+
+
+def test_a_measure_names_its_programme_only_once_the_programme_is_public(app, client):
+    from tracker.accounts import create_user
+    from tracker.extensions import db
+    from tracker.records import service
+
+    with app.app_context():
+        admin = create_user("programme.admin@example.org", "a long admin password", "admin")
+        programme = service.save_programme(
+            admin,
+            {
+                "territory_code": "02.251.01.03",
+                "kind": "PAC",
+                "title": "Programme d'action communale",
+                "first_year": "2023",
+                "last_year": "2028",
+                "integration": "dedicated",
+            },
+        )
+        service.transition(admin, "programme", programme, "submit")  # under review only
+        measure = service.save_measure(
+            admin,
+            {
+                "territory_code": "02.251.01.03",
+                "programme_id": programme.id,
+                "title": "Cellule d'accueil",
+                "kind": "reception",
+                "status": "ongoing",
+            },
+        )
+        service.transition(admin, "measure", measure, "submit")
+        service.transition(admin, "measure", measure, "validate")
+        db.session.commit()
+        programme_id, measure_id = programme.id, measure.id
+
+    def named():
+        items = client.get("/api/v1/measures?territory=02.251.01.03").get_json()["items"]
+        return next(i["programme_id"] for i in items if i["id"] == measure_id)
+
+    assert named() is None
+    assert "Programme d&#39;action communale" not in client.get(f"/measures/{measure_id}").text
+    with app.app_context():
+        admin = db.session.scalar(db.select(type(admin)).where(type(admin).role == "admin"))
+        service.transition(
+            admin, "programme", db.session.get(type(programme), programme_id), "validate"
+        )
+        db.session.commit()
+    assert named() == programme_id
+    assert "Programme d&#39;action communale" in client.get(f"/measures/{measure_id}").text

@@ -213,7 +213,7 @@ def _one_measure(app, state: str, **fields) -> int:
                 "target_groups": ["asylum_seekers"],
                 "start_date": "2024-03-01",
                 "budget_planned": "90000",
-                "description": "Permanence hebdomadaire ${7*7}",
+                "description": "Permanence hebdomadaire ${7*7}\nاستقبال أسبوعي للمهاجرين.",
                 **fields,
             },
         )
@@ -237,6 +237,8 @@ def test_a_public_measure_has_its_own_page_with_small_counts_hidden(app, client)
         beneficiaries_women="3",
         beneficiaries_men="39",
         beneficiaries_minors="0",
+        budget_spent="95000",
+        overspend_reason="Hausse du loyer du local",
     )
     territory = client.get("/territories/02.251.01.03?lang=en").get_data(as_text=True)
     assert f'href="/measures/{measure_id}"' in territory  # the title links to it
@@ -249,10 +251,15 @@ def test_a_public_measure_has_its_own_page_with_small_counts_hidden(app, client)
     assert "Legal clinic" in page and "Asylum seekers" in page
     assert "Regulatory and conventional framework" in page
     assert "90,000" in page and "2024-03-01" in page
-    assert "Permanence hebdomadaire ${7*7}" in page
+    assert "95,000" in page and "Hausse du loyer du local" in page  # the overspend explained
+    # A description mixing French and Arabic: each paragraph in its own direction.
+    assert '<p dir="auto">Permanence hebdomadaire ${7*7}</p>' in page
+    assert '<p dir="auto">استقبال أسبوعي للمهاجرين.</p>' in page
     # 3 women is hidden, and so is the 39 men that would give it away; the total stays.
-    facts = page.split("Beneficiaries: total")[1].split("</dd>")[0]
-    assert "42" in facts and "39" not in facts and facts.count("&lt;5") == 2
+    facts = page.split("Beneficiaries: total")[1].split("Progress")[0]
+    assert "42" in facts and "39" not in facts
+    # Each hidden part is written left to right, so it reads "<5" in Arabic too.
+    assert facts.count('<span dir="ltr">&lt;5</span>') == 2 and "of whom women" in facts
     assert 'href="/territories/02.251"' in page  # up the hierarchy
     arabic = client.get(f"/measures/{measure_id}?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in arabic and "عيادة قانونية" in arabic
@@ -265,8 +272,11 @@ def test_a_measure_that_is_not_public_has_no_public_page(app, client, state):
 
 
 def test_an_unknown_measure_is_a_404_page(client):
-    response = client.get("/measures/999999")
-    assert response.status_code == 404 and "<html" in response.get_data(as_text=True)
+    response = client.get("/measures/999999?lang=en")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "published only once its coordinator has validated it" in page
+    assert "territory code" not in page
 
 
 @pytest.mark.parametrize("number", [2**31, 2**63, 10**30])

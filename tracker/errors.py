@@ -7,6 +7,18 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 
+def _not_found_message() -> str:
+    """What a 404 page says: what may be wrong with the address asked for."""
+    if request.path.startswith("/territories/"):
+        return _("There is no page at this address. The territory code may be mistyped.")
+    if request.path.startswith("/measures/"):
+        return _(
+            "There is no page at this address. A measure is published only once its "
+            "coordinator has validated it."
+        )
+    return _("There is no page at this address.")
+
+
 def _page(error: HTTPException):
     if request.path.startswith("/api/"):
         # The API blueprint's own handlers answer JSON; this catches routes it does not own.
@@ -28,7 +40,7 @@ def _page(error: HTTPException):
         413: _("The file is too large"),
     }
     messages = {
-        404: _("There is no page at this address. The territory code may be mistyped."),
+        404: _not_found_message(),
         413: _(
             "A file sent to the tracker may hold at most %(size)d MB. Nothing was saved: "
             "split the file, or remove what it does not need, and send it again.",

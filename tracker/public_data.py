@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from tracker.extensions import db
 from tracker.models import Measure, Organisation, Territory
 from tracker.models.record import measure_organisation
-from tracker.privacy import public_beneficiaries
+from tracker.privacy import public_beneficiaries, public_states
 from tracker.stats import Filters, measure_conditions, within
 
 
@@ -43,15 +43,23 @@ def load_measures(query: Select, limit: int | None = None, offset: int = 0) -> l
         selectinload(Measure.sectors),
         selectinload(Measure.partners),
         selectinload(Measure.territory),
+        selectinload(Measure.programme),
     ).order_by(Measure.territory_code, Measure.id)
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return list(db.session.scalars(query))
 
 
+def is_public(record) -> bool:
+    """Whether a programme or measure (None: no record) is one public outputs show."""
+    return (
+        record is not None and record.deleted_at is None and record.review_state in public_states()
+    )
+
+
 def measure_item(measure: Measure) -> dict:
     """A measure as the API, the exports and the map give it: no officer, no person,
-    beneficiary counts suppressed."""
+    beneficiary counts suppressed, its programme only when that is public too."""
     territory: Territory = measure.territory
     return {
         "id": measure.id,
@@ -59,7 +67,7 @@ def measure_item(measure: Measure) -> dict:
         "territory_name_fr": territory.name_fr,
         "territory_name_ar": territory.name_ar,
         "region_code": territory.region_code,
-        "programme_id": measure.programme_id,
+        "programme_id": measure.programme_id if is_public(measure.programme) else None,
         "title": measure.title,
         "description": measure.description,
         "kind": measure.kind,
@@ -73,6 +81,7 @@ def measure_item(measure: Measure) -> dict:
         if measure.budget_planned is not None
         else None,
         "budget_spent": float(measure.budget_spent) if measure.budget_spent is not None else None,
+        "overspend_reason": measure.overspend_reason,
         "funding_sources": list(measure.funding_sources or []),
         "partners": [p.name for p in measure.partners],
         "beneficiaries": public_beneficiaries(measure),

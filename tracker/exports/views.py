@@ -172,6 +172,12 @@ COLUMNS: tuple[Column, ...] = (
         "money",
     ),
     Column(
+        "overspend_reason",
+        _l("Reason for overspending (if more was spent than planned)"),
+        _l("Why more was spent than planned, as the collectivity explains it."),
+        width=40,
+    ),
+    Column(
         "funding_sources",
         _l("Funding sources"),
         _l("Who pays, as keys separated by |; listed below."),

@@ -176,11 +176,7 @@ def measure(measure_id: int):
     )
     if record is None:
         abort(404)
-    programme = record.programme
-    if programme is not None and (
-        programme.deleted_at is not None or programme.review_state not in public_states()
-    ):
-        programme = None
+    programme = record.programme if public_data.is_public(record.programme) else None
     lang = current_language()
     return render_template(
         "measure.html",
