@@ -291,10 +291,12 @@ class PlaceMarkers(folium.map.Layer):
             label.setAttribute("dir", "auto");
             marker.bindTooltip(label, {direction: "top", offset: [0, -6]});
             if (place.details.length || place.link_text) {
+                // The box takes the page's direction; the title, typed in any
+                // language, its own.
                 var box = document.createElement("div");
-                box.setAttribute("dir", "auto");
                 var title = document.createElement("strong");
                 title.textContent = place.label;
+                title.setAttribute("dir", "auto");
                 box.appendChild(title);
                 place.details.forEach(function(line) {
                     var p = document.createElement("div");

@@ -69,6 +69,12 @@ def test_arabic_map_is_right_to_left_and_names_in_arabic(page):
     tooltip = page.locator(".leaflet-tooltip").first
     tooltip.wait_for(timeout=5_000)
     assert tooltip.inner_text().strip() == "بوعرفة"
+    # Beside the pointer, on the side Leaflet chose, not a width away from it.
+    box = tooltip.bounding_box()
+    if "leaflet-tooltip-right" in tooltip.get_attribute("class"):
+        assert point["x"] <= box["x"] <= point["x"] + 30
+    else:
+        assert point["x"] - 30 <= box["x"] + box["width"] <= point["x"]
     # The scale reads "50 km" there too, not "km 50": its number is drawn left of its unit.
     text, number_x, unit_x = page.evaluate(SCALE_READING)
     assert text.split()[0].isdigit() and text.split()[1] in ("km", "m")

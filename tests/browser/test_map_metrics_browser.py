@@ -106,6 +106,22 @@ def test_payloads_stay_text_in_popups_and_pages(page, records):
     assert page.watched.console_errors == [] and page.watched.page_errors == []
 
 
+def test_a_popup_on_an_arabic_map_is_right_to_left_around_a_french_title(page, records):
+    page.goto(f"{page.base_url}/map?lang=ar")
+    page.wait_for_selector(".folium-map[data-loaded-commune]")
+    directions = page.evaluate("""() => {
+        const map = window[document.querySelector('.folium-map').id];
+        let found = null;
+        map.eachLayer(l => { if (!found && l.getPopup && l.getPopup()) { found = l; } });
+        found.openPopup();
+        const box = found.getPopup().getElement().querySelector('.leaflet-popup-content > div');
+        return [getComputedStyle(box).direction,
+                getComputedStyle(box.querySelector('strong')).direction,
+                box.querySelector('a').textContent];
+    }""")
+    assert directions == ["rtl", "ltr", "فتح صفحة التدبير"]
+
+
 def test_open_a_comparison_of_the_pilot_regions(page, records):
     page.goto(f"{page.base_url}/language/en?next=/map")
     page.click("nav.site-nav a[href='/compare']")
@@ -118,3 +134,16 @@ def test_open_a_comparison_of_the_pilot_regions(page, records):
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url("**sector=health**")
     assert page.watched.console_errors == [] and page.watched.refused == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_on_a_phone_the_pages_do_not_scroll_sideways(page, records, lang):
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in (f"/territories/{FIGUIG}", "/compare?level=region&codes=02&codes=01&codes=05"):
+        page.goto(
+            f"{page.base_url}{path}?lang={lang}"
+            if "?" not in path
+            else f"{page.base_url}{path}&lang={lang}"
+        )
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, (path, width)
