@@ -534,6 +534,15 @@ def test_xlsx_holds_the_csv_with_numbers_as_numbers(client, small_count, query):
     assert isinstance(by_key["measures"][2], int)
 
 
+def test_xlsx_numbers_show_the_csv_decimals(client):
+    response = client.get("/compare.xlsx?level=region&codes=02&codes=01")
+    sheet = workbook(response).worksheets[0]
+    formats = {row[0].value: row[2].number_format for row in sheet.iter_rows(min_row=2)}
+    assert formats["budget_planned_per_inhabitant"] == "#,##0.00"  # 2.80, not 2.8
+    assert formats["completed_share"] == "#,##0.0"
+    assert formats["population_2024"] == "#,##0"
+
+
 def test_xlsx_shows_a_small_count_as_text(client, small_count):
     response = client.get(f"/compare.xlsx?level=commune&codes={BOUARFA}&codes={FIGUIG}")
     sheet = workbook(response).worksheets[0]

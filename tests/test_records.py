@@ -523,7 +523,13 @@ def test_coordinator_home_shows_each_council_of_the_region_by_review_state(app, 
             select(db.func.count()).where(Territory.code.in_(codes_within("02")))
         )
     assert f"{councils - 1} councils have recorded nothing yet" in home
-    assert "Nador" in home.split("recorded nothing yet")[1]
+    silent = home.split("recorded nothing yet")[1]
+    # By level, so that the province of Figuig and the commune of Figuig are told apart.
+    provinces = silent.split("Provinces and prefectures:")[1].split("</p>")[0]
+    communes = silent.split("Communes:")[1].split("</p>")[0]
+    assert 'href="/territories/02.251"' in provinces and "Nador" in provinces
+    assert 'href="/territories/02.251.01.01"' in communes  # Bouarfa
+    assert "/territories/02.251.01.01" not in provinces
     # Another region's councils are not there.
     assert "Tanger" not in home
 

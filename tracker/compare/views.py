@@ -410,6 +410,12 @@ def _decimals(row: Row) -> int:
     return _DECIMALS.get(row.unit, 2)
 
 
+def _number_format(row: Row) -> str:
+    """The spreadsheet format of a row's numbers: grouped, with the CSV's decimals."""
+    decimals = _decimals(row)
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def export_value(row: Row, value) -> int | float | str | None:
     """A value as every download gives it: the number rounded as the CSV writes it,
     text ("<5", "40 + <5") for a sum that leaves small counts out, None for no data."""
@@ -927,8 +933,12 @@ def compare_xlsx():
     sheet.freeze_panes = "C2"
     lines = table_lines(comparison, lang, export_value)
     sheet.append([_text_cell(sheet, heading, bold=True) for heading in next(lines)])
-    for line in lines:
-        sheet.append([xlsx_value(sheet, value) for value in line])
+    for row, line in zip(comparison.rows, lines, strict=True):
+        cells = [xlsx_value(sheet, value) for value in line]
+        for cell, value in zip(cells, line, strict=True):
+            if isinstance(value, int | float):  # shown with the CSV's decimals
+                cell.number_format = _number_format(row)
+        sheet.append(cells)
     write_about(about, _about(comparison, lang, now), (32, 90))
     body = workbook_bytes(workbook)
     return _download(body, XLSX_MIMETYPE, "xlsx", now, _filename(comparison, "xlsx"))

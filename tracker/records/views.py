@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import audit, permissions
 from tracker.extensions import db
-from tracker.i18n import LEVEL_NAMES, current_language
+from tracker.i18n import LEVEL_NAMES, LEVEL_PLURALS, current_language
 from tracker.models import Measure, Organisation, Programme, Sector, Territory
 from tracker.records import forms, overview, service
 from tracker.vocab import (
@@ -222,6 +222,7 @@ def home():
         review_states=REVIEW_STATES,
         programme_kinds=PROGRAMME_KINDS,
         level_names=LEVEL_NAMES,
+        level_plurals=LEVEL_PLURALS,
     )
 
 
