@@ -404,7 +404,8 @@ def _sectors_covered_by_lookups(unit, filters: Filters):
         select(unit, func.count(distinct(Sector.key)))
         .select_from(Territory)
         .outerjoin(Sector, covers)
-        .where(has_measure)
+        # Only the collectivities that count towards a territory of the level are asked.
+        .where(unit.is_not(None), has_measure)
         .group_by(unit)
     )
 
