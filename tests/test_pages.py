@@ -261,6 +261,10 @@ def test_a_public_measure_has_its_own_page_with_small_counts_hidden(app, client)
     # Each hidden part is written left to right, so it reads "<5" in Arabic too.
     assert facts.count('<span dir="ltr">&lt;5</span>') == 2 and "of whom women" in facts
     assert 'href="/territories/02.251"' in page  # up the hierarchy
+    # The province of Figuig, then the commune of Figuig, which says so.
+    way_up = page.split('<nav class="breadcrumb"')[1].split("</nav>")[0]
+    assert way_up.count(">Figuig</a>") == 2 and "(Urban commune)" in way_up
+    assert "Oriental</a> <span" not in way_up  # a name not repeated says nothing more
     arabic = client.get(f"/measures/{measure_id}?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in arabic and "عيادة قانونية" in arabic
 

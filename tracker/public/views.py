@@ -187,6 +187,7 @@ def measure(measure_id: int):
         labels=LABELS_BY_FIELD,
         kinds=MEASURE_KINDS,
         review_states=REVIEW_STATES,
+        kind_names=KIND_NAMES,
         threshold=threshold(),
         lang=lang,
     )
