@@ -570,7 +570,8 @@ def test_xlsx_about_sheet_says_the_filters_definitions_date_and_sources(app, cli
     assert "Year | 2024: measures running at some time that year" in text
     assert "From year | All" in text
     assert re.search(r"Exported on \(UTC\) \| \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", text)
-    assert "Address of this export | http://localhost/compare.xlsx" + query in text
+    # The address opens the same export in the same language for whoever follows it.
+    assert "Address of this export | http://localhost/compare.xlsx" + query + "&lang=en" in text
     assert "HCP" in text and "CC BY 4.0" in text
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         for metric in METRICS.values():
@@ -579,7 +580,9 @@ def test_xlsx_about_sheet_says_the_filters_definitions_date_and_sources(app, cli
 
 
 def test_arabic_xlsx_is_right_to_left(client):
-    book = workbook(client.get("/compare.xlsx?lang=ar"))
+    client.get("/language/ar")  # chosen on the site: the download's address has no lang
+    book = workbook(client.get("/compare.xlsx"))
+    assert "http://localhost/compare.xlsx?lang=ar" in about_text(book)
     sheet = book.worksheets[0]
     assert sheet.sheet_view.rightToLeft and book.worksheets[1].sheet_view.rightToLeft
     assert [c.value for c in sheet[1]][2:5] == [

@@ -76,6 +76,15 @@ def _without_lang(path: str) -> str:
     return parts.path + (f"?{urlencode(query)}" if query else "")
 
 
+def address_in_language() -> str:
+    """The full address of this request, with `lang` set to the page's language, so that
+    it opens the same way for whoever follows it (an export's About sheet gives it)."""
+    parts = urlsplit(request.url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    query.append(("lang", current_language()))
+    return parts._replace(query=urlencode(query)).geturl()
+
+
 def _remember(response, code: str) -> None:
     response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
 

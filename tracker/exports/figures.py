@@ -39,7 +39,7 @@ from tracker.exports.views import (
 )
 from tracker.extensions import db
 from tracker.filters import parse_filters
-from tracker.i18n import LEVEL_PLURALS, current_language
+from tracker.i18n import LEVEL_PLURALS, address_in_language, current_language
 from tracker.models import Territory
 from tracker.models.territory import LEVELS
 from tracker.privacy import public_figure
@@ -158,7 +158,7 @@ def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
         (False, [_("Definition"), str(figures.metric.definition)]),
         (False, [_("Territories"), str(LEVEL_PLURALS[figures.level])]),
         (False, [_("Exported on (UTC)"), _utc_text(_now())]),
-        (False, [_("Address of this export"), request.url]),
+        (False, [_("Address of this export"), address_in_language()]),
         *filter_rows(figures.filters, lang),
         no_value_row(),
         *source_rows(),

@@ -33,7 +33,7 @@ from sqlalchemy import Select, select
 from tracker import geography, public_data
 from tracker.extensions import db
 from tracker.filters import BadFilter, parse_filters, parse_territory
-from tracker.i18n import RTL_LANGUAGES, current_language
+from tracker.i18n import RTL_LANGUAGES, address_in_language, current_language
 from tracker.models import Sector, Territory
 from tracker.models.setting import get_setting
 from tracker.privacy import hidden_label, public_states, threshold
@@ -626,7 +626,7 @@ def _about_rows(
                 else _("Validated records only."),
             ],
         ),
-        (False, [_("Address of this export"), request.url]),
+        (False, [_("Address of this export"), address_in_language()]),
         (False, []),
         (True, [_("Filters")]),
         (
