@@ -27,6 +27,14 @@ def public_states() -> tuple[str, ...]:
     return ("validated",)
 
 
+def is_public(record) -> bool:
+    """Whether a programme or measure (None: no record) is one public outputs show: not
+    deleted, and in a public review state (`stats.measure_conditions` says it in SQL)."""
+    return (
+        record is not None and record.deleted_at is None and record.review_state in public_states()
+    )
+
+
 def threshold() -> int:
     """Counts from 1 to this minus one are hidden (the `SMALL_COUNT_THRESHOLD` setting)."""
     return int(current_app.config.get("SMALL_COUNT_THRESHOLD", 5))

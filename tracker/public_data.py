@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from tracker.extensions import db
 from tracker.models import Measure, Organisation, Territory
 from tracker.models.record import measure_organisation
-from tracker.privacy import public_beneficiaries, public_states
+from tracker.privacy import is_public, public_beneficiaries
 from tracker.stats import Filters, measure_conditions, within
 
 
@@ -48,13 +48,6 @@ def load_measures(query: Select, limit: int | None = None, offset: int = 0) -> l
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return list(db.session.scalars(query))
-
-
-def is_public(record) -> bool:
-    """Whether a programme or measure (None: no record) is one public outputs show."""
-    return (
-        record is not None and record.deleted_at is None and record.review_state in public_states()
-    )
 
 
 def measure_item(measure: Measure) -> dict:

@@ -555,9 +555,9 @@ def within(code: str, model: type[Measure] | type[Programme] = Measure):
 def territory_summary(
     territory: Territory, filters: Filters = Filters()
 ) -> dict[str, float | None]:
-    """Every metric for one territory (its own council and what lies inside it), each
-    computed by its metric for that territory alone; None everywhere when it has no
-    public record. Kept per process until a record changes (see `data_version`)."""
+    """Every metric for one territory (its own council and what lies inside it), read
+    for that territory alone (see `figures`); None everywhere when it has no public
+    record. Kept per process until a record changes (see `data_version`)."""
     return _kept_summary(territory.level, filters, territory.code)
 
 

@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
 from tracker.i18n import KIND_NAMES, LEVEL_NAMES, LEVEL_PLURALS, current_language, format_metric
 from tracker.models import Measure, Programme, Sector, Territory
-from tracker.privacy import public_count, public_states, threshold
+from tracker.privacy import is_public, public_count, public_states, threshold
 from tracker.vocab import (
     INTEGRATION_LEVELS,
     LABELS_BY_FIELD,
@@ -176,7 +176,7 @@ def measure(measure_id: int):
     )
     if record is None:
         abort(404)
-    programme = record.programme if public_data.is_public(record.programme) else None
+    programme = record.programme if is_public(record.programme) else None
     lang = current_language()
     return render_template(
         "measure.html",
