@@ -56,9 +56,7 @@ def _not_found_message() -> str:
 
 def _page(error: HTTPException):
     if request.path.startswith("/api/"):
-        return json_error(
-            error.code, _HTTP_CODES.get(error.code, "http_error"), error.description
-        )
+        return json_error(error.code, _HTTP_CODES.get(error.code, "http_error"), error.description)
     titles = {
         400: _("The request could not be understood"),
         403: _("You may not do this"),
