@@ -14,28 +14,12 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import stats
+from tracker import stats, writers
 from tracker.extensions import db
 from tracker.i18n import LEVEL_PLURALS, address_in_language, current_language
 from tracker.models import Territory
 from tracker.params import parse_filters, parse_level, parse_metric
 from tracker.privacy import public_figure
-from tracker.writers import (
-    boundaries,
-    csv_bytes,
-    demo_rows,
-    feature_collection,
-    filter_rows,
-    new_workbook,
-    no_value_row,
-    now,
-    source_rows,
-    text_cell,
-    utc_text,
-    workbook_bytes,
-    write_about,
-    xlsx_value,
-)
 
 
 @dataclass(frozen=True)
@@ -109,7 +93,7 @@ def _headings(figures: Figures) -> list[tuple[str, str]]:
 
 def filename(figures: Figures, extension: str) -> str:
     """The download's name: metric, level and date."""
-    return f"{figures.metric.key}-{figures.level}-{now().date().isoformat()}.{extension}"
+    return f"{figures.metric.key}-{figures.level}-{writers.now().date().isoformat()}.{extension}"
 
 
 def csv_body(figures: Figures) -> bytes:
@@ -119,21 +103,21 @@ def csv_body(figures: Figures) -> bytes:
         [None if row[key] is None else str(row[key]) for key, _h in headings]
         for row in _rows(figures)
     )
-    return csv_bytes([[heading for _key, heading in headings], *rows])
+    return writers.csv_bytes([[heading for _key, heading in headings], *rows])
 
 
 def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
     """The rows of the About sheet as (heading?, cells)."""
     return [
         (True, [str(figures.metric.label)]),
-        *demo_rows(),
+        *writers.demo_rows(),
         (False, [_("Definition"), str(figures.metric.definition)]),
         (False, [_("Territories"), str(LEVEL_PLURALS[figures.level])]),
-        (False, [_("Exported on (UTC)"), utc_text(now())]),
+        (False, [_("Exported on (UTC)"), writers.utc_text(writers.now())]),
         (False, [_("Address of this export"), address_in_language()]),
-        *filter_rows(figures.filters, lang),
-        no_value_row(),
-        *source_rows(),
+        *writers.filter_rows(figures.filters, lang),
+        writers.no_value_row(),
+        *writers.source_rows(),
     ]
 
 
@@ -141,14 +125,14 @@ def xlsx_body(figures: Figures) -> bytes:
     """The figures as an XLSX workbook, with an About sheet (definition, filters, date,
     sources)."""
     lang = current_language()
-    workbook, sheet, about = new_workbook(str(figures.metric.label), lang)
+    workbook, sheet, about = writers.new_workbook(str(figures.metric.label), lang)
     headings = _headings(figures)
     sheet.freeze_panes = "A2"
-    sheet.append([text_cell(sheet, heading, bold=True) for _key, heading in headings])
+    sheet.append([writers.text_cell(sheet, heading, bold=True) for _key, heading in headings])
     for row in _rows(figures):
-        sheet.append([xlsx_value(sheet, row[key]) for key, _heading in headings])
-    write_about(about, _about(figures, lang), (32, 90))
-    return workbook_bytes(workbook)
+        sheet.append([writers.xlsx_value(sheet, row[key]) for key, _heading in headings])
+    writers.write_about(about, _about(figures, lang), (32, 90))
+    return writers.workbook_bytes(workbook)
 
 
 def geojson_body(figures: Figures) -> bytes:
@@ -157,10 +141,10 @@ def geojson_body(figures: Figures) -> bytes:
     `JsonError` (503) while the geography is not built."""
     rows = {row["code"]: row for row in _rows(figures)}
     features = []
-    for feature in boundaries(figures.level)["features"]:
+    for feature in writers.boundaries(figures.level)["features"]:
         code = feature["properties"]["code"]
         properties = {"metric": figures.metric.key, **rows.get(code, {"code": code})}
         features.append(
             {"type": "Feature", "geometry": feature["geometry"], "properties": properties}
         )
-    return feature_collection(features)
+    return writers.feature_collection(features)

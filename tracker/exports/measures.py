@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, select
 
-from tracker import geography, public_data
+from tracker import geography, public_data, writers
 from tracker.errors import JsonError
 from tracker.exports.columns import REVIEW_COLUMN, VOCABULARIES, Column
 from tracker.extensions import db
@@ -32,21 +32,6 @@ from tracker.params import parse_filters, parse_territory
 from tracker.privacy import hidden_label, public_states, threshold
 from tracker.stats import Filters
 from tracker.vocab import REVIEW_STATES
-from tracker.writers import (
-    SEPARATOR,
-    csv_bytes,
-    demo_rows,
-    feature_collection,
-    filter_rows,
-    new_workbook,
-    point,
-    source_rows,
-    text_cell,
-    utc_text,
-    workbook_bytes,
-    write_about,
-    xlsx_value,
-)
 
 # The most measures one export holds; `EXPORT_MAX_ROWS` overrides it.
 MAX_ROWS = 100_000
@@ -119,18 +104,18 @@ def _csv_text(column: Column, value) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
-        return SEPARATOR.join(str(v) for v in value)
+        return writers.SEPARATOR.join(str(v) for v in value)
     if column.kind == "money" and isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
 
 
 def csv_body(columns: Iterable[Column], items: Iterable[dict]) -> bytes:
-    """The CSV file: translated headings, then one row per item (see `csv_bytes`)."""
+    """The CSV file: translated headings, then one row per item (see `tracker.writers.csv_bytes`)."""
     columns = tuple(columns)
     heading = [str(column.heading) for column in columns]
     rows = ([_csv_text(column, item.get(column.key)) for column in columns] for item in items)
-    return csv_bytes([heading, *rows])
+    return writers.csv_bytes([heading, *rows])
 
 
 # ---- XLSX -----------------------------------------------------------------------------------
@@ -140,12 +125,12 @@ _NUMBER_FORMATS = {"money": "#,##0.00", "coordinate": "0.000000"}
 
 def _xlsx_cell(sheet, column: Column, value):
     if isinstance(value, list):
-        return text_cell(sheet, SEPARATOR.join(str(v) for v in value))
+        return writers.text_cell(sheet, writers.SEPARATOR.join(str(v) for v in value))
     if column.kind == "date" and isinstance(value, str):
         cell = WriteOnlyCell(sheet, date.fromisoformat(value))
         cell.number_format = "yyyy-mm-dd"
         return cell
-    cell = xlsx_value(sheet, value)
+    cell = writers.xlsx_value(sheet, value)
     if isinstance(value, int | float) and column.kind in _NUMBER_FORMATS:
         cell.number_format = _NUMBER_FORMATS[column.kind]
     return cell
@@ -160,8 +145,8 @@ def _about_rows(
     filters = selection.filters
     rows: list[tuple[bool, list]] = [
         (True, [_("Integration measures of the collectivities")]),
-        *demo_rows(),
-        (False, [_("Exported on (UTC)"), utc_text(now)]),
+        *writers.demo_rows(),
+        (False, [_("Exported on (UTC)"), writers.utc_text(now)]),
         (False, [_("Number of measures"), count]),
         (
             False,
@@ -188,7 +173,7 @@ def _about_rows(
                 else every,
             ],
         ),
-        *filter_rows(filters, lang),
+        *writers.filter_rows(filters, lang),
         (False, []),
         (True, [_("Small counts")]),
         (
@@ -222,7 +207,11 @@ def _about_rows(
             (False, [headings["review_state"], state, str(REVIEW_STATES[state])])
             for state in public_states()
         ]
-    rows += [(False, []), (True, [_("Sources and terms")]), *source_rows(with_boundaries=True)]
+    rows += [
+        (False, []),
+        (True, [_("Sources and terms")]),
+        *writers.source_rows(with_boundaries=True),
+    ]
     return rows
 
 
@@ -236,19 +225,19 @@ def xlsx_body(
     """
     columns = tuple(columns)
     lang = current_language()
-    workbook, sheet, about = new_workbook(_("Measures"), lang)
+    workbook, sheet, about = writers.new_workbook(_("Measures"), lang)
     for number, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = column.width
     sheet.freeze_panes = "A2"
-    sheet.append([text_cell(sheet, str(column.heading), bold=True) for column in columns])
+    sheet.append([writers.text_cell(sheet, str(column.heading), bold=True) for column in columns])
     count = 0
     for item in items:
         sheet.append([_xlsx_cell(sheet, column, item.get(column.key)) for column in columns])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
-    write_about(about, _about_rows(selection, columns, count, now, lang), (32, 40, 80))
-    return workbook_bytes(workbook)
+    writers.write_about(about, _about_rows(selection, columns, count, now, lang), (32, 40, 80))
+    return writers.workbook_bytes(workbook)
 
 
 # ---- GeoJSON --------------------------------------------------------------------------------
@@ -269,16 +258,16 @@ def locator() -> Callable[[dict], tuple[dict | None, str | None]]:
 
     def locate(item: dict) -> tuple[dict | None, str | None]:
         if item.get("latitude") is not None and item.get("longitude") is not None:
-            return point(item["longitude"], item["latitude"]), "place"
+            return writers.point(item["longitude"], item["latitude"]), "place"
         if extents is None:
             return None, None
         code = item["territory_code"]
         if code in extents.points:
             lat, lon = extents.points[code]
-            return point(lon, lat), "collectivity"
+            return writers.point(lon, lat), "collectivity"
         if code in extents.boxes:
             minx, miny, maxx, maxy = extents.boxes[code]
-            return point((minx + maxx) / 2, (miny + maxy) / 2), "collectivity"
+            return writers.point((minx + maxx) / 2, (miny + maxy) / 2), "collectivity"
         return None, None
 
     return locate
@@ -298,4 +287,4 @@ def geojson_body(items: Iterable[dict], locate) -> bytes:
                 "properties": {**item, "located": located},
             }
 
-    return feature_collection(features())
+    return writers.feature_collection(features())
