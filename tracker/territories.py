@@ -47,44 +47,37 @@ def territory_rows() -> Iterator[dict]:
     by_region = communes.groupby("region_code")["population_2014"].sum(min_count=1)
 
     for row in regions.itertuples(index=False):
-        yield {
-            "code": str(row.code),
-            "level": Level.REGION.value,
-            "kind": "region",
-            "name_fr": row.name_fr,
-            "name_ar": row.name_ar,
-            "parent_code": None,
-            "region_code": str(row.code),
-            "population_2024": _int_or_none(row.population_2024),
-            "population_2014": _int_or_none(by_region.get(row.code)),
-            "households_2024": _int_or_none(row.households_2024),
-        }
+        yield _row(row, Level.REGION, "region", None, row.code, by_region.get(row.code))
     for row in provinces.itertuples(index=False):
-        yield {
-            "code": str(row.code),
-            "level": Level.PROVINCE.value,
-            "kind": row.type,
-            "name_fr": row.name_fr,
-            "name_ar": row.name_ar,
-            "parent_code": str(row.region_code),
-            "region_code": str(row.region_code),
-            "population_2024": _int_or_none(row.population_2024),
-            "population_2014": _int_or_none(by_province.get(row.code)),
-            "households_2024": _int_or_none(row.households_2024),
-        }
+        yield _row(
+            row,
+            Level.PROVINCE,
+            row.type,
+            row.region_code,
+            row.region_code,
+            by_province.get(row.code),
+        )
     for row in communes.itertuples(index=False):
-        yield {
-            "code": str(row.code),
-            "level": Level.COMMUNE.value,
-            "kind": row.type,
-            "name_fr": row.name_fr,
-            "name_ar": row.name_ar,
-            "parent_code": str(row.province_code),
-            "region_code": str(row.region_code),
-            "population_2024": _int_or_none(row.population_2024),
-            "population_2014": _int_or_none(row.population_2014),
-            "households_2024": _int_or_none(row.households_2024),
-        }
+        yield _row(
+            row, Level.COMMUNE, row.type, row.province_code, row.region_code, row.population_2014
+        )
+
+
+def _row(row, level: Level, kind: str, parent, region, population_2014) -> dict:
+    """A `Territory` row from a row of the package's tables; codes as text, counts as
+    whole numbers or None."""
+    return {
+        "code": str(row.code),
+        "level": level.value,
+        "kind": kind,
+        "name_fr": row.name_fr,
+        "name_ar": row.name_ar,
+        "parent_code": None if parent is None else str(parent),
+        "region_code": str(region),
+        "population_2024": _int_or_none(row.population_2024),
+        "population_2014": _int_or_none(population_2014),
+        "households_2024": _int_or_none(row.households_2024),
+    }
 
 
 def load_territories(progress: Callable[[str], None] = lambda line: None) -> LoadResult:

@@ -71,18 +71,32 @@ def account_new():
                     form.role.data,
                     (form.territories.data or "").split(),
                 )
-                db.session.commit()
             except accounts.AccountError as error:
                 db.session.rollback()
                 _show_account_error(form, error)
-            except IntegrityError:
-                # Another administrator took the address a moment ago.
-                db.session.rollback()
-                form.email.errors.append(_("An account already uses this e-mail address."))
             else:
-                flash(_("Account created."), "info")
-                return redirect(url_for("auth.account_list"))
-    return render_template("auth/account_form.html", form=form, user=None), (
+                if _committed(form, _("Account created.")):
+                    return redirect(url_for("auth.account_list"))
+    return _account_page(form, None)
+
+
+def _committed(form, message: str) -> bool:
+    """Commit the account's change and say `message`; False, with a message by the
+    e-mail field and nothing saved, when another administrator took the address a
+    moment ago."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.email.errors.append(_("An account already uses this e-mail address."))
+        return False
+    flash(message, "info")
+    return True
+
+
+def _account_page(form, user: User | None):
+    """The account form, answered 400 when it shows errors."""
+    return render_template("auth/account_form.html", form=form, user=user), (
         400 if form.errors else 200
     )
 
@@ -129,15 +143,6 @@ def account_edit(user_id: int):
             if user.active:
                 user.failed_logins = 0
                 user.locked_until = None
-            try:
-                db.session.commit()
-            except IntegrityError:
-                # Another administrator took the address a moment ago.
-                db.session.rollback()
-                form.email.errors.append(_("An account already uses this e-mail address."))
-            else:
-                flash(_("Account saved."), "info")
+            if _committed(form, _("Account saved.")):
                 return redirect(url_for("auth.account_list"))
-    return render_template("auth/account_form.html", form=form, user=user), (
-        400 if form.errors else 200
-    )
+    return _account_page(form, user)
