@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from tracker.extensions import db
 from tracker.models import Territory, User
+from tracker.models.base import now_utc
 from tracker.vocab import ROLES
 
 # Failed sign-ins before each pause, and how long the account then waits.
@@ -38,10 +39,6 @@ class AccountError(ValueError):
 # One "@", something before it, a domain with a dot after it, no spaces: enough to catch
 # typing mistakes without refusing real addresses.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -162,8 +159,8 @@ def sign_in(email: str, password: str) -> User:
         _DUMMY.check_password(password)
         raise SignInRefused(generic)
     locked_until = _aware(user.locked_until)
-    if locked_until and locked_until > _now():
-        raise SignInRefused(wait_message((locked_until - _now()).total_seconds()))
+    if locked_until and locked_until > now_utc():
+        raise SignInRefused(wait_message((locked_until - now_utc()).total_seconds()))
     if not user.check_password(password) or not user.active:
         # Counted in one statement, so guesses made in parallel (other workers, other
         # threads) each add one; the pause follows the count the database returns.
@@ -179,14 +176,14 @@ def sign_in(email: str, password: str) -> User:
             db.session.execute(
                 update(User)
                 .where(User.id == user.id)
-                .values(locked_until=_now() + pause)
+                .values(locked_until=now_utc() + pause)
                 .execution_options(synchronize_session=False)
             )
         db.session.commit()
         raise SignInRefused(generic)
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = _now()
+    user.last_login_at = now_utc()
     db.session.commit()
     return user
 
