@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -10,9 +12,13 @@ from sqlalchemy import func, select
 from tests.conftest import dispose, name_of
 from tracker import create_app
 from tracker.demo import (
+    ACCOUNTS,
+    COLLECTIVITIES,
     COMMUNES,
     DEMO_PASSWORD,
     MEASURES,
+    ORGANISATIONS,
+    PROGRAMME_TEMPLATES,
     REFERENCE_PREFIX,
     Collectivity,
     DemoError,
@@ -126,6 +132,91 @@ def test_load_creates_the_pilot_dataset(loaded):
     assert {2022, 2023, 2024, 2025, 2026} <= years
     assert all(m.programme_id is not None for m in measures)
     assert demo_loaded()
+
+
+def _as_written(value):
+    """A column's value as the data files write it: dates in ISO form, amounts as numbers."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _user_id(email: str) -> int | None:
+    return db.session.scalar(select(User.id).where(User.email == email))
+
+
+def test_the_data_files_hold_consistent_records():
+    """References are unique, and every key a record names is defined in its file."""
+    references = [spec.reference for spec in MEASURES]
+    assert len(set(references)) == len(references)
+    assert all(
+        r.startswith(f"{REFERENCE_PREFIX}{s.collectivity}-") for r, s in zip(references, MEASURES)
+    )
+    keys = {o.key for o in ORGANISATIONS}
+    emails = {a.email for a in ACCOUNTS}
+    assert len(keys) == len(ORGANISATIONS) and len(emails) == len(ACCOUNTS)
+    assert {o.recorded_by for o in ORGANISATIONS} <= emails
+    assert {a.collectivity for a in ACCOUNTS if a.role == "officer"} == set(COLLECTIVITIES)
+    coordinated = {
+        COLLECTIVITIES[a.collectivity].region for a in ACCOUNTS if a.role == "coordinator"
+    }
+    assert coordinated == {c.region for c in COLLECTIVITIES.values()}
+    for spec in MEASURES:
+        assert spec.collectivity in COLLECTIVITIES
+        assert set(spec.partners) <= keys
+        assert (spec.comment is not None) == (spec.review == "returned"), spec.reference
+
+
+def test_every_record_of_the_data_files_is_loaded(loaded):
+    """Each account, organisation, programme and measure of the data files, with its values."""
+    codes = {slug: resolve_collectivity(c).code for slug, c in COLLECTIVITIES.items()}
+    for account in ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == account.email))
+        assert user is not None and user.role == account.role, account.email
+        expected = [codes[account.collectivity]] if account.collectivity else []
+        assert [t.code for t in user.territories] == expected
+        assert user.check_password(DEMO_PASSWORD)
+
+    for spec in ORGANISATIONS:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == spec.name))
+        assert organisation is not None, spec.name
+        assert (organisation.kind, organisation.country, organisation.website) == (
+            spec.kind,
+            spec.country,
+            spec.website,
+        )
+        assert organisation.created_by_id == _user_id(spec.recorded_by)
+
+    for slug, collectivity in COLLECTIVITIES.items():
+        kind = "PDR" if collectivity.is_region else "PAC"
+        programme = db.session.scalar(
+            select(Programme).where(Programme.reference == f"{REFERENCE_PREFIX}{kind}-{slug}")
+        )
+        assert programme is not None, slug
+        assert (programme.territory_code, programme.kind) == (codes[slug], kind)
+        years = PROGRAMME_TEMPLATES[kind].first_year, PROGRAMME_TEMPLATES[kind].last_year
+        assert (programme.first_year, programme.last_year) == years
+        assert programme.integration == collectivity.integration
+        assert programme.adopted_on.isoformat() == collectivity.adopted_on
+        assert programme.review_state == collectivity.programme_review
+        arabic = "\u0600" <= programme.title[0] <= "\u06ff"
+        assert arabic == collectivity.arabic_title, programme.title
+
+    names = {o.key: o.name for o in ORGANISATIONS}
+    for spec in MEASURES:
+        measure = db.session.scalar(select(Measure).where(Measure.reference == spec.reference))
+        assert measure is not None, spec.reference
+        assert measure.territory_code == codes[spec.collectivity]
+        assert measure.programme.reference.endswith(f"-{spec.collectivity}")
+        assert (measure.review_state, measure.review_comment) == (spec.review, spec.comment)
+        assert sorted(p.name for p in measure.partners) == sorted(names[k] for k in spec.partners)
+        for key, value in spec.fields.items():
+            if key == "sectors":
+                assert {s.key for s in measure.sectors} == set(value), spec.reference
+            else:
+                assert _as_written(getattr(measure, key)) == value, (spec.reference, key)
 
 
 def test_figuig_has_its_focal_point_and_a_validated_reception_cell(loaded):
@@ -328,7 +419,7 @@ def test_command_refuses_in_production_unless_asked(production_app):
 def test_command_refuses_a_database_other_than_sqlite_unless_asked(app, databases, monkeypatch):
     if not databases.postgres:
         # On the SQLite run, pretend: the check reads only the database's kind.
-        monkeypatch.setattr("tracker.demo.database_backend", lambda: "postgresql")
+        monkeypatch.setattr("tracker.demo.command.database_backend", lambda: "postgresql")
     runner = _with_demo_command(app)
     refused = runner.invoke(args=["demo", "load"])
     assert refused.exit_code == 1
