@@ -9,7 +9,7 @@ keep their number. One wrong row and nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,10 @@ from tracker.imports.columns import COLUMNS, COLUMNS_BY_KEY, user_language
 from tracker.imports.reading import is_blank, read_rows
 from tracker.imports.rows import Lookups, current_values, raw_values
 from tracker.records.service import NotAllowed, RecordInvalid, clean_measure, save_measure
+
+if TYPE_CHECKING:
+    from tracker.accounts import CommandLine
+    from tracker.models import User
 
 _DONE = {"created": _l("created"), "updated": _l("updated"), "unchanged": _l("unchanged")}
 _PLANNED = {
@@ -41,6 +45,7 @@ class RowResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the row has no error."""
         return not self.errors
 
 
@@ -55,22 +60,27 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every row passed (a check only may still have written nothing)."""
         return all(row.ok for row in self.rows)
 
     @property
     def created(self) -> int:
+        """How many rows were (or, in a check only, would be) created."""
         return sum(1 for row in self.rows if row.action == "created")
 
     @property
     def updated(self) -> int:
+        """How many rows were (or, in a check only, would be) updated."""
         return sum(1 for row in self.rows if row.action == "updated")
 
     @property
     def unchanged(self) -> int:
+        """How many rows were (or, in a check only, would be) left unchanged."""
         return sum(1 for row in self.rows if row.action == "unchanged")
 
     @property
     def failed(self) -> list[RowResult]:
+        """The rows that have errors."""
         return [row for row in self.rows if not row.ok]
 
     def lines(self) -> list[str]:
@@ -133,13 +143,15 @@ def _labelled(errors: dict[str, str], language: str) -> dict[str, str]:
 
 
 def _import_row(
-    user,
+    user: User | CommandLine,
     number: int,
     cells: dict[str, str],
     lookups: Lookups,
     seen: dict[tuple[str, str], int],
     language: str,
 ) -> RowResult:
+    """Save row `number` (`seen`: the references met so far, and their rows), or say
+    what is wrong with it, by column heading in `language`."""
     code = cells.get("territory_code", "").strip()
     reference = cells.get("reference", "").strip() or None
     errors: dict[str, str] = {}
@@ -188,7 +200,9 @@ def _import_row(
     return RowResult(number, reference, action=action, measure_id=measure.id)
 
 
-def import_measures(user, filename: str, stream: BinaryIO, dry_run: bool = False) -> ImportReport:
+def import_measures(
+    user: User | CommandLine, filename: str, stream: BinaryIO, dry_run: bool = False
+) -> ImportReport:
     """Import the measures of a CSV or XLSX file as `user`: all rows, or none.
 
     Each row goes through `save_measure` (rules, permissions, history); a row with
