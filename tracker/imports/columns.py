@@ -1,9 +1,10 @@
-"""The columns of the import file: their keys, headings and notes, and how headings are matched.
+"""The columns of the import file, made from the measure fields that have an import heading.
 
 A heading and a note are English texts in the message context "import" (the import's
-French heading for "Title" is "Intitulé", the form's label is another word): the
-translation catalogues give them in every language. A file filled in with the headings
-of any of `LANGUAGES`, or with the columns' keys, is read.
+French heading for "Title" is "Intitulé", the form's label is another word), declared
+with the field in `tracker.records.fields`: the translation catalogues give them in
+every language. A file filled in with the headings of any of `LANGUAGES`, or with the
+columns' keys, is read.
 """
 
 from __future__ import annotations
@@ -13,182 +14,64 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, get_locale, lazy_pgettext
-from flask_babel.speaklater import LazyString
+from flask_babel import force_locale, get_locale
 
-from tracker.vocab import FUNDING_SOURCES, MEASURE_KINDS, MEASURE_STATUSES, TARGET_GROUPS
+from tracker.records.fields import IMPORT_FIELDS, Field
 
 # The languages the template, the report and the headings are offered in.
 LANGUAGES = ("ar", "fr", "en")
 # Several values in one cell; never ";", which may separate the cells of a CSV.
 SEPARATOR = "|"
+# The kinds of field whose cell holds several values, separated by `SEPARATOR`.
+MULTIPLE_KINDS = ("choices", "sectors", "partners")
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the import file: its key (the field of `clean_measure`), its heading
-    and what to enter in it (texts translated when shown), whether a file must have it,
-    and whether one cell holds several values."""
+    """One column of the import file: the measure field it fills, whose key is the
+    column's key in `clean_measure`, and whose import heading and note it shows."""
 
-    key: str
-    heading_text: LazyString
-    note_text: LazyString
-    required: bool = False
-    multiple: bool = False
+    field: Field
+
+    @property
+    def key(self) -> str:
+        """The field's key, which a file may also use as the heading."""
+        return self.field.key
+
+    @property
+    def kind(self) -> str:
+        """The field's kind (one of `tracker.records.fields.KINDS`)."""
+        return self.field.kind
+
+    @property
+    def required(self) -> bool:
+        """Whether a file must have this column."""
+        return self.field.required
+
+    @property
+    def multiple(self) -> bool:
+        """Whether one cell holds several values, separated by `SEPARATOR`."""
+        return self.field.kind in MULTIPLE_KINDS
 
     def heading(self, lang: str) -> str:
         """The heading in `lang` (English for a language without a catalogue)."""
         with force_locale(lang):
-            return str(self.heading_text)
+            return str(self.field.import_heading)
 
     def note(self, lang: str) -> str:
         """What to enter in this column, in `lang`."""
         with force_locale(lang):
-            return str(self.note_text)
+            return str(self.field.import_note)
 
 
-_CHOICE_NOTE = lazy_pgettext(
-    "import", "One value from the list (Lists sheet): its key or its label."
-)
-_MULTIPLE_NOTE = lazy_pgettext(
-    "import", "One or more values from the list (Lists sheet), separated by |."
-)
-_SHARE_NOTE = lazy_pgettext("import", "A whole number; women and men together not above the total.")
-
-COLUMNS: tuple[Column, ...] = (
-    Column(
-        "reference",
-        lazy_pgettext("import", "Reference"),
-        lazy_pgettext(
-            "import",
-            "The collectivity's own reference. A measure of the same collectivity with this "
-            "reference is updated; otherwise a new measure is created.",
-        ),
-    ),
-    Column(
-        "territory_code",
-        lazy_pgettext("import", "Collectivity code"),
-        lazy_pgettext(
-            "import", "The collectivity's HCP code, such as 02.251.01.03, typed as text."
-        ),
-        required=True,
-    ),
-    Column(
-        "programme_id",
-        lazy_pgettext("import", "Programme number"),
-        lazy_pgettext(
-            "import",
-            "The number of the collectivity's programme the measure belongs to (optional).",
-        ),
-    ),
-    Column(
-        "title",
-        lazy_pgettext("import", "Title"),
-        lazy_pgettext("import", "In Arabic or French, at most 300 characters."),
-        required=True,
-    ),
-    Column(
-        "description",
-        lazy_pgettext("import", "Description"),
-        lazy_pgettext("import", "Free text, at most 5,000 characters."),
-    ),
-    Column("kind", lazy_pgettext("import", "Kind"), _CHOICE_NOTE, required=True),
-    Column("sectors", lazy_pgettext("import", "Sectors"), _MULTIPLE_NOTE, multiple=True),
-    Column(
-        "target_groups", lazy_pgettext("import", "Target groups"), _MULTIPLE_NOTE, multiple=True
-    ),
-    Column("status", lazy_pgettext("import", "Status"), _CHOICE_NOTE, required=True),
-    Column(
-        "start_date",
-        lazy_pgettext("import", "Start date"),
-        lazy_pgettext("import", "A date as YYYY-MM-DD (or DD/MM/YYYY)."),
-    ),
-    Column(
-        "end_date",
-        lazy_pgettext("import", "End date"),
-        lazy_pgettext("import", "A date as YYYY-MM-DD (or DD/MM/YYYY). Not before the start date."),
-    ),
-    Column(
-        "budget_planned",
-        lazy_pgettext("import", "Planned budget (MAD)"),
-        lazy_pgettext("import", "An amount in dirhams, such as 250000 or 250000.50."),
-    ),
-    Column(
-        "budget_spent",
-        lazy_pgettext("import", "Budget spent (MAD)"),
-        lazy_pgettext(
-            "import",
-            "An amount in dirhams, such as 250000 or 250000.50. "
-            "More than planned only with a reason.",
-        ),
-    ),
-    Column(
-        "overspend_reason",
-        lazy_pgettext("import", "Reason for overspending"),
-        lazy_pgettext("import", "Required when more was spent than planned."),
-    ),
-    Column(
-        "funding_sources", lazy_pgettext("import", "Funding sources"), _MULTIPLE_NOTE, multiple=True
-    ),
-    Column(
-        "beneficiaries_total",
-        lazy_pgettext("import", "Beneficiaries (total)"),
-        lazy_pgettext(
-            "import", "An aggregate count, a whole number. Never names or personal data."
-        ),
-    ),
-    Column("beneficiaries_women", lazy_pgettext("import", "Beneficiaries (women)"), _SHARE_NOTE),
-    Column("beneficiaries_men", lazy_pgettext("import", "Beneficiaries (men)"), _SHARE_NOTE),
-    Column(
-        "beneficiaries_minors",
-        lazy_pgettext("import", "Beneficiaries (minors)"),
-        lazy_pgettext("import", "A whole number, not above the total."),
-    ),
-    Column(
-        "progress",
-        lazy_pgettext("import", "Progress (%)"),
-        lazy_pgettext("import", "A whole number from 0 to 100."),
-    ),
-    Column(
-        "evidence",
-        lazy_pgettext("import", "Evidence (link or note)"),
-        lazy_pgettext("import", "A link (https://...) or a note saying where the proof is kept."),
-    ),
-    Column(
-        "latitude",
-        lazy_pgettext("import", "Latitude"),
-        lazy_pgettext(
-            "import",
-            "Where the measure is a place: decimal degrees, such as 32.1167. "
-            "Give latitude and longitude together, or neither.",
-        ),
-    ),
-    Column(
-        "longitude",
-        lazy_pgettext("import", "Longitude"),
-        lazy_pgettext(
-            "import", "Decimal degrees, such as -1.2269 (west of Greenwich is negative)."
-        ),
-    ),
-    Column(
-        "partners",
-        lazy_pgettext("import", "Partners"),
-        lazy_pgettext(
-            "import", "Names of partner organisations as registered in the tracker, separated by |."
-        ),
-        multiple=True,
-    ),
-)
-
+# In the order of the template, which has not changed since the first one.
+COLUMNS: tuple[Column, ...] = tuple(Column(field) for field in IMPORT_FIELDS)
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 REQUIRED = tuple(column.key for column in COLUMNS if column.required)
 
 # Lists a cell chooses from, other than sectors (which are data).
 VOCABULARIES = {
-    "kind": MEASURE_KINDS,
-    "status": MEASURE_STATUSES,
-    "target_groups": TARGET_GROUPS,
-    "funding_sources": FUNDING_SOURCES,
+    column.key: column.field.vocabulary for column in COLUMNS if column.field.vocabulary
 }
 
 # Marks that change how text is shown, not what it says, and the Arabic stretching

@@ -23,6 +23,7 @@ from tracker.imports.columns import (
     LANGUAGES,
     SEPARATOR,
     VOCABULARIES,
+    Column,
     normalise,
 )
 from tracker.models import Measure, Organisation, Sector, Territory
@@ -109,8 +110,9 @@ def raw_values(cells: dict[str, str], lookups: Lookups, errors: dict[str, str]) 
     `clean_measure` to refuse it by name."""
     raw: dict[str, Any] = {}
     for key, value in cells.items():
+        column = COLUMNS_BY_KEY[key]
         choices = lookups.choices.get(key)
-        if key == "partners":
+        if column.kind == "partners":
             ids, unknown, ambiguous = [], [], []
             for name in _split(value):
                 found = lookups.organisations.get(_name_key(name), [])
@@ -125,11 +127,11 @@ def raw_values(cells: dict[str, str], lookups: Lookups, errors: dict[str, str]) 
                     "Several organisations have this name: %(names)s.", names=", ".join(ambiguous)
                 )
             raw[key] = ids
-        elif COLUMNS_BY_KEY[key].multiple:
+        elif column.multiple:
             raw[key] = [choices.get(normalise(v), v) for v in _split(value)]
         elif choices is not None:
             raw[key] = choices.get(normalise(value), value) if value.strip() else ""
-        elif key in ("start_date", "end_date") and (match := _DAY_FIRST.match(value)):
+        elif column.kind == "date" and (match := _DAY_FIRST.match(value)):
             day, month, year = match.groups()
             raw[key] = f"{year}-{int(month):02d}-{int(day):02d}"
         else:
@@ -137,11 +139,17 @@ def raw_values(cells: dict[str, str], lookups: Lookups, errors: dict[str, str]) 
     return raw
 
 
+def _current_value(measure: Measure, column: Column) -> Any:
+    value = getattr(measure, column.key)
+    if column.kind == "sectors":
+        return [sector.key for sector in value]
+    if column.kind == "partners":
+        return [organisation.id for organisation in value]
+    if column.kind == "choices":
+        return list(value or [])
+    return value
+
+
 def current_values(measure: Measure) -> dict[str, Any]:
     """A measure's values as `clean_measure` reads them: what a column left out keeps."""
-    values = {column.key: getattr(measure, column.key) for column in COLUMNS}
-    values["sectors"] = [sector.key for sector in measure.sectors]
-    values["partners"] = [organisation.id for organisation in measure.partners]
-    values["target_groups"] = list(measure.target_groups or [])
-    values["funding_sources"] = list(measure.funding_sources or [])
-    return values
+    return {column.key: _current_value(measure, column) for column in COLUMNS}

@@ -86,14 +86,16 @@ def _put(sheet, row: int, column: int, value: Any):
 
 def _list_entries(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """(column key, [(key, label in the forced language)]) for each column that chooses
-    from a list."""
+    from a list: the single choices first, then the sectors, then the other lists."""
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     entries = []
-    for key in ("kind", "status"):
-        entries.append((key, [(k, str(v)) for k, v in VOCABULARIES[key].items()]))
-    entries.append(("sectors", [(s.key, s.name(lang)) for s in sectors]))
-    for key in ("target_groups", "funding_sources"):
-        entries.append((key, [(k, str(v)) for k, v in VOCABULARIES[key].items()]))
+    for kind in ("choice", "sectors", "choices"):
+        for column in (column for column in COLUMNS if column.kind == kind):
+            if kind == "sectors":
+                labels = [(sector.key, sector.name(lang)) for sector in sectors]
+            else:
+                labels = [(key, str(label)) for key, label in VOCABULARIES[column.key].items()]
+            entries.append((column.key, labels))
     return entries
 
 
@@ -109,11 +111,11 @@ def _measures_sheet(measures, lang: str) -> None:
         _put(measures, 2, number, example[column.key])
         letter = get_column_letter(number)
         measures.column_dimensions[letter].width = max(14, min(40, len(heading) + 4))
-        if column.key in ("reference", "territory_code"):
+        if column.kind in ("reference", "territory"):
             # Typed as text, so a spreadsheet keeps the leading zero of "02.251.01.03".
             measures.column_dimensions[letter].number_format = "@"
             measures.cell(row=2, column=number).number_format = "@"
-        elif column.key in ("start_date", "end_date"):
+        elif column.kind == "date":
             measures.cell(row=2, column=number).number_format = "yyyy-mm-dd"
     measures.freeze_panes = "A2"
 
@@ -176,7 +178,7 @@ def _template_xlsx(lang: str) -> bytes:
     _measures_sheet(measures, lang)
     lists_title = str(_LISTS_SHEET)
     ranges = _lists_sheet(workbook.create_sheet(lists_title), lang)
-    for key in ("kind", "status"):
+    for key in (column.key for column in COLUMNS if column.kind == "choice"):
         first, last = ranges[key]
         # A drop-down to help; other values stay allowed (labels are accepted too).
         validation = DataValidation(
