@@ -43,7 +43,7 @@ def _choice_tables() -> dict[str, dict[str, str]]:
     """For each column that chooses from a list: normalised key or label → key."""
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     labelled: dict[str, list[tuple[str, list[str]]]] = {
-        "sectors": [(s.key, [s.name_en, s.name_fr, s.name_ar]) for s in sectors]
+        "sectors": [(s.key, [s.name(lang) for lang in LANGUAGES]) for s in sectors]
     }
     for column, vocabulary in VOCABULARIES.items():
         labels: dict[str, list[str]] = {key: [] for key in vocabulary}
