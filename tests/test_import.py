@@ -8,19 +8,21 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
+from babel.messages.pofile import read_po
 from sqlalchemy import func, select
 
 from tracker.accounts import find_user
 from tracker.extensions import db
 from tracker.imports import (
     COLUMNS,
-    COLUMNS_BY_KEY,
-    HEADINGS,
+    LANGUAGES,
     MAX_ROWS,
     ImportFileError,
+    heading_index,
     import_cli,
     import_measures,
     normalise,
@@ -29,6 +31,7 @@ from tracker.imports import (
 )
 from tracker.models import AuditEntry, Measure, Organisation
 
+ROOT = Path(__file__).resolve().parents[1]
 FIGUIG = "02.251.01.03"
 BOUARFA = "02.251.01.01"
 OFFICER = "officer@figuig.ma"
@@ -57,6 +60,76 @@ BASE = {
 }
 
 
+# The headings of the templates made so far, written out: a file filled in from any of them
+# is read as before. The catalogues give them (context "import").
+HEADINGS_BEFORE = {
+    "reference": {"en": "Reference", "fr": "Référence", "ar": "المرجع"},
+    "territory_code": {
+        "en": "Collectivity code",
+        "fr": "Code de la collectivité",
+        "ar": "رمز الجماعة الترابية",
+    },
+    "programme_id": {"en": "Programme number", "fr": "Numéro du programme", "ar": "رقم البرنامج"},
+    "title": {"en": "Title", "fr": "Intitulé", "ar": "عنوان التدبير"},
+    "description": {"en": "Description", "fr": "Description", "ar": "وصف التدبير"},
+    "kind": {"en": "Kind", "fr": "Type", "ar": "نوع التدبير"},
+    "sectors": {"en": "Sectors", "fr": "Secteurs", "ar": "القطاعات"},
+    "target_groups": {"en": "Target groups", "fr": "Groupes cibles", "ar": "الفئات المستهدفة"},
+    "status": {"en": "Status", "fr": "Statut", "ar": "وضعية التنفيذ"},
+    "start_date": {"en": "Start date", "fr": "Date de début", "ar": "تاريخ الانطلاق"},
+    "end_date": {"en": "End date", "fr": "Date de fin", "ar": "تاريخ الانتهاء"},
+    "budget_planned": {
+        "en": "Planned budget (MAD)",
+        "fr": "Budget prévu (MAD)",
+        "ar": "الميزانية المرصودة (درهم)",
+    },
+    "budget_spent": {
+        "en": "Budget spent (MAD)",
+        "fr": "Budget dépensé (MAD)",
+        "ar": "المبالغ المصروفة (درهم)",
+    },
+    "overspend_reason": {
+        "en": "Reason for overspending",
+        "fr": "Motif du dépassement",
+        "ar": "سبب تجاوز الميزانية",
+    },
+    "funding_sources": {
+        "en": "Funding sources",
+        "fr": "Sources de financement",
+        "ar": "مصادر التمويل",
+    },
+    "beneficiaries_total": {
+        "en": "Beneficiaries (total)",
+        "fr": "Bénéficiaires (total)",
+        "ar": "عدد المستفيدين (المجموع)",
+    },
+    "beneficiaries_women": {
+        "en": "Beneficiaries (women)",
+        "fr": "Bénéficiaires (femmes)",
+        "ar": "عدد المستفيدين (النساء)",
+    },
+    "beneficiaries_men": {
+        "en": "Beneficiaries (men)",
+        "fr": "Bénéficiaires (hommes)",
+        "ar": "عدد المستفيدين (الرجال)",
+    },
+    "beneficiaries_minors": {
+        "en": "Beneficiaries (minors)",
+        "fr": "Bénéficiaires (mineurs)",
+        "ar": "عدد المستفيدين (القاصرون)",
+    },
+    "progress": {"en": "Progress (%)", "fr": "Avancement (%)", "ar": "نسبة الإنجاز (%)"},
+    "evidence": {
+        "en": "Evidence (link or note)",
+        "fr": "Justificatif (lien ou note)",
+        "ar": "وثيقة الإثبات (رابط أو ملاحظة)",
+    },
+    "latitude": {"en": "Latitude", "fr": "Latitude", "ar": "خط العرض"},
+    "longitude": {"en": "Longitude", "fr": "Longitude", "ar": "خط الطول"},
+    "partners": {"en": "Partners", "fr": "Partenaires", "ar": "الشركاء"},
+}
+
+
 # ---- helpers --------------------------------------------------------------------------------
 
 
@@ -75,7 +148,7 @@ def admin(accounts):
 def table(records: list[dict], lang: str = "en", keys: list[str] | None = None) -> list[list]:
     """A heading row in `lang` and one row per record."""
     keys = keys or list(dict.fromkeys(k for record in records for k in record))
-    return [[COLUMNS_BY_KEY[k].heading(lang) for k in keys]] + [
+    return [[HEADINGS_BEFORE[k][lang] for k in keys]] + [
         [record.get(k, "") for k in keys] for record in records
     ]
 
@@ -204,21 +277,66 @@ def test_xlsx_with_arabic_headings_and_typed_cells(app, officer):
         assert float(measure.longitude) == pytest.approx(-1.2269)
 
 
-def test_headings_in_any_language_or_the_key_are_recognised():
-    for column in COLUMNS:
-        for heading in (column.key, column.en, column.fr, column.ar):
-            assert HEADINGS[normalise(heading)] == column.key
-            assert HEADINGS[normalise(f"  {heading.upper()}  ")] == column.key
-    assert HEADINGS[normalise("date de debut")] == "start_date"  # accents left out
-    assert HEADINGS[normalise("\u200fتاريخ الانطلاق\u200f")] == "start_date"  # direction marks
-    assert HEADINGS[normalise("Bénéficiaires : total")] == "beneficiaries_total"
+def test_headings_of_every_template_so_far_or_the_key_are_recognised(app):
+    with app.app_context():
+        index = heading_index()
+    # The columns, in the order of every template so far.
+    assert [column.key for column in COLUMNS] == list(HEADINGS_BEFORE)
+    for key, headings in HEADINGS_BEFORE.items():
+        for heading in (key, *headings.values()):
+            assert index[normalise(heading)] == key
+            assert index[normalise(f"  {heading.upper()}  ")] == key
+    assert index[normalise("date de debut")] == "start_date"  # accents left out
+    assert index[normalise("\u200fتاريخ الانطلاق\u200f")] == "start_date"  # direction marks
+    assert index[normalise("Bénéficiaires : total")] == "beneficiaries_total"
 
 
-def test_no_two_columns_share_a_heading():
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_the_catalogues_give_the_headings_of_the_templates_so_far(app, lang):
+    with app.app_context():
+        assert [c.heading(lang) for c in COLUMNS] == [HEADINGS_BEFORE[c.key][lang] for c in COLUMNS]
+
+
+# The French word is the English one.
+SAME_IN_FRENCH = {"Description", "Latitude", "Longitude"}
+
+
+def _import_texts() -> set[str]:
+    """Every text the code asks for in the message context "import"."""
+    from babel.messages.extract import extract_from_dir
+
+    keywords = {"pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
+    return {
+        message
+        for _file, _line, message, _comments, context in extract_from_dir(
+            str(ROOT / "tracker"), [("**.py", "python")], keywords=keywords
+        )
+        if context == "import"
+    }
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_import_text_is_translated_in_the_catalogue(app, lang):
+    with open(ROOT / "tracker" / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+        catalogue = read_po(f)
+    texts = _import_texts()
+    with app.app_context():
+        headings_and_notes = {c.heading("en") for c in COLUMNS} | {c.note("en") for c in COLUMNS}
+    assert headings_and_notes <= texts
+    assert {"Measures", "Lists", "Columns", "What to enter", "yes"} <= texts
+    for text in texts:
+        message = catalogue.get(text, context="import")
+        assert message is not None and message.string and not message.fuzzy, text
+        if not (lang == "fr" and text in SAME_IN_FRENCH):
+            assert message.string != text, text
+
+
+def test_no_two_columns_share_a_heading(app):
     seen: dict[str, str] = {}
-    for column in COLUMNS:
-        for heading in (column.key, column.en, column.fr, column.ar):
-            assert seen.setdefault(normalise(heading), column.key) == column.key, heading
+    with app.app_context():
+        for column in COLUMNS:
+            for heading in (column.key, *(column.heading(lang) for lang in LANGUAGES)):
+                assert seen.setdefault(normalise(heading), column.key) == column.key, heading
 
 
 def test_headings_can_be_mixed_and_in_any_order(app, officer):
@@ -507,7 +625,7 @@ def test_a_formula_in_a_number_column_is_refused_not_computed(app, officer):
 
 
 def _head(*keys):
-    return ",".join(COLUMNS_BY_KEY[k].en for k in keys)
+    return ",".join(HEADINGS_BEFORE[k]["en"] for k in keys)
 
 
 REQUIRED_HEAD = _head("territory_code", "title", "kind", "status")
@@ -637,7 +755,7 @@ def test_csv_template_headings_are_in_the_language(app):
         data = write_template("ar", "csv")
     assert data.startswith(codecs.BOM_UTF8)
     head = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert head == [c.ar for c in COLUMNS]
+    assert head == [HEADINGS_BEFORE[c.key]["ar"] for c in COLUMNS]
     assert "رمز الجماعة الترابية" in head
 
 
@@ -648,7 +766,9 @@ def test_xlsx_template_lists_the_allowed_values(app):
     assert arabic.sheetnames == ["التدابير", "القوائم", "الأعمدة"]
     assert french.sheetnames == ["Mesures", "Listes", "Colonnes"]
     assert arabic["التدابير"].sheet_view.rightToLeft
-    assert [c.value for c in french["Mesures"][1]] == [c.fr for c in COLUMNS]
+    assert [c.value for c in french["Mesures"][1]] == [
+        HEADINGS_BEFORE[c.key]["fr"] for c in COLUMNS
+    ]
     for workbook, sector_name in ((arabic, "التربية والثقافة"), (french, "Éducation et culture")):
         values = {c.value for row in workbook.worksheets[1].iter_rows() for c in row}
         assert {
@@ -776,7 +896,16 @@ def test_a_budget_too_large_for_the_column_is_refused_per_row(app, officer, amou
     assert count(app, Measure) == 0
 
 
-def test_web_upload_reports_rows_and_saves_nothing_on_error(app, client, accounts):
+@pytest.mark.parametrize(
+    "lang, nothing_saved",
+    [
+        ("en", "Nothing was saved: correct the rows below and upload the file again."),
+        ("ar", "لم يُحفظ أي شيء: يرجى تصحيح الأسطر أدناه ثم رفع الملف من جديد."),
+    ],
+)
+def test_web_upload_reports_rows_and_saves_nothing_on_error(
+    app, client, accounts, lang, nothing_saved
+):
     import io
 
     from tests.conftest import csrf_token
@@ -787,13 +916,15 @@ def test_web_upload_reports_rows_and_saves_nothing_on_error(app, client, account
     bad = good + "02.251.01.03,,service,ongoing\n"
     token = csrf_token(client, "/work/import")
     response = client.post(
-        "/work/import",
+        f"/work/import?lang={lang}",
         data={"file": (io.BytesIO(bad.encode("utf-8-sig")), "mesures.csv"), "csrf_token": token},
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Nothing was saved" in page or "Rien n" in page
+    assert nothing_saved in page
+    # The wrong row names its column with the heading in the page's language.
+    assert f"<strong>{HEADINGS_BEFORE['title'][lang]}</strong>:" in page
     assert count(app, Measure) == 0
     token = csrf_token(client, "/work/import")
     response = client.post(
@@ -803,6 +934,26 @@ def test_web_upload_reports_rows_and_saves_nothing_on_error(app, client, account
     )
     assert response.status_code == 200
     assert count(app, Measure) == 1
+
+
+@pytest.mark.parametrize(
+    "lang, heading, note",
+    [
+        ("ar", "عنوان التدبير", "بالعربية أو بالفرنسية، في حدود 300 حرف."),
+        ("fr", "Intitulé", "En arabe ou en français, 300 caractères au plus."),
+        ("en", "Title", "In Arabic or French, at most 300 characters."),
+    ],
+)
+def test_the_import_page_describes_the_columns_in_its_language(
+    client, accounts, lang, heading, note
+):
+    accounts.create("figuig.page@example.org", "officer", ["02.251.01.03"])
+    accounts.login("figuig.page@example.org")
+    page = client.get(f"/work/import?lang={lang}").get_data(as_text=True)
+    columns = page.split("<section>")[-1]
+    assert f"<strong>{heading}</strong> *" in columns
+    assert f"<td>{note}</td>" in columns
+    assert columns.count("<tr><td><strong>") == len(COLUMNS)
 
 
 def test_templates_download_in_arabic_and_french(client, accounts):

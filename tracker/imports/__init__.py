@@ -1,0 +1,67 @@
+"""Bulk import of measures from a CSV or XLSX file, and the template to fill in.
+
+The web upload and `flask --app tracker import measures FILE` both call
+`import_measures`, which saves every row through `records.service.save_measure`
+(the same rules, permissions and history as the form).
+
+The file:
+
+- CSV in UTF-8, with or without a byte-order mark, cells separated by commas or
+  semicolons (whichever the heading row uses); or XLSX, whose first sheet is read.
+- Row 1 holds the headings, in any order: the heading of a column of `COLUMNS` in
+  Arabic, French or English (as the translation catalogues give it), or the column's
+  key. Case, accents, spaces and punctuation are ignored when headings are compared.
+  A heading that is not a column is refused.
+- Several values in one cell (sectors, target groups, funding sources, partners)
+  are separated by `|`, never `;`, which may separate the cells of a CSV.
+- A value from a list (kind, status, sectors, target groups, funding sources) is
+  its key or its label in any of the three languages.
+- Partners are organisation names as registered, compared without regard to case.
+- Dates are YYYY-MM-DD (or DD/MM/YYYY); in an XLSX, date cells are read as dates.
+- A row with a reference updates the measure of the same collectivity that has
+  this reference; any other row creates a measure. On an update, a column left
+  out of the file leaves that field as it was; a blank cell empties it.
+- Blank rows are skipped and keep their number; at most `MAX_ROWS` rows.
+- A cell that looks like a formula (`=`, `+`, `-`, `@`) is kept as the text it is:
+  nothing is ever evaluated, and an XLSX formula is read as its text.
+- All rows are saved, or none: one wrong row and nothing is written.
+
+The modules, in the order a file goes through them: `columns` (what a file may hold),
+`reading` (the file into rows of cell texts), `rows` (cells into a measure's values),
+`run` (the import and its report), and beside them `template` and `cli`.
+"""
+
+from tracker.imports.cli import import_cli
+from tracker.imports.columns import (
+    COLUMNS,
+    COLUMNS_BY_KEY,
+    LANGUAGES,
+    REQUIRED,
+    SEPARATOR,
+    Column,
+    heading_index,
+    normalise,
+)
+from tracker.imports.reading import MAX_ROWS, ImportFileError, read_rows
+from tracker.imports.run import ImportReport, RowResult, action_labels, import_measures
+from tracker.imports.template import write_template
+
+__all__ = [
+    "COLUMNS",
+    "COLUMNS_BY_KEY",
+    "LANGUAGES",
+    "MAX_ROWS",
+    "REQUIRED",
+    "SEPARATOR",
+    "Column",
+    "ImportFileError",
+    "ImportReport",
+    "RowResult",
+    "action_labels",
+    "heading_index",
+    "import_cli",
+    "import_measures",
+    "normalise",
+    "read_rows",
+    "write_template",
+]

@@ -1,0 +1,420 @@
+"""The fields of a measure, each declared once: what it is called, what it holds, its limits,
+and how it appears in the form, the public outputs, the exports and the import file.
+
+The form, the service's checks, the public serialiser and the API schema are made from
+`MEASURE_FIELDS`; the export and import columns read it too, and `tests/test_fields.py`
+checks against it what is written by hand (the model, the templates).
+
+Adding a field to measures: a column on `Measure` (and a migration), one `Field` here, then
+anything the new field needs that its kind does not already give (a cross-field rule in
+`service.clean_measure`, a line on the record and measure pages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import LazyString, lazy_pgettext
+from flask_babel import lazy_gettext as _l
+
+from tracker.vocab import FUNDING_SOURCES, MEASURE_KINDS, MEASURE_STATUSES, TARGET_GROUPS
+
+TITLE_MAX = 300
+TEXT_MAX = 5000
+REFERENCE_MAX = 64
+# The largest amount the budget columns (Numeric(14, 2)) hold: just under 1,000 billion MAD,
+# far above any collectivity's budget, so anything larger is a typing error.
+MAX_BUDGET = Decimal("999999999999.99")
+MAX_COUNT = 10_000_000
+# Morocco's box, in WGS 84 decimal degrees: a point outside it is a typing error.
+LATITUDES = (Decimal("20.0"), Decimal("36.5"))
+LONGITUDES = (Decimal("-17.5"), Decimal("-0.9"))
+
+KINDS = (
+    "text",  # one line, at most `max_length` characters
+    "longtext",  # several lines, at most `max_length` characters
+    "reference",  # the collectivity's own reference: one line, written left to right or not
+    "territory",  # a collectivity's HCP code
+    "programme",  # the number of a programme of the same collectivity
+    "choice",  # one key of `vocabulary`
+    "choices",  # keys of `vocabulary`
+    "sectors",  # keys of the `sector` table
+    "partners",  # registered organisations (ids in the form, names in public outputs)
+    "date",
+    "money",  # dirhams, to the cent, from `minimum` to `maximum`
+    "count",  # a whole number from `minimum` to `maximum`
+    "percent",  # a whole number from `minimum` to `maximum`
+    "latitude",  # decimal degrees from `minimum` to `maximum`
+    "longitude",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a measure.
+
+    `key` is the `Measure` attribute, and the key in the form, `clean_measure`,
+    `measure_item`, the exports and the import. `label` is the form's and the record
+    page's; `heading` the export's, when it differs. `definition` explains the field in
+    the export's About sheet and the API description. `public` fields are in
+    `measure_item` (the API, the map, the exports); `exported` ones are columns of the
+    measures exports; fields with an `import_heading` are columns of the import file.
+    """
+
+    key: str
+    label: LazyString
+    kind: str
+    required: bool = False
+    max_length: int | None = None
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+    vocabulary: Mapping[str, LazyString] | None = None
+    heading: LazyString | None = None
+    definition: LazyString | None = None
+    width: int = 16
+    public: bool = True
+    exported: bool = True
+    import_heading: LazyString | None = None
+    import_note: LazyString | None = None
+    form: bool = True
+    rows: int = 2
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.key}: unknown kind {self.kind!r}")
+
+    @property
+    def export_heading(self) -> LazyString:
+        """The heading of the field's export column."""
+        return self.heading or self.label
+
+
+_PARTS_DEFINITION = _l(
+    "Part of the total. When one of women and men is hidden and the total is shown, the "
+    "other is hidden too, so that it cannot be worked out by subtraction."
+)
+_WOMEN_AND_MEN_NOTE = lazy_pgettext(
+    "import", "A whole number; women and men together not above the total."
+)
+_CHOICE_NOTE = lazy_pgettext(
+    "import", "One value from the list (Lists sheet): its key or its label."
+)
+_MULTIPLE_NOTE = lazy_pgettext(
+    "import", "One or more values from the list (Lists sheet), separated by |."
+)
+_AMOUNT_NOTE = lazy_pgettext("import", "An amount in dirhams, such as 250000 or 250000.50.")
+
+# In the form's order; the import file and the exports keep it too (the import puts
+# partners last: see `IMPORT_FIELDS`).
+MEASURE_FIELDS: tuple[Field, ...] = (
+    Field(
+        "reference",
+        _l("Your reference (optional)"),
+        "reference",
+        max_length=REFERENCE_MAX,
+        public=False,
+        exported=False,
+        import_heading=lazy_pgettext("import", "Reference"),
+        import_note=lazy_pgettext(
+            "import",
+            "The collectivity's own reference. A measure of the same collectivity with this "
+            "reference is updated; otherwise a new measure is created.",
+        ),
+    ),
+    Field(
+        "territory_code",
+        _l("Collectivity code"),
+        "territory",
+        required=True,
+        definition=_l(
+            "HCP 2024 code of the collectivity that carries the measure: a commune "
+            "(such as 02.251.01.03), a provincial or prefectural council (02.251) or a "
+            "regional council (02). It is text: keep the leading zero."
+        ),
+        width=14,
+        import_heading=lazy_pgettext("import", "Collectivity code"),
+        import_note=lazy_pgettext(
+            "import", "The collectivity's HCP code, such as 02.251.01.03, typed as text."
+        ),
+        # It comes from the address of the form.
+        form=False,
+    ),
+    Field(
+        "programme_id",
+        _l("Programme"),
+        "programme",
+        exported=False,
+        import_heading=lazy_pgettext("import", "Programme number"),
+        import_note=lazy_pgettext(
+            "import",
+            "The number of the collectivity's programme the measure belongs to (optional).",
+        ),
+    ),
+    Field(
+        "title",
+        _l("Title"),
+        "text",
+        required=True,
+        max_length=TITLE_MAX,
+        width=50,
+        import_heading=lazy_pgettext("import", "Title"),
+        import_note=lazy_pgettext("import", "In Arabic or French, at most 300 characters."),
+    ),
+    Field(
+        "description",
+        _l("Description"),
+        "longtext",
+        max_length=TEXT_MAX,
+        width=60,
+        rows=5,
+        import_heading=lazy_pgettext("import", "Description"),
+        import_note=lazy_pgettext("import", "Free text, at most 5,000 characters."),
+    ),
+    Field(
+        "kind",
+        _l("Kind of measure"),
+        "choice",
+        required=True,
+        vocabulary=MEASURE_KINDS,
+        definition=_l("A key; the keys and their labels are listed below."),
+        width=14,
+        import_heading=lazy_pgettext("import", "Kind"),
+        import_note=_CHOICE_NOTE,
+    ),
+    Field(
+        "sectors",
+        _l("Sectors"),
+        "sectors",
+        definition=_l(
+            "Programmes of the National Strategy for Immigration and Asylum (SNIA) the "
+            "measure addresses, as keys separated by |; listed below."
+        ),
+        width=30,
+        import_heading=lazy_pgettext("import", "Sectors"),
+        import_note=_MULTIPLE_NOTE,
+    ),
+    Field(
+        "target_groups",
+        _l("Target groups"),
+        "choices",
+        vocabulary=TARGET_GROUPS,
+        definition=_l("Who the measure is for, as keys separated by |; listed below."),
+        width=30,
+        import_heading=lazy_pgettext("import", "Target groups"),
+        import_note=_MULTIPLE_NOTE,
+    ),
+    Field(
+        "status",
+        _l("Status"),
+        "choice",
+        required=True,
+        vocabulary=MEASURE_STATUSES,
+        definition=_l("Where the measure stands, as a key; listed below."),
+        width=12,
+        import_heading=lazy_pgettext("import", "Status"),
+        import_note=_CHOICE_NOTE,
+    ),
+    Field(
+        "start_date",
+        _l("Start date"),
+        "date",
+        definition=_l(
+            "Dates as YYYY-MM-DD. The year filter keeps the measures that started by the "
+            "end of that year and had not ended before its start."
+        ),
+        width=12,
+        import_heading=lazy_pgettext("import", "Start date"),
+        import_note=lazy_pgettext("import", "A date as YYYY-MM-DD (or DD/MM/YYYY)."),
+    ),
+    Field(
+        "end_date",
+        _l("End date"),
+        "date",
+        definition=_l("Empty when the measure has no planned end."),
+        width=12,
+        import_heading=lazy_pgettext("import", "End date"),
+        import_note=lazy_pgettext(
+            "import", "A date as YYYY-MM-DD (or DD/MM/YYYY). Not before the start date."
+        ),
+    ),
+    Field(
+        "budget_planned",
+        _l("Budget planned (MAD)"),
+        "money",
+        minimum=0,
+        maximum=MAX_BUDGET,
+        definition=_l("Amount planned for the measure, in Moroccan dirhams."),
+        import_heading=lazy_pgettext("import", "Planned budget (MAD)"),
+        import_note=_AMOUNT_NOTE,
+    ),
+    Field(
+        "budget_spent",
+        _l("Budget spent (MAD)"),
+        "money",
+        minimum=0,
+        maximum=MAX_BUDGET,
+        definition=_l("Amount spent on the measure so far, in Moroccan dirhams."),
+        import_heading=lazy_pgettext("import", "Budget spent (MAD)"),
+        import_note=lazy_pgettext(
+            "import",
+            "An amount in dirhams, such as 250000 or 250000.50. "
+            "More than planned only with a reason.",
+        ),
+    ),
+    Field(
+        "overspend_reason",
+        _l("Reason for overspending (if more was spent than planned)"),
+        "longtext",
+        max_length=TEXT_MAX,
+        definition=_l("Why more was spent than planned, as the collectivity explains it."),
+        width=40,
+        import_heading=lazy_pgettext("import", "Reason for overspending"),
+        import_note=lazy_pgettext("import", "Required when more was spent than planned."),
+    ),
+    Field(
+        "funding_sources",
+        _l("Funding sources"),
+        "choices",
+        vocabulary=FUNDING_SOURCES,
+        definition=_l("Who pays, as keys separated by |; listed below."),
+        width=24,
+        import_heading=lazy_pgettext("import", "Funding sources"),
+        import_note=_MULTIPLE_NOTE,
+    ),
+    Field(
+        "partners",
+        _l("Partner organisations"),
+        "partners",
+        definition=_l(
+            "Names of the partner organisations as registered in the tracker, separated by |."
+        ),
+        width=30,
+        import_heading=lazy_pgettext("import", "Partners"),
+        import_note=lazy_pgettext(
+            "import",
+            "Names of partner organisations as registered in the tracker, separated by |.",
+        ),
+    ),
+    Field(
+        "beneficiaries_total",
+        _l("Beneficiaries: total"),
+        "count",
+        minimum=0,
+        maximum=MAX_COUNT,
+        definition=_l(
+            "People the measure reached: an aggregate count declared by the collectivity, "
+            "never a list of people. Small counts are hidden (see above)."
+        ),
+        import_heading=lazy_pgettext("import", "Beneficiaries (total)"),
+        import_note=lazy_pgettext(
+            "import", "An aggregate count, a whole number. Never names or personal data."
+        ),
+    ),
+    Field(
+        "beneficiaries_women",
+        _l("of whom women"),
+        "count",
+        minimum=0,
+        maximum=MAX_COUNT,
+        heading=_l("Beneficiaries: women"),
+        definition=_PARTS_DEFINITION,
+        import_heading=lazy_pgettext("import", "Beneficiaries (women)"),
+        import_note=_WOMEN_AND_MEN_NOTE,
+    ),
+    Field(
+        "beneficiaries_men",
+        _l("of whom men"),
+        "count",
+        minimum=0,
+        maximum=MAX_COUNT,
+        heading=_l("Beneficiaries: men"),
+        definition=_PARTS_DEFINITION,
+        import_heading=lazy_pgettext("import", "Beneficiaries (men)"),
+        import_note=_WOMEN_AND_MEN_NOTE,
+    ),
+    Field(
+        "beneficiaries_minors",
+        _l("of whom minors"),
+        "count",
+        minimum=0,
+        maximum=MAX_COUNT,
+        heading=_l("Beneficiaries: minors"),
+        definition=_l("People under 18 among the beneficiaries."),
+        import_heading=lazy_pgettext("import", "Beneficiaries (minors)"),
+        import_note=lazy_pgettext("import", "A whole number, not above the total."),
+    ),
+    Field(
+        "progress",
+        _l("Progress, in percent"),
+        "percent",
+        minimum=0,
+        maximum=100,
+        definition=_l("Progress as the collectivity estimates it, from 0 to 100."),
+        width=10,
+        import_heading=lazy_pgettext("import", "Progress (%)"),
+        import_note=lazy_pgettext("import", "A whole number from 0 to 100."),
+    ),
+    Field(
+        "evidence",
+        _l("Evidence (a link, a deliberation number, a note)"),
+        "longtext",
+        max_length=TEXT_MAX,
+        heading=_l("Evidence"),
+        definition=_l(
+            "Where the proof of the measure is: a link, a deliberation number or a note."
+        ),
+        width=40,
+        import_heading=lazy_pgettext("import", "Evidence (link or note)"),
+        import_note=lazy_pgettext(
+            "import", "A link (https://...) or a note saying where the proof is kept."
+        ),
+    ),
+    Field(
+        "latitude",
+        _l("Latitude (if the measure is a place)"),
+        "latitude",
+        minimum=LATITUDES[0],
+        maximum=LATITUDES[1],
+        heading=_l("Latitude"),
+        definition=_l(
+            "Where the measure is a place (a centre, a desk): WGS 84 decimal degrees. "
+            "Empty otherwise."
+        ),
+        width=12,
+        import_heading=lazy_pgettext("import", "Latitude"),
+        import_note=lazy_pgettext(
+            "import",
+            "Where the measure is a place: decimal degrees, such as 32.1167. "
+            "Give latitude and longitude together, or neither.",
+        ),
+    ),
+    Field(
+        "longitude",
+        _l("Longitude"),
+        "longitude",
+        minimum=LONGITUDES[0],
+        maximum=LONGITUDES[1],
+        definition=_l("WGS 84 decimal degrees, negative west of Greenwich."),
+        width=12,
+        import_heading=lazy_pgettext("import", "Longitude"),
+        import_note=lazy_pgettext(
+            "import", "Decimal degrees, such as -1.2269 (west of Greenwich is negative)."
+        ),
+    ),
+)
+
+FIELDS_BY_KEY: dict[str, Field] = {field.key: field for field in MEASURE_FIELDS}
+
+# The columns of the import file, in its order: partners, names looked up in the
+# organisations, have always come last, and templates already filled in keep working.
+IMPORT_FIELDS: tuple[Field, ...] = tuple(
+    sorted(
+        (field for field in MEASURE_FIELDS if field.import_heading is not None),
+        key=lambda field: field.kind == "partners",
+    )
+)
+FORM_FIELDS: tuple[Field, ...] = tuple(field for field in MEASURE_FIELDS if field.form)
+PUBLIC_FIELDS: tuple[Field, ...] = tuple(field for field in MEASURE_FIELDS if field.public)
+EXPORTED_FIELDS: tuple[Field, ...] = tuple(field for field in MEASURE_FIELDS if field.exported)
