@@ -18,9 +18,10 @@ from tests.conftest import dispose, name_of, write_fake_geography
 from tracker import create_app
 from tracker.accounts import create_user
 from tracker.exports import bp
-from tracker.exports.views import COLUMNS, csv_safe
+from tracker.exports.columns import COLUMNS
 from tracker.extensions import db
 from tracker.records import service
+from tracker.writers import csv_safe
 
 FIGUIG, BOUARFA, TANGER = "02.251.01.03", "02.251.01.01", "01.511.01.0"
 OFFICER = "figuig.officer@example.org"

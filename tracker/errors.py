@@ -1,10 +1,45 @@
-"""Error pages in the user's language (the API answers its own errors as JSON)."""
+"""Errors in the user's language: pages for people, and one JSON envelope,
+`{"error": {"code": ..., "message": ...}}`, for the API and every download."""
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+
+class JsonError(Exception):
+    """A request the API or a download refuses: answered as the JSON envelope with
+    `status` (4xx, or 503 while something the answer needs is not built), a stable
+    `code` for programs and a `message` in the user's language."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class BadParameter(JsonError):
+    """A query parameter that is not acceptable (400, "bad_parameter"); `field` names it.
+    Pages catch it to show the message beside their form; elsewhere it answers JSON."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(400, "bad_parameter", message)
+        self.field = field
+
+
+# The envelope's code for an HTTP error raised by routing or `abort`.
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def json_error(status: int, code: str, message: str):
+    """The JSON error response: the envelope and its status."""
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def _json_error(error: JsonError):
+    return json_error(error.status, error.code, error.message)
 
 
 def _not_found_message() -> str:
@@ -21,17 +56,7 @@ def _not_found_message() -> str:
 
 def _page(error: HTTPException):
     if request.path.startswith("/api/"):
-        # The API blueprint's own handlers answer JSON; this catches routes it does not own.
-        from flask import jsonify
-
-        return jsonify(
-            {
-                "error": {
-                    "code": "not_found" if error.code == 404 else "http_error",
-                    "message": error.description,
-                }
-            }
-        ), error.code
+        return json_error(error.code, _HTTP_CODES.get(error.code, "http_error"), error.description)
     titles = {
         400: _("The request could not be understood"),
         403: _("You may not do this"),
@@ -54,16 +79,9 @@ def _page(error: HTTPException):
 
 def _server_error(error):  # noqa: ARG001
     if request.path.startswith("/api/"):
-        from flask import jsonify
-
-        return jsonify(
-            {
-                "error": {
-                    "code": "server_error",
-                    "message": _("The error has been logged. Please try again in a moment."),
-                }
-            }
-        ), 500
+        return json_error(
+            500, "server_error", _("The error has been logged. Please try again in a moment.")
+        )
     return (
         render_template(
             "error.html",
@@ -91,4 +109,5 @@ def init_app(app: Flask) -> None:
     """Register the error pages, and the check every request passes first."""
     app.before_request(_refuse_nul)
     app.register_error_handler(HTTPException, _page)
+    app.register_error_handler(JsonError, _json_error)
     app.register_error_handler(500, _server_error)

@@ -9,8 +9,6 @@ With no `codes` at all, the pilot regions (`PILOT_REGIONS`) are compared.
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,28 +29,8 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import distinct, func, select
 
 from tracker import privacy, stats
-from tracker.exports.views import (
-    XLSX_MIMETYPE,
-    ExportError,
-    _download,
-    _export_error,
-    _now,
-    _text_cell,
-    _utc_text,
-    boundaries,
-    csv_safe,
-    demo_rows,
-    feature_collection,
-    filter_rows,
-    new_workbook,
-    no_value_row,
-    source_rows,
-    workbook_bytes,
-    write_about,
-    xlsx_value,
-)
+from tracker.errors import BadParameter, JsonError
 from tracker.extensions import db
-from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
 from tracker.i18n import (
     LEVEL_NAMES,
     LEVEL_PLURALS,
@@ -65,11 +43,31 @@ from tracker.i18n import (
 from tracker.models import Measure, Sector, Territory
 from tracker.models.record import measure_sector
 from tracker.models.territory import LEVELS, search_key
+from tracker.params import filter_args, one_of, parse_filters, sector_choices
 from tracker.stats import Filters, measure_conditions
 from tracker.vocab import MEASURE_STATUSES
+from tracker.writers import (
+    CSV_MIMETYPE,
+    GEOJSON_MIMETYPE,
+    XLSX_MIMETYPE,
+    boundaries,
+    csv_bytes,
+    demo_rows,
+    download,
+    feature_collection,
+    filter_rows,
+    new_workbook,
+    no_value_row,
+    now,
+    source_rows,
+    text_cell,
+    utc_text,
+    workbook_bytes,
+    write_about,
+    xlsx_value,
+)
 
 bp = Blueprint("compare", __name__)
-bp.register_error_handler(ExportError, _export_error)
 
 MIN_TERRITORIES = 2
 MAX_TERRITORIES = 4
@@ -171,12 +169,15 @@ def read_selection(args: Mapping) -> Selection:
     """
     selection = Selection()
     level_asked = (args.get("level") or "").strip()
-    if level_asked and level_asked not in LEVELS:
-        selection.errors.append(_("level must be one of: %(choices)s.", choices=", ".join(LEVELS)))
-        level_asked = ""
+    if level_asked:
+        try:
+            one_of(level_asked, LEVELS, "level")
+        except BadParameter as bad:
+            selection.errors.append(bad.message)
+            level_asked = ""
     try:
         selection.filters = parse_filters(args)
-    except BadFilter as bad:
+    except BadParameter as bad:
         selection.errors.append(bad.message)
 
     texts = _asked_codes(args)
@@ -437,7 +438,7 @@ def csv_text(row: Row, value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return csv_safe(value)
+        return value  # `csv_bytes` guards it against formulas
     return f"{value:.{_decimals(row)}f}"
 
 
@@ -858,13 +859,13 @@ def compare():
 
 def requested_comparison() -> Comparison:
     """The comparison a download's query string (the page's) asks for. Raises
-    `ExportError` (400, every message in one) when it asks for none that can be made."""
+    `JsonError` (400, every message in one) when it asks for none that can be made."""
     selection = read_selection(request.args)
     if not selection.ready:
         errors = selection.errors or [
             _("Choose at least %(least)d territories to compare.", least=MIN_TERRITORIES)
         ]
-        raise ExportError(400, "bad_request", " ".join(errors))
+        raise JsonError(400, "bad_request", " ".join(errors))
     return build_comparison(selection.level, selection.territories, selection.filters)
 
 
@@ -880,12 +881,8 @@ def compare_csv():
     counts are "<5", no data is an empty cell, text that looks like a formula starts
     with '. Takes the page's query string; a bad one answers 400 with a JSON error."""
     comparison = requested_comparison()
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    for line in table_lines(comparison, current_language(), csv_text):
-        writer.writerow([csv_safe(text) for text in line])
-    body = out.getvalue().encode("utf-8-sig")
-    return _download(body, "text/csv", "csv", _now(), _filename(comparison, "csv"))
+    body = csv_bytes(table_lines(comparison, current_language(), csv_text))
+    return download(body, CSV_MIMETYPE, _filename(comparison, "csv"))
 
 
 def _about(comparison: Comparison, lang: str, now: datetime) -> list[tuple[bool, list]]:
@@ -895,7 +892,7 @@ def _about(comparison: Comparison, lang: str, now: datetime) -> list[tuple[bool,
         (True, [_("Figures of the compared territories")]),
         *demo_rows(),
         (False, [_("Level compared"), str(LEVEL_NAMES[comparison.level])]),
-        (False, [_("Exported on (UTC)"), _utc_text(now)]),
+        (False, [_("Exported on (UTC)"), utc_text(now)]),
         (False, [_("Address of this export"), address_in_language()]),
         (False, []),
         (True, [_("Territories")]),
@@ -926,23 +923,23 @@ def compare_xlsx():
     answers 400 with a JSON error."""
     comparison = requested_comparison()
     lang = current_language()
-    now = _now()
+    moment = now()
     workbook, sheet, about = new_workbook(_("Comparison"), lang)
     widths = [24, 40, *[24] * len(comparison.territories), 80]
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = "C2"
     lines = table_lines(comparison, lang, export_value)
-    sheet.append([_text_cell(sheet, heading, bold=True) for heading in next(lines)])
+    sheet.append([text_cell(sheet, heading, bold=True) for heading in next(lines)])
     for row, line in zip(comparison.rows, lines, strict=True):
         cells = [xlsx_value(sheet, value) for value in line]
         for cell, value in zip(cells, line, strict=True):
             if isinstance(value, int | float):  # shown with the CSV's decimals
                 cell.number_format = _number_format(row)
         sheet.append(cells)
-    write_about(about, _about(comparison, lang, now), (32, 90))
+    write_about(about, _about(comparison, lang, moment), (32, 90))
     body = workbook_bytes(workbook)
-    return _download(body, XLSX_MIMETYPE, "xlsx", now, _filename(comparison, "xlsx"))
+    return download(body, XLSX_MIMETYPE, _filename(comparison, "xlsx"))
 
 
 def _properties(comparison: Comparison, territory: Territory) -> dict:
@@ -978,6 +975,4 @@ def compare_geojson():
         for t in comparison.territories
     ]
     body = feature_collection(features)
-    return _download(
-        body, "application/geo+json", "geojson", _now(), _filename(comparison, "geojson")
-    )
+    return download(body, GEOJSON_MIMETYPE, _filename(comparison, "geojson"))

@@ -1,5 +1,6 @@
 """Exports of what the map shows: one metric for every territory of a level, with the
-map's filters (`level`, `metric`, `sector`, `status`, `year`), as CSV, XLSX or GeoJSON.
+map's filters (`level`, `metric`, `sector`, `status`, `year`, `since`), as CSV, XLSX or
+GeoJSON.
 
 Values are the public ones (`Metric.public`): a count of people leaves out the small
 counts, and says how many, exactly as the map, the pages and the API do. A territory
@@ -8,41 +9,33 @@ with no public record has no value, which is not zero.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
-from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker import stats
-from tracker.exports.views import (
-    XLSX_MIMETYPE,
-    ExportError,
-    _download,
-    _now,
-    _text_cell,
-    _utc_text,
+from tracker.extensions import db
+from tracker.i18n import LEVEL_PLURALS, address_in_language, current_language
+from tracker.models import Territory
+from tracker.params import parse_filters, parse_level, parse_metric
+from tracker.privacy import public_figure
+from tracker.writers import (
     boundaries,
-    bp,
-    csv_safe,
+    csv_bytes,
     demo_rows,
     feature_collection,
     filter_rows,
     new_workbook,
     no_value_row,
+    now,
     source_rows,
+    text_cell,
+    utc_text,
     workbook_bytes,
     write_about,
     xlsx_value,
 )
-from tracker.extensions import db
-from tracker.filters import parse_filters
-from tracker.i18n import LEVEL_PLURALS, address_in_language, current_language
-from tracker.models import Territory
-from tracker.models.territory import LEVELS
-from tracker.privacy import public_figure
 
 
 @dataclass(frozen=True)
@@ -58,21 +51,9 @@ class Figures:
 
 def figures_from(args) -> Figures:
     """The figures the query string `args` asks for (level commune and metric measures
-    unless given). Raises `BadFilter` or `ExportError` (400) for a bad value."""
-    level = args.get("level") or "commune"
-    if level not in LEVELS:
-        raise ExportError(
-            400,
-            "bad_parameter",
-            _("level must be one of: %(choices)s.", choices=", ".join(LEVELS)),
-        )
-    key = args.get("metric") or "measures"
-    if key not in stats.METRICS:
-        raise ExportError(
-            400,
-            "bad_parameter",
-            _("metric must be one of: %(choices)s.", choices=", ".join(stats.METRICS)),
-        )
+    unless given). Raises `BadParameter` (400) for a bad value."""
+    level = parse_level(args, "commune")
+    key = parse_metric(args, "measures")
     filters = parse_filters(args)
     territories = list(
         db.session.scalars(
@@ -126,28 +107,19 @@ def _headings(figures: Figures) -> list[tuple[str, str]]:
     return headings
 
 
-def _filename(figures: Figures, extension: str) -> str:
-    return f"{figures.metric.key}-{figures.level}-{_now().date().isoformat()}.{extension}"
+def filename(figures: Figures, extension: str) -> str:
+    """The download's name: metric, level and date."""
+    return f"{figures.metric.key}-{figures.level}-{now().date().isoformat()}.{extension}"
 
 
-@bp.get("/figures.csv")
-def figures_csv():
-    """The map's figures as CSV (UTF-8 with BOM): a row per territory of the level.
-
-    Refuses (400, JSON) an unknown level, metric or filter.
-    """
-    figures = figures_from(request.args)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
+def csv_body(figures: Figures) -> bytes:
+    """The figures as CSV: the headings in the request's language, a row per territory."""
     headings = _headings(figures)
-    writer.writerow([csv_safe(heading) for _key, heading in headings])
-    for row in _rows(figures):
-        writer.writerow(
-            ["" if row[key] is None else csv_safe(str(row[key])) for key, _h in headings]
-        )
-    return _download(
-        out.getvalue().encode("utf-8-sig"), "text/csv", "csv", _now(), _filename(figures, "csv")
+    rows = (
+        [None if row[key] is None else str(row[key]) for key, _h in headings]
+        for row in _rows(figures)
     )
+    return csv_bytes([[heading for _key, heading in headings], *rows])
 
 
 def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
@@ -157,7 +129,7 @@ def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
         *demo_rows(),
         (False, [_("Definition"), str(figures.metric.definition)]),
         (False, [_("Territories"), str(LEVEL_PLURALS[figures.level])]),
-        (False, [_("Exported on (UTC)"), _utc_text(_now())]),
+        (False, [_("Exported on (UTC)"), utc_text(now())]),
         (False, [_("Address of this export"), address_in_language()]),
         *filter_rows(figures.filters, lang),
         no_value_row(),
@@ -165,30 +137,24 @@ def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
     ]
 
 
-@bp.get("/figures.xlsx")
-def figures_xlsx():
-    """The map's figures as an XLSX workbook, with an About sheet (definition, filters,
-    date, sources). Refuses (400, JSON) an unknown level, metric or filter."""
-    figures = figures_from(request.args)
+def xlsx_body(figures: Figures) -> bytes:
+    """The figures as an XLSX workbook, with an About sheet (definition, filters, date,
+    sources)."""
     lang = current_language()
     workbook, sheet, about = new_workbook(str(figures.metric.label), lang)
     headings = _headings(figures)
     sheet.freeze_panes = "A2"
-    sheet.append([_text_cell(sheet, heading, bold=True) for _key, heading in headings])
+    sheet.append([text_cell(sheet, heading, bold=True) for _key, heading in headings])
     for row in _rows(figures):
         sheet.append([xlsx_value(sheet, row[key]) for key, _heading in headings])
     write_about(about, _about(figures, lang), (32, 90))
-    return _download(
-        workbook_bytes(workbook), XLSX_MIMETYPE, "xlsx", _now(), _filename(figures, "xlsx")
-    )
+    return workbook_bytes(workbook)
 
 
-@bp.get("/figures.geojson")
-def figures_geojson():
-    """The map's figures on the simplified boundaries of the level, as an RFC 7946
-    FeatureCollection: each territory's properties are the CSV's columns, under their
-    keys. Refuses (400) a bad parameter; 503 while the geography is not built."""
-    figures = figures_from(request.args)
+def geojson_body(figures: Figures) -> bytes:
+    """The figures on the simplified boundaries of the level, as an RFC 7946
+    FeatureCollection whose properties are the CSV's columns under their keys. Raises
+    `JsonError` (503) while the geography is not built."""
     rows = {row["code"]: row for row in _rows(figures)}
     features = []
     for feature in boundaries(figures.level)["features"]:
@@ -197,5 +163,4 @@ def figures_geojson():
         features.append(
             {"type": "Feature", "geometry": feature["geometry"], "properties": properties}
         )
-    body = feature_collection(features)
-    return _download(body, "application/geo+json", "geojson", _now(), _filename(figures, "geojson"))
+    return feature_collection(features)

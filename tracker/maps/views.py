@@ -12,11 +12,11 @@ from sqlalchemy import select
 import geo.maps
 from tracker import geography, public_data, stats
 from tracker.assets import vendor_url
+from tracker.errors import BadParameter
 from tracker.extensions import db
-from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
 from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, text_direction
 from tracker.models import Measure, Territory
-from tracker.models.territory import LEVELS
+from tracker.params import filter_args, parse_filters, parse_level, parse_metric, sector_choices
 from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
 
 bp = Blueprint("maps", __name__)
@@ -37,19 +37,17 @@ class MapChoice:
 def parse_choice(args) -> tuple[MapChoice, list[str]]:
     """The map's choice from the query string, and a message for each value set aside."""
     errors = []
-    level = args.get("level") or "commune"
-    if level not in LEVELS:
-        errors.append(_("level must be one of: %(choices)s.", choices=", ".join(LEVELS)))
-        level = "commune"
-    metric = args.get("metric") or None
-    if metric is not None and metric not in stats.METRICS:
-        errors.append(_("metric must be one of: %(choices)s.", choices=", ".join(stats.METRICS)))
-        metric = None
-    try:
-        filters = parse_filters(args)
-    except BadFilter as bad:
-        errors.append(bad.message)
-        filters = stats.Filters()
+
+    def read(parse, fallback):
+        try:
+            return parse(args)
+        except BadParameter as bad:
+            errors.append(bad.message)
+            return fallback
+
+    level = read(lambda a: parse_level(a, "commune"), "commune")
+    metric = read(lambda a: parse_metric(a, None), None)
+    filters = read(parse_filters, stats.Filters())
     return MapChoice(level, metric, filters), errors
 
 

@@ -8,10 +8,11 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from tracker import public_data, stats
+from tracker.errors import BadParameter
 from tracker.extensions import db
-from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
 from tracker.i18n import KIND_NAMES, LEVEL_NAMES, LEVEL_PLURALS, current_language, format_metric
 from tracker.models import Measure, Programme, Sector, Territory
+from tracker.params import MAX_PAGE, filter_args, parse_filters, parse_int, sector_choices
 from tracker.privacy import is_public, public_count, public_states, threshold
 from tracker.vocab import (
     INTEGRATION_LEVELS,
@@ -58,15 +59,14 @@ def home():
     )
 
 
-def _page_number(text: str | None, pages: int, errors: list[str]) -> int:
+def _page_number(args, pages: int, errors: list[str]) -> int:
     """The page of the measure list asked for, from 1 to `pages`; a message in `errors`
     and the nearest page for a value outside."""
-    if not text:
-        return 1
-    if not text.strip().isdigit():
+    try:
+        number = parse_int(args, "page", 1, 0, MAX_PAGE)
+    except BadParameter:
         errors.append(_("page must be a whole number."))
         return 1
-    number = int(text)
     if not 1 <= number <= pages:
         errors.append(
             ngettext(
@@ -87,14 +87,14 @@ def territory(code: str):
     errors = []
     try:
         filters = parse_filters(request.args)
-    except BadFilter as bad:
+    except BadParameter as bad:
         errors.append(bad.message)
         filters = stats.Filters()
     states = public_states()
     query = public_data.measures_query(t.code, filters)
     total = public_data.count_measures(query)
     pages = max(1, -(-total // MEASURES_PER_PAGE))
-    page = _page_number(request.args.get("page"), pages, errors)
+    page = _page_number(request.args, pages, errors)
     measures = public_data.load_measures(
         query, limit=MEASURES_PER_PAGE, offset=(page - 1) * MEASURES_PER_PAGE
     )

@@ -1,0 +1,163 @@
+"""Reading a query string's parameters, one parser each, shared by the map, the public
+pages, the comparison, the exports and the API, with a message in the user's language
+for each bad value.
+
+Every parser raises `tracker.errors.BadParameter` (400, "bad_parameter"): the API and
+the downloads answer it as JSON, a page catches it and shows its message by its form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker.errors import BadParameter
+from tracker.extensions import db
+from tracker.models import Sector, Territory
+from tracker.models.territory import LEVELS
+from tracker.stats import METRICS, Filters
+from tracker.vocab import MEASURE_STATUSES
+
+FIRST_YEAR = 2000
+# Lists are paginated up to these: far beyond any list's last page, and small enough
+# for every database's OFFSET.
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 500
+DEFAULT_PER_PAGE = 50
+
+
+def one_of(value: str, choices: Iterable[str], name: str) -> str:
+    """`value` if it is one of `choices`; raises `BadParameter` saying which they are."""
+    choices = list(choices)
+    if value not in choices:
+        raise BadParameter(
+            name, _("%(name)s must be one of: %(choices)s.", name=name, choices=", ".join(choices))
+        )
+    return value
+
+
+def _text(args: Mapping[str, str], name: str) -> str:
+    return (args.get(name) or "").strip()
+
+
+def parse_level(args: Mapping[str, str], default: str | None, name: str = "level") -> str | None:
+    """The territory level in `name` ("region", "province" or "commune"), `default` when
+    absent; raises `BadParameter` for any other."""
+    text = _text(args, name)
+    return one_of(text, LEVELS, name) if text else default
+
+
+def parse_metric(args: Mapping[str, str], default: str | None, name: str = "metric") -> str | None:
+    """The key of a metric of `tracker.stats.METRICS` in `name`, `default` when absent;
+    raises `BadParameter` for an unknown one."""
+    text = _text(args, name)
+    return one_of(text, METRICS, name) if text else default
+
+
+def parse_int(
+    args: Mapping[str, str], name: str, default: int, minimum: int, maximum: int | None = None
+) -> int:
+    """The whole number in `name`, `default` when absent; raises `BadParameter` for text
+    that is no whole number or a number outside [minimum, maximum]."""
+    text = _text(args, name)
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadParameter(name, _("%(name)s must be a whole number.", name=name)) from None
+    if maximum is None and value < minimum:
+        raise BadParameter(name, _("%(name)s must be at least %(min)d.", name=name, min=minimum))
+    if maximum is not None and not minimum <= value <= maximum:
+        raise BadParameter(
+            name,
+            _(
+                "%(name)s must be between %(min)d and %(max)d.",
+                name=name,
+                min=minimum,
+                max=maximum,
+            ),
+        )
+    return value
+
+
+def parse_page(
+    args: Mapping[str, str], default_per_page: int = DEFAULT_PER_PAGE
+) -> tuple[int, int]:
+    """(page, per_page) of a paginated list: page from 1 to `MAX_PAGE`, per_page from 1 to
+    `MAX_PER_PAGE`; raises `BadParameter`."""
+    return (
+        parse_int(args, "page", 1, 1, MAX_PAGE),
+        parse_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
+    )
+
+
+def _year(args: Mapping[str, str], name: str) -> int | None:
+    """The year in parameter `name`, None when absent; raises `BadParameter` for a bad one."""
+    text = _text(args, name)
+    if not text:
+        return None
+    last = date.today().year + 10
+    if not text.isascii() or not text.isdigit() or not FIRST_YEAR <= int(text) <= last:
+        raise BadParameter(
+            name,
+            _(
+                "%(name)s must be a year from %(first)d to %(last)d.",
+                name=name,
+                first=FIRST_YEAR,
+                last=last,
+            ),
+        )
+    return int(text)
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    """`Filters` from `sector`, `status`, `year` and `since`; raises `BadParameter` for a
+    bad value."""
+    sector = _text(args, "sector") or None
+    status = _text(args, "status") or None
+    if sector is not None and db.session.get(Sector, sector) is None:
+        raise BadParameter("sector", _("Unknown sector: %(value)s.", value=sector))
+    if status is not None:
+        one_of(status, MEASURE_STATUSES, "status")
+    return Filters(
+        year=_year(args, "year"), sector=sector, status=status, since=_year(args, "since")
+    )
+
+
+def parse_territory(args: Mapping[str, str], name: str = "territory") -> Territory | None:
+    """The territory named by the `territory` parameter, None when absent; raises
+    `BadParameter` for an unknown code."""
+    code = _text(args, name)
+    if not code:
+        return None
+    territory = db.session.get(Territory, code)
+    if territory is None:
+        raise BadParameter(name, _("No territory has the code %(code)s.", code=code))
+    return territory
+
+
+def filter_args(filters: Filters, territory: Territory | None = None) -> dict[str, str]:
+    """The query-string form of filters, for links and exports of what a page shows."""
+    args = {}
+    if territory is not None:
+        args["territory"] = territory.code
+    if filters.sector:
+        args["sector"] = filters.sector
+    if filters.status:
+        args["status"] = filters.status
+    if filters.year:
+        args["year"] = str(filters.year)
+    if filters.since:
+        args["since"] = str(filters.since)
+    return args
+
+
+def sector_choices(lang: str) -> list[tuple[str, str]]:
+    """(key, name) of every sector, in the reference order."""
+    return [
+        (s.key, s.name(lang)) for s in db.session.scalars(select(Sector).order_by(Sector.position))
+    ]
