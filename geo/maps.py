@@ -7,7 +7,8 @@ level at a time. Every text shown on the map (names, legend, labels) is set
 with `textContent`, never as HTML, so no name or label can run as markup.
 
 Nothing here imports Flask: the caller passes the URLs of the assets, the
-boundary files and the territory pages.
+boundary files and the territory pages. The layers' JavaScript is in `static/`,
+packaged with the module, and written once into the map's script.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 
 import folium
 from branca.element import MacroElement
-from folium.template import Template
+
+from .map_script import PackagedScript, ScriptTemplate
 
 # Colours that read on a plain background and on a base map alike.
 PILOT_FILL = "#1f78b4"
@@ -73,7 +75,8 @@ class Choropleth:
     `breaks` are the upper bounds of every class but the last, ascending, so
     there is one more colour than breaks. A code missing from `values` has no
     data and is drawn apart from zero. `labels` are the values as the page
-    shows them (formatted, suppressed), keyed by code.
+    shows them (formatted, suppressed), keyed by code. Refuses (`ValueError`)
+    more classes than `colours`.
     """
 
     values: dict[str, float]
@@ -82,14 +85,26 @@ class Choropleth:
     labels: dict[str, str] = field(default_factory=dict)
     no_data_label: str = "No data"
 
+    def __post_init__(self):
+        if len(self.colours) <= len(self.breaks):
+            raise ValueError(
+                f"{len(self.breaks)} breaks make {len(self.breaks) + 1} classes,"
+                f" more than the {len(self.colours)} colours"
+            )
+
     def colour_of(self, value: float | None) -> str:
-        """The fill colour of `value` (the no-data fill for None)."""
+        """The fill colour of `value` (the no-data fill for None): the one rule the map's
+        territories are coloured by."""
         if value is None:
             return NO_DATA_FILL
         for bound, colour in zip(self.breaks, self.colours):
             if value <= bound:
                 return colour
         return self.colours[len(self.breaks)]
+
+    def fills(self) -> dict[str, str]:
+        """The fill colour of every territory with data, by code."""
+        return {code: self.colour_of(v) for code, v in self.values.items() if v is not None}
 
 
 def class_breaks(values: Sequence[float], classes: int = 5) -> list[float]:
@@ -139,112 +154,38 @@ class MapSpec:
     tiles_attribution: str | None = None
     tiles_title: str = "Base map"
     rtl: bool = False
-    extra: dict = field(default_factory=dict)
 
 
-class BoundaryLayer(folium.map.Layer):
+class BoundaryLayer(PackagedScript, folium.map.Layer):
     """A level's boundaries, fetched from `url` the first time the layer is shown.
 
     Pilot territories (whose code starts with one of `pilot_regions`) are
-    filled in the pilot colour; `highlight_codes` get a thicker border. The
-    tooltip is the feature's `name_property`; a click opens `link_template`
-    with `{code}` replaced by the territory's code.
+    filled in the pilot colour, or, with a choropleth, every territory in the
+    colour `Choropleth.colour_of` gives its value; `highlight_codes` get a
+    thicker border. The tooltip is the feature's `name_property`; a click opens
+    `link_template` with `{code}` replaced by the territory's code. The layer's
+    code is `static/boundary_layer.js`.
     """
 
-    _template = Template(
+    script_file = "boundary_layer.js"
+    _template = ScriptTemplate(
         """
         {% macro script(this, kwargs) %}
+        {%- set name = this.get_name() %}
         {%- if this.choropleth %}
-        var {{ this.get_name() }}_values = {{ this.choropleth.values|tojson }};
-        var {{ this.get_name() }}_labels = {{ this.choropleth.labels|tojson }};
+        var {{ name }}_values = {{ this.choropleth.values|tojson }};
+        var {{ name }}_labels = {{ this.choropleth.labels|tojson }};
+        var {{ name }}_fills = {{ this.choropleth.fills()|tojson }};
         {%- endif %}
-        var {{ this.get_name() }} = L.geoJson(null, {
-            style: function(feature) {
-                var code = String(feature.properties.code || "");
-                var strong = {{ this.highlight_codes|tojson }}.indexOf(code) >= 0;
-                {%- if this.choropleth %}
-                var value = {{ this.get_name() }}_values[code];
-                var fill = {{ this.no_data_fill|tojson }};
-                if (value !== undefined && value !== null) {
-                    var breaks = {{ this.choropleth.breaks|list|tojson }};
-                    var colours = {{ this.choropleth.colours|list|tojson }};
-                    fill = colours[breaks.length];
-                    for (var i = 0; i < breaks.length; i++) {
-                        if (value <= breaks[i]) { fill = colours[i]; break; }
-                    }
-                }
-                return {
-                    color: {{ this.border|tojson }},
-                    weight: strong ? 2.5 : {{ this.weight|tojson }},
-                    dashArray: (value === undefined || value === null) ? "2 3" : null,
-                    fillColor: fill,
-                    fillOpacity: 0.85
-                };
-                {%- else %}
-                var pilot = {{ this.pilot_regions|tojson }}.indexOf(code.slice(0, 2)) >= 0;
-                return {
-                    color: {{ this.border|tojson }},
-                    weight: strong ? 2.5 : {{ this.weight|tojson }},
-                    fillColor: pilot ? {{ this.pilot_fill|tojson }} : {{ this.other_fill|tojson }},
-                    fillOpacity: pilot ? 0.35 : 0.2
-                };
-                {%- endif %}
-            },
-            onEachFeature: function(feature, layer) {
-                var label = document.createElement("span");
-                label.setAttribute("dir", "auto");
-                var name = document.createElement("strong");
-                name.textContent = feature.properties[{{ this.name_property|tojson }}] || "";
-                label.appendChild(name);
-                {%- if this.choropleth %}
-                var shown = {{ this.get_name() }}_labels[feature.properties.code];
-                var figure = document.createElement("span");
-                figure.textContent = " " + (shown === undefined ? {{ this.choropleth.no_data_label|tojson }} : shown);
-                label.appendChild(figure);
-                {%- endif %}
-                layer.bindTooltip(label, {sticky: true});
-                {%- if this.link_template %}
-                layer.on("click", function() {
-                    window.location.href = {{ this.link_template|tojson }}.replace(
-                        "{code}", encodeURIComponent(feature.properties.code));
-                });
-                {%- endif %}
-                layer.on("mouseover", function(e) { e.target.setStyle({weight: 2.5}); });
-                layer.on("mouseout", function(e) { {{ this.get_name() }}.resetStyle(e.target); });
-            }
-        });
-        {{ this.get_name() }}.trackerLevel = {{ this.level|tojson }};
-        {{ this.get_name() }}.trackerLoaded = false;
-        {{ this.get_name() }}.on("add", function() {
-            var layer = {{ this.get_name() }};
-            if (layer.trackerLoaded) { return; }
-            layer.trackerLoaded = true;
-            var container = layer._map ? layer._map.getContainer() : null;
-            if (container) { container.setAttribute("data-loading", layer.trackerLevel); }
-            fetch({{ this.url|tojson }}, {credentials: "same-origin"})
-                .then(function(response) {
-                    if (!response.ok) { throw new Error("HTTP " + response.status); }
-                    return response.json();
-                })
-                .then(function(data) {
-                    layer.addData(data);
-                    // Markers of places stay above the boundaries drawn after them.
-                    layer.bringToBack();
-                    if (container) {
-                        container.removeAttribute("data-loading");
-                        container.setAttribute("data-loaded-" + layer.trackerLevel,
-                                               String(data.features.length));
-                    }
-                })
-                .catch(function(error) {
-                    layer.trackerLoaded = false;
-                    if (container) {
-                        container.removeAttribute("data-loading");
-                        container.setAttribute("data-failed", layer.trackerLevel);
-                    }
-                    console.warn("boundaries not loaded", error);
-                });
-        });
+        var {{ name }} = trackerBoundaryLayer(
+            {{ this.options|tojson }},
+            function(feature) { return feature.properties[{{ this.name_property|tojson }}]; },
+            {%- if this.choropleth %}
+            {values: {{ name }}_values, labels: {{ name }}_labels, fills: {{ name }}_fills}
+            {%- else %}
+            null
+            {%- endif %}
+        );
         {% endmacro %}
         """
     )
@@ -260,61 +201,35 @@ class BoundaryLayer(folium.map.Layer):
     ):
         super().__init__(name=spec.title, overlay=False, control=True, show=spec.show)
         self._name = "BoundaryLayer"
-        self.level = spec.level
-        self.url = spec.url
-        self.weight = spec.weight
         self.name_property = name_property
-        self.link_template = link_template
-        self.pilot_regions = list(pilot_regions)
-        self.highlight_codes = list(highlight_codes)
-        self.border = BORDER
-        self.pilot_fill = PILOT_FILL
-        self.other_fill = OTHER_FILL
-        self.no_data_fill = NO_DATA_FILL
         self.choropleth = spec.choropleth
+        self.options = {
+            "url": spec.url,
+            "level": spec.level,
+            "weight": spec.weight,
+            "border": BORDER,
+            "highlight_codes": list(highlight_codes),
+            "pilot_regions": list(pilot_regions),
+            "pilot_fill": PILOT_FILL,
+            "other_fill": OTHER_FILL,
+            "no_data_fill": NO_DATA_FILL,
+            "no_data_label": spec.choropleth.no_data_label if spec.choropleth else None,
+            "link_template": link_template,
+        }
 
 
-class PlaceMarkers(folium.map.Layer):
-    """Circle markers for places, labelled with `textContent` and linked to their page."""
+class PlaceMarkers(PackagedScript, folium.map.Layer):
+    """Circle markers for places, labelled with `textContent` and linked to their page.
 
-    _template = Template(
+    The markers' code is `static/place_markers.js`.
+    """
+
+    script_file = "place_markers.js"
+    _template = ScriptTemplate(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.featureGroup();
-        {{ this.places|tojson }}.forEach(function(place) {
-            var marker = L.circleMarker([place.lat, place.lon], {
-                radius: 7, color: "#ffffff", weight: 2,
-                fillColor: {{ this.colour|tojson }}, fillOpacity: 1
-            });
-            var label = document.createElement("span");
-            label.textContent = place.label;
-            label.setAttribute("dir", "auto");
-            marker.bindTooltip(label, {direction: "top", offset: [0, -6]});
-            if (place.details.length || place.link_text) {
-                // The box takes the page's direction; the title, typed in any
-                // language, its own.
-                var box = document.createElement("div");
-                var title = document.createElement("strong");
-                title.textContent = place.label;
-                title.setAttribute("dir", "auto");
-                box.appendChild(title);
-                place.details.forEach(function(line) {
-                    var p = document.createElement("div");
-                    p.textContent = line;
-                    box.appendChild(p);
-                });
-                if (place.url) {
-                    var link = document.createElement("a");
-                    link.href = place.url;
-                    link.textContent = place.link_text || place.url;
-                    box.appendChild(link);
-                }
-                marker.bindPopup(box);
-            } else if (place.url) {
-                marker.on("click", function() { window.location.href = place.url; });
-            }
-            marker.addTo({{ this.get_name() }});
-        });
+        var {{ this.get_name() }} = trackerPlaceMarkers(
+            {{ this.places|tojson }}, {{ this.colour|tojson }});
         {% endmacro %}
         """
     )
@@ -339,7 +254,7 @@ class PlaceMarkers(folium.map.Layer):
 class Legend(MacroElement):
     """A legend drawn as a Leaflet control; one entry a line, so labels never overlap."""
 
-    _template = Template(
+    _template = ScriptTemplate(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});

