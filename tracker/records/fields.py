@@ -80,10 +80,14 @@ class Field:
     import_note: LazyString | None = None
     form: bool = True
     rows: int = 2
+    group: str | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"{self.key}: unknown kind {self.kind!r}")
+        # Amounts and counts are read from 0 up: their message says "cannot be negative".
+        if self.kind in ("money", "count", "percent") and self.minimum not in (None, 0):
+            raise ValueError(f"{self.key}: a {self.kind} starts at 0")
 
     @property
     def export_heading(self) -> LazyString:
@@ -303,6 +307,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         "count",
         minimum=0,
         maximum=MAX_COUNT,
+        group="beneficiaries",
         definition=_l(
             "People the measure reached: an aggregate count declared by the collectivity, "
             "never a list of people. Small counts are hidden (see above)."
@@ -318,6 +323,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         "count",
         minimum=0,
         maximum=MAX_COUNT,
+        group="beneficiaries",
         heading=_l("Beneficiaries: women"),
         definition=_PARTS_DEFINITION,
         import_heading=lazy_pgettext("import", "Beneficiaries (women)"),
@@ -329,6 +335,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         "count",
         minimum=0,
         maximum=MAX_COUNT,
+        group="beneficiaries",
         heading=_l("Beneficiaries: men"),
         definition=_PARTS_DEFINITION,
         import_heading=lazy_pgettext("import", "Beneficiaries (men)"),
@@ -340,6 +347,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         "count",
         minimum=0,
         maximum=MAX_COUNT,
+        group="beneficiaries",
         heading=_l("Beneficiaries: minors"),
         definition=_l("People under 18 among the beneficiaries."),
         import_heading=lazy_pgettext("import", "Beneficiaries (minors)"),
