@@ -26,6 +26,7 @@ def measures_query(territory: str | None = None, filters: Filters = Filters()) -
 
 
 def count_measures(query: Select) -> int:
+    """How many measures `query` selects."""
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 

@@ -5,6 +5,7 @@ finds; the form and the import both go through it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -61,7 +62,7 @@ def _count(field: Field, value: Any, errors: dict) -> int | None:
     return values.count(value, field.key, errors, field.maximum)
 
 
-def _coordinate(field: Field, value: Any, errors: dict):
+def _coordinate(field: Field, value: Any, errors: dict) -> Decimal | None:
     return values.coordinate(value, field.key, errors, field.minimum, field.maximum)
 
 
