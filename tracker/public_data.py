@@ -3,6 +3,9 @@ everyone shares, and one serialisation with small counts suppressed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -10,6 +13,7 @@ from tracker.extensions import db
 from tracker.models import Measure, Organisation, Territory
 from tracker.models.record import measure_organisation
 from tracker.privacy import is_public, public_beneficiaries
+from tracker.records.fields import PUBLIC_FIELDS, Field
 from tracker.stats import Filters, measure_conditions, within
 
 
@@ -22,6 +26,7 @@ def measures_query(territory: str | None = None, filters: Filters = Filters()) -
 
 
 def count_measures(query: Select) -> int:
+    """How many measures `query` selects."""
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
@@ -50,36 +55,56 @@ def load_measures(query: Select, limit: int | None = None, offset: int = 0) -> l
     return list(db.session.scalars(query))
 
 
-def measure_item(measure: Measure) -> dict:
-    """A measure as the API, the exports and the map give it: no officer, no person,
-    beneficiary counts suppressed, its programme only when that is public too."""
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _number(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+# How public outputs write each kind of field (the others as stored): never an
+# organisation's id nor a programme that is not public itself.
+SERIALISERS: dict[str, Callable[[Measure, Field], Any]] = {
+    "programme": lambda m, f: m.programme_id if is_public(m.programme) else None,
+    "sectors": lambda m, f: [s.key for s in m.sectors],
+    "partners": lambda m, f: [p.name for p in m.partners],
+    "choices": lambda m, f: list(getattr(m, f.key) or []),
+    "date": lambda m, f: _iso(getattr(m, f.key)),
+    "money": lambda m, f: _number(getattr(m, f.key)),
+    "latitude": lambda m, f: _number(getattr(m, f.key)),
+    "longitude": lambda m, f: _number(getattr(m, f.key)),
+}
+# Fields given together (see `Field.group`), as privacy allows them to be shown.
+GROUPS: dict[str, Callable[[Measure], dict]] = {"beneficiaries": public_beneficiaries}
+
+
+def _territory(measure: Measure) -> dict:
     territory: Territory = measure.territory
     return {
-        "id": measure.id,
-        "territory_code": measure.territory_code,
         "territory_name_fr": territory.name_fr,
         "territory_name_ar": territory.name_ar,
         "region_code": territory.region_code,
-        "programme_id": measure.programme_id if is_public(measure.programme) else None,
-        "title": measure.title,
-        "description": measure.description,
-        "kind": measure.kind,
-        "sectors": [s.key for s in measure.sectors],
-        "target_groups": list(measure.target_groups or []),
-        "status": measure.status,
-        "review_state": measure.review_state,
-        "start_date": measure.start_date.isoformat() if measure.start_date else None,
-        "end_date": measure.end_date.isoformat() if measure.end_date else None,
-        "budget_planned": float(measure.budget_planned)
-        if measure.budget_planned is not None
-        else None,
-        "budget_spent": float(measure.budget_spent) if measure.budget_spent is not None else None,
-        "overspend_reason": measure.overspend_reason,
-        "funding_sources": list(measure.funding_sources or []),
-        "partners": [p.name for p in measure.partners],
-        "beneficiaries": public_beneficiaries(measure),
-        "progress": measure.progress,
-        "evidence": measure.evidence,
-        "latitude": float(measure.latitude) if measure.latitude is not None else None,
-        "longitude": float(measure.longitude) if measure.longitude is not None else None,
     }
+
+
+# What public outputs give that is not a field of the form, after the field it follows.
+_AFTER: dict[str, Callable[[Measure], dict]] = {
+    "territory_code": _territory,
+    "status": lambda m: {"review_state": m.review_state},
+}
+
+
+def measure_item(measure: Measure) -> dict:
+    """A measure as the API, the exports and the map give it: its public fields
+    (`tracker.records.fields`), no officer, no person, beneficiary counts suppressed,
+    its programme only when that is public too."""
+    item: dict[str, Any] = {"id": measure.id}
+    for field in PUBLIC_FIELDS:
+        if field.group is None:
+            write = SERIALISERS.get(field.kind)
+            item[field.key] = write(measure, field) if write else getattr(measure, field.key)
+        elif field.group not in item:
+            item[field.group] = GROUPS[field.group](measure)
+        item.update(_AFTER[field.key](measure) if field.key in _AFTER else {})
+    return item

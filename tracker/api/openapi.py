@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from tracker.models.territory import LEVELS
+from tracker.records.fields import PUBLIC_FIELDS, Field
 from tracker.stats import METRICS
 from tracker.vocab import MEASURE_STATUSES
+
+# The JSON type of each kind of measure field (lists aside).
+_TYPES = {
+    "text": "string",
+    "longtext": "string",
+    "reference": "string",
+    "territory": "string",
+    "choice": "string",
+    "date": "string",
+    "programme": "integer",
+    "count": "integer",
+    "percent": "integer",
+    "money": "number",
+    "latitude": "number",
+    "longitude": "number",
+}
+_LISTS = ("choices", "sectors", "partners")
+_CODED = ("choice", *_LISTS)
+# The keys of a measure that are not fields of the form.
+_MEASURE_EXTRAS = {
+    "id": {"type": "integer"},
+    "territory_name_fr": {"type": "string"},
+    "territory_name_ar": {"type": "string"},
+    "region_code": {"type": "string", "description": "HCP code of the region"},
+    "review_state": {"type": "string", "enum": ["validated", "submitted"]},
+}
 
 
 def _error_response(description: str) -> dict:
@@ -74,6 +103,58 @@ def _list_response(ref: str, description: str) -> dict:
                 }
             }
         },
+    }
+
+
+def field_schema(field: Field) -> dict:
+    """The JSON schema of a measure field's public value: its type (null allowed unless
+    required), its bounds, its vocabulary's keys and its definition, in the language of
+    the moment (`measure_schema` asks for English)."""
+    enum = {"enum": list(field.vocabulary)} if field.vocabulary else {}
+    if field.kind in _LISTS:
+        schema: dict = {"type": "array", "items": {"type": "string", **enum}}
+    else:
+        kind = _TYPES[field.kind]
+        schema = {"type": kind if field.required else [kind, "null"], **enum}
+        if field.kind == "date":
+            schema["format"] = "date"
+        if field.max_length is not None:
+            schema["maxLength"] = field.max_length
+        for bound in ("minimum", "maximum"):
+            if getattr(field, bound) is not None:
+                schema[bound] = (int if kind == "integer" else float)(getattr(field, bound))
+    # A coded field's definition tells how a file writes its keys; here the type and
+    # the enum say it, and the label says what the field is.
+    described = field.label if field.kind in _CODED else field.definition
+    if described is not None:
+        schema["description"] = str(described)
+    return schema
+
+
+def measure_schema() -> dict:
+    """The schema of a public measure (`public_data.measure_item`), made from its fields."""
+    properties = dict(_MEASURE_EXTRAS)
+    groups: dict[str, dict] = {}
+    with force_locale("en"):
+        for field in PUBLIC_FIELDS:
+            if field.group is None:
+                properties[field.key] = field_schema(field)
+            else:
+                # A grouped count may be hidden: the string "<5".
+                part = field.key.removeprefix(f"{field.group}_")
+                count = {**field_schema(field), "type": ["integer", "string", "null"]}
+                groups.setdefault(field.group, {})[part] = count
+    for group, parts in groups.items():
+        properties[group] = {"type": "object", "required": list(parts), "properties": parts}
+    return {
+        "type": "object",
+        "description": (
+            "A validated measure. beneficiaries holds total, women, men and minors; "
+            'a count from 1 to 4 is the string "<5", and a count that would '
+            "reveal it is hidden too."
+        ),
+        "required": list(properties),
+        "properties": properties,
     }
 
 
@@ -289,29 +370,7 @@ def openapi_document() -> dict:
                         },
                     ]
                 },
-                "Measure": {
-                    "type": "object",
-                    "description": (
-                        "A validated measure. beneficiaries holds total, women, men and minors; "
-                        'a count from 1 to 4 is the string "<5", and a count that would '
-                        "reveal it is hidden too."
-                    ),
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "territory_code": {"type": "string"},
-                        "title": {"type": "string"},
-                        "kind": {"type": "string"},
-                        "sectors": {"type": "array", "items": {"type": "string"}},
-                        "status": {"type": "string"},
-                        "start_date": {"type": ["string", "null"], "format": "date"},
-                        "end_date": {"type": ["string", "null"], "format": "date"},
-                        "budget_planned": {"type": ["number", "null"]},
-                        "budget_spent": {"type": ["number", "null"]},
-                        "beneficiaries": {"type": "object"},
-                        "latitude": {"type": ["number", "null"]},
-                        "longitude": {"type": ["number", "null"]},
-                    },
-                },
+                "Measure": measure_schema(),
                 "Error": {
                     "type": "object",
                     "required": ["error"],

@@ -1,13 +1,10 @@
-"""The fields of a measure, each declared once: what it is called, what it holds, its limits,
-and how it appears in the form, the public outputs, the exports and the import file.
-
-The form, the service's checks, the public serialiser and the API schema are made from
-`MEASURE_FIELDS`; the export and import columns read it too, and `tests/test_fields.py`
-checks against it what is written by hand (the model, the templates).
+"""The fields of a measure, each declared once: name, kind, limits, and how it appears in
+the form, the public outputs, the exports and the import file. The form, the checks, the
+public serialiser, the API schema and the export and import columns are made from
+`MEASURE_FIELDS`; `tests/test_fields.py` checks the model and the pages against it.
 
 Adding a field to measures: a column on `Measure` (and a migration), one `Field` here, then
-anything the new field needs that its kind does not already give (a cross-field rule in
-`service.clean_measure`, a line on the record and measure pages).
+what its kind does not give (a rule in `measure_rules`, a line on the record and measure pages).
 """
 
 from __future__ import annotations
@@ -32,35 +29,29 @@ MAX_COUNT = 10_000_000
 LATITUDES = (Decimal("20.0"), Decimal("36.5"))
 LONGITUDES = (Decimal("-17.5"), Decimal("-0.9"))
 
+# text and longtext: one line or several, at most `max_length` characters; reference: the
+# collectivity's own (one line, no direction of writing); territory: a collectivity's HCP
+# code; programme: a programme of the same collectivity; choice and choices: keys of
+# `vocabulary`; sectors: keys of the `sector` table; partners: registered organisations
+# (ids in the form, names in public outputs); money: dirhams to the cent; count and
+# percent: whole numbers; latitude and longitude: decimal degrees. Numbers are read from
+# `minimum` (0 for money and counts) to `maximum`.
 KINDS = (
-    "text",  # one line, at most `max_length` characters
-    "longtext",  # several lines, at most `max_length` characters
-    "reference",  # the collectivity's own reference: one line, written left to right or not
-    "territory",  # a collectivity's HCP code
-    "programme",  # the number of a programme of the same collectivity
-    "choice",  # one key of `vocabulary`
-    "choices",  # keys of `vocabulary`
-    "sectors",  # keys of the `sector` table
-    "partners",  # registered organisations (ids in the form, names in public outputs)
-    "date",
-    "money",  # dirhams, to the cent, from `minimum` to `maximum`
-    "count",  # a whole number from `minimum` to `maximum`
-    "percent",  # a whole number from `minimum` to `maximum`
-    "latitude",  # decimal degrees from `minimum` to `maximum`
-    "longitude",
+    *("text", "longtext", "reference", "territory", "programme"),
+    *("choice", "choices", "sectors", "partners"),
+    *("date", "money", "count", "percent", "latitude", "longitude"),
 )
 
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a measure.
-
-    `key` is the `Measure` attribute, and the key in the form, `clean_measure`,
-    `measure_item`, the exports and the import. `label` is the form's and the record
-    page's; `heading` the export's, when it differs. `definition` explains the field in
-    the export's About sheet and the API description. `public` fields are in
-    `measure_item` (the API, the map, the exports); `exported` ones are columns of the
-    measures exports; fields with an `import_heading` are columns of the import file.
+    """One field of a measure. `key`: the `Measure` attribute, and the key in the form,
+    `clean_measure`, `measure_item`, the exports and the import. `label`: the form's and
+    the record page's; `heading`: the export's, when it differs; `definition`: for the
+    export's About sheet and the API. `public`: in `measure_item`; `exported`: a column of
+    the measures exports; `import_heading`: a column of the import file; `form`: a field
+    of the measure form (`rows`: a long text's height there). Public outputs give the
+    fields of a `group` as one object keyed by the rest of each key (`beneficiaries.total`).
     """
 
     key: str
@@ -80,10 +71,14 @@ class Field:
     import_note: LazyString | None = None
     form: bool = True
     rows: int = 2
+    group: str | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"{self.key}: unknown kind {self.kind!r}")
+        # Amounts and counts are read from 0 up: their message says "cannot be negative".
+        if self.kind in ("money", "count", "percent") and self.minimum not in (None, 0):
+            raise ValueError(f"{self.key}: a {self.kind} starts at 0")
 
     @property
     def export_heading(self) -> LazyString:
@@ -91,6 +86,10 @@ class Field:
         return self.heading or self.label
 
 
+# What some fields have in common.
+_LONG_TEXT = {"kind": "longtext", "max_length": TEXT_MAX}
+_MONEY = {"kind": "money", "minimum": 0, "maximum": MAX_BUDGET}
+_BENEFICIARIES = {"kind": "count", "minimum": 0, "maximum": MAX_COUNT, "group": "beneficiaries"}
 _PARTS_DEFINITION = _l(
     "Part of the total. When one of women and men is hidden and the total is shown, the "
     "other is hidden too, so that it cannot be worked out by subtraction."
@@ -106,8 +105,7 @@ _MULTIPLE_NOTE = lazy_pgettext(
 )
 _AMOUNT_NOTE = lazy_pgettext("import", "An amount in dirhams, such as 250000 or 250000.50.")
 
-# In the form's order; the import file and the exports keep it too (the import puts
-# partners last: see `IMPORT_FIELDS`).
+# In the form's order, which the exports and the import file keep (see `IMPORT_FIELDS`).
 MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "reference",
@@ -165,8 +163,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "description",
         _l("Description"),
-        "longtext",
-        max_length=TEXT_MAX,
+        **_LONG_TEXT,
         width=60,
         rows=5,
         import_heading=lazy_pgettext("import", "Description"),
@@ -242,9 +239,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "budget_planned",
         _l("Budget planned (MAD)"),
-        "money",
-        minimum=0,
-        maximum=MAX_BUDGET,
+        **_MONEY,
         definition=_l("Amount planned for the measure, in Moroccan dirhams."),
         import_heading=lazy_pgettext("import", "Planned budget (MAD)"),
         import_note=_AMOUNT_NOTE,
@@ -252,9 +247,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "budget_spent",
         _l("Budget spent (MAD)"),
-        "money",
-        minimum=0,
-        maximum=MAX_BUDGET,
+        **_MONEY,
         definition=_l("Amount spent on the measure so far, in Moroccan dirhams."),
         import_heading=lazy_pgettext("import", "Budget spent (MAD)"),
         import_note=lazy_pgettext(
@@ -266,8 +259,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "overspend_reason",
         _l("Reason for overspending (if more was spent than planned)"),
-        "longtext",
-        max_length=TEXT_MAX,
+        **_LONG_TEXT,
         definition=_l("Why more was spent than planned, as the collectivity explains it."),
         width=40,
         import_heading=lazy_pgettext("import", "Reason for overspending"),
@@ -300,9 +292,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "beneficiaries_total",
         _l("Beneficiaries: total"),
-        "count",
-        minimum=0,
-        maximum=MAX_COUNT,
+        **_BENEFICIARIES,
         definition=_l(
             "People the measure reached: an aggregate count declared by the collectivity, "
             "never a list of people. Small counts are hidden (see above)."
@@ -315,9 +305,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "beneficiaries_women",
         _l("of whom women"),
-        "count",
-        minimum=0,
-        maximum=MAX_COUNT,
+        **_BENEFICIARIES,
         heading=_l("Beneficiaries: women"),
         definition=_PARTS_DEFINITION,
         import_heading=lazy_pgettext("import", "Beneficiaries (women)"),
@@ -326,9 +314,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "beneficiaries_men",
         _l("of whom men"),
-        "count",
-        minimum=0,
-        maximum=MAX_COUNT,
+        **_BENEFICIARIES,
         heading=_l("Beneficiaries: men"),
         definition=_PARTS_DEFINITION,
         import_heading=lazy_pgettext("import", "Beneficiaries (men)"),
@@ -337,9 +323,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "beneficiaries_minors",
         _l("of whom minors"),
-        "count",
-        minimum=0,
-        maximum=MAX_COUNT,
+        **_BENEFICIARIES,
         heading=_l("Beneficiaries: minors"),
         definition=_l("People under 18 among the beneficiaries."),
         import_heading=lazy_pgettext("import", "Beneficiaries (minors)"),
@@ -359,8 +343,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
     Field(
         "evidence",
         _l("Evidence (a link, a deliberation number, a note)"),
-        "longtext",
-        max_length=TEXT_MAX,
+        **_LONG_TEXT,
         heading=_l("Evidence"),
         definition=_l(
             "Where the proof of the measure is: a link, a deliberation number or a note."
@@ -409,12 +392,8 @@ FIELDS_BY_KEY: dict[str, Field] = {field.key: field for field in MEASURE_FIELDS}
 
 # The columns of the import file, in its order: partners, names looked up in the
 # organisations, have always come last, and templates already filled in keep working.
-IMPORT_FIELDS: tuple[Field, ...] = tuple(
-    sorted(
-        (field for field in MEASURE_FIELDS if field.import_heading is not None),
-        key=lambda field: field.kind == "partners",
-    )
-)
+_IMPORTED = (field for field in MEASURE_FIELDS if field.import_heading is not None)
+IMPORT_FIELDS: tuple[Field, ...] = tuple(sorted(_IMPORTED, key=lambda f: f.kind == "partners"))
 FORM_FIELDS: tuple[Field, ...] = tuple(field for field in MEASURE_FIELDS if field.form)
 PUBLIC_FIELDS: tuple[Field, ...] = tuple(field for field in MEASURE_FIELDS if field.public)
 EXPORTED_FIELDS: tuple[Field, ...] = tuple(field for field in MEASURE_FIELDS if field.exported)

@@ -15,17 +15,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.vocab import (
-    FUNDING_SOURCES,
-    INTEGRATION_LEVELS,
-    MEASURE_KINDS,
-    MEASURE_STATUSES,
-    ORGANISATION_KINDS,
-    PROGRAMME_KINDS,
-    TARGET_GROUPS,
-)
+from tracker.records.fields import FORM_FIELDS, Field
+from tracker.vocab import INTEGRATION_LEVELS, ORGANISATION_KINDS, PROGRAMME_KINDS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -61,39 +55,41 @@ class RecordForm(FlaskForm):
     version = HiddenField()
 
 
+# The attributes of each kind's input, after `maxlength` where the field has a limit.
+_INPUT_ATTRIBUTES = {
+    "text": {"dir": "auto"},
+    "date": {"type": "date"},
+    "money": {"inputmode": "decimal"},
+    "latitude": {"inputmode": "decimal"},
+    "longitude": {"inputmode": "decimal"},
+    "count": {"inputmode": "numeric"},
+    "percent": {"inputmode": "numeric"},
+}
+
+
+def form_field(field: Field) -> UnboundField:
+    """The form's input for a declared measure field, as its kind asks.
+
+    Long texts are boxes of `field.rows` lines; choices a select or check boxes from
+    the field's vocabulary (programmes, sectors and partners get their options from
+    the view); the other kinds one line, with its limit as `maxlength`.
+    """
+    if field.kind == "longtext":
+        return TextAreaField(field.label, render_kw={"rows": field.rows, "dir": "auto"})
+    if field.kind in ("choice", "programme"):
+        return LenientSelectField(field.label, choices=_pairs(field.vocabulary or {}))
+    if field.kind in ("choices", "sectors", "partners"):
+        return MultiCheckboxField(field.label, choices=_pairs(field.vocabulary or {}))
+    limit = {"maxlength": field.max_length} if field.max_length else {}
+    return StringField(field.label, render_kw={**limit, **_INPUT_ATTRIBUTES.get(field.kind, {})})
+
+
 class MeasureForm(RecordForm):
-    reference = StringField(_l("Your reference (optional)"), render_kw={"maxlength": 64})
-    programme_id = LenientSelectField(_l("Programme"), choices=[])
-    title = StringField(_l("Title"), render_kw={"maxlength": 300, "dir": "auto"})
-    description = TextAreaField(_l("Description"), render_kw={"rows": 5, "dir": "auto"})
-    kind = LenientSelectField(_l("Kind of measure"), choices=_pairs(MEASURE_KINDS))
-    sectors = MultiCheckboxField(_l("Sectors"), choices=[])
-    target_groups = MultiCheckboxField(_l("Target groups"), choices=_pairs(TARGET_GROUPS))
-    status = LenientSelectField(_l("Status"), choices=_pairs(MEASURE_STATUSES))
-    start_date = StringField(_l("Start date"), render_kw={"type": "date"})
-    end_date = StringField(_l("End date"), render_kw={"type": "date"})
-    budget_planned = StringField(_l("Budget planned (MAD)"), render_kw={"inputmode": "decimal"})
-    budget_spent = StringField(_l("Budget spent (MAD)"), render_kw={"inputmode": "decimal"})
-    overspend_reason = TextAreaField(
-        _l("Reason for overspending (if more was spent than planned)"),
-        render_kw={"rows": 2, "dir": "auto"},
-    )
-    funding_sources = MultiCheckboxField(_l("Funding sources"), choices=_pairs(FUNDING_SOURCES))
-    partners = MultiCheckboxField(_l("Partner organisations"), choices=[])
-    beneficiaries_total = StringField(
-        _l("Beneficiaries: total"), render_kw={"inputmode": "numeric"}
-    )
-    beneficiaries_women = StringField(_l("of whom women"), render_kw={"inputmode": "numeric"})
-    beneficiaries_men = StringField(_l("of whom men"), render_kw={"inputmode": "numeric"})
-    beneficiaries_minors = StringField(_l("of whom minors"), render_kw={"inputmode": "numeric"})
-    progress = StringField(_l("Progress, in percent"), render_kw={"inputmode": "numeric"})
-    evidence = TextAreaField(
-        _l("Evidence (a link, a deliberation number, a note)"), render_kw={"rows": 2, "dir": "auto"}
-    )
-    latitude = StringField(
-        _l("Latitude (if the measure is a place)"), render_kw={"inputmode": "decimal"}
-    )
-    longitude = StringField(_l("Longitude"), render_kw={"inputmode": "decimal"})
+    """A measure's fields, in the order and with the labels `MEASURE_FIELDS` declares."""
+
+
+for _field in FORM_FIELDS:
+    setattr(MeasureForm, _field.key, form_field(_field))
 
 
 class ProgrammeForm(RecordForm):

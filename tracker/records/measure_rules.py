@@ -1,0 +1,152 @@
+"""The rules of a measure: each field read as its kind says (`tracker.records.fields`),
+then the rules that tie fields together. `service.clean_measure` raises with what this
+finds; the form and the import both go through it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import Organisation, Programme, Sector, Territory
+from tracker.records import values
+from tracker.records.fields import MEASURE_FIELDS, Field
+
+
+def _territory(field: Field, value: Any, errors: dict) -> str | None:
+    code = values.text(value)
+    if not code:
+        errors[field.key] = _("This field is required.")
+    elif db.session.get(Territory, code) is None:
+        errors[field.key] = _("Unknown territory code: %(codes)s.", codes=code)
+    return code
+
+
+def _programme(field: Field, value: Any, errors: dict) -> int | None:
+    """The id of a programme that exists and is not deleted; whose it is is checked later."""
+    if value in (None, "", 0, "0"):
+        return None
+    programme = db.session.get(Programme, int(value)) if str(value).isdigit() else None
+    if programme is None or programme.deleted_at is not None:
+        errors[field.key] = _("Choose a value from the list.")
+        return None
+    return programme.id
+
+
+def _partners(field: Field, value: Any, errors: dict) -> list[Organisation]:
+    ids = [int(p) for p in (value or []) if str(p).isdigit()]
+    partners = list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.id.in_(ids), Organisation.deleted_at.is_(None))
+        )
+    )
+    if len(partners) != len(set(ids)):
+        errors[field.key] = _("Choose a value from the list.")
+    return partners
+
+
+def _sectors(field: Field, value: Any, errors: dict) -> list[str]:
+    keys = set(db.session.scalars(select(Sector.key)))
+    return values.choices(value, keys, field.key, errors)
+
+
+def _bounded(field: Field, value: Any, errors: dict) -> str | None:
+    return values.bounded(value, field.key, errors, field.max_length, field.required)
+
+
+def _count(field: Field, value: Any, errors: dict) -> int | None:
+    return values.count(value, field.key, errors, field.maximum)
+
+
+def _coordinate(field: Field, value: Any, errors: dict) -> Decimal | None:
+    return values.coordinate(value, field.key, errors, field.minimum, field.maximum)
+
+
+# How each kind of field is read: (field, raw value, errors) → the value to store.
+READERS: dict[str, Callable[[Field, Any, dict], Any]] = {
+    "text": _bounded,
+    "longtext": _bounded,
+    "reference": _bounded,
+    "territory": _territory,
+    "programme": _programme,
+    "choice": lambda f, v, e: values.choice(v, f.vocabulary, f.key, e, f.required),
+    "choices": lambda f, v, e: values.choices(v, f.vocabulary, f.key, e),
+    "sectors": _sectors,
+    "partners": _partners,
+    "date": lambda f, v, e: values.date(v, f.key, e),
+    "money": lambda f, v, e: values.amount(v, f.key, e, f.maximum),
+    "count": _count,
+    "percent": _count,
+    "latitude": _coordinate,
+    "longitude": _coordinate,
+}
+
+
+def read_measure(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The fields of a measure read from `raw`, and the problems found (field → message).
+
+    Each field is read as its kind says, within its declared bounds; then: the end
+    date not before the start, more spent than planned only with a reason, women plus
+    men not above the total and minors not above it either, a total whenever a part is
+    given, both coordinates or neither, the programme of the measure's collectivity.
+    """
+    errors: dict[str, str] = {}
+    data = {
+        field.key: READERS[field.kind](field, raw.get(field.key), errors)
+        for field in MEASURE_FIELDS
+    }
+    _check_dates(data, errors)
+    _check_spending(data, errors)
+    _check_beneficiaries(data, errors)
+    _check_point(data, errors)
+    _check_programme(data, errors)
+    return data, errors
+
+
+def _check_dates(data: dict, errors: dict) -> None:
+    if data["start_date"] and data["end_date"] and data["end_date"] < data["start_date"]:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+
+
+def _check_spending(data: dict, errors: dict) -> None:
+    if (
+        data["budget_planned"] is not None
+        and data["budget_spent"] is not None
+        and data["budget_spent"] > data["budget_planned"]
+        and not data["overspend_reason"]
+        and "budget_spent" not in errors
+    ):
+        errors["overspend_reason"] = _(
+            "More was spent than planned: say why in the reason for overspending."
+        )
+
+
+def _check_beneficiaries(data: dict, errors: dict) -> None:
+    total = data["beneficiaries_total"]
+    women, men, minors = (data[f"beneficiaries_{p}"] for p in ("women", "men", "minors"))
+    if total is not None:
+        if (women or 0) + (men or 0) > total:
+            errors["beneficiaries_total"] = _("Women and men together cannot exceed the total.")
+        if minors is not None and minors > total:
+            errors["beneficiaries_minors"] = _("Minors cannot exceed the total.")
+    elif women is not None or men is not None or minors is not None:
+        errors["beneficiaries_total"] = _("Give the total when you give women, men or minors.")
+
+
+def _check_point(data: dict, errors: dict) -> None:
+    if (data["latitude"] is None) != (data["longitude"] is None) and not (
+        "latitude" in errors or "longitude" in errors
+    ):
+        errors["longitude"] = _("Give both latitude and longitude, or neither.")
+
+
+def _check_programme(data: dict, errors: dict) -> None:
+    if data["programme_id"] is None:
+        return
+    if db.session.get(Programme, data["programme_id"]).territory_code != data["territory_code"]:
+        errors["programme_id"] = _("The programme belongs to another collectivity.")
+        data["programme_id"] = None

@@ -1,0 +1,151 @@
+"""Reading the raw values a form, an import row or a command gives: text, dates, amounts,
+counts, choices and coordinates, each checked and converted the same way everywhere.
+
+Every reader takes the field's key and an `errors` dict; a problem is written there, in
+the user's language, under that key, and the reader returns None (or what it could read,
+for the cross-field rules to see). No reader raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+CENT = Decimal("0.01")
+# Six decimals of a degree are about 10 cm, as the coordinates are stored.
+MICRODEGREE = Decimal("0.000001")
+
+
+def _blank(value: Any) -> bool:
+    return value in (None, "")
+
+
+def text(value: Any) -> str | None:
+    """`value` as text without surrounding spaces; None when nothing is left."""
+    if value is None:
+        return None
+    stripped = str(value).strip()
+    return stripped or None
+
+
+def bounded(value: Any, field: str, errors: dict, limit: int, required: bool = False) -> str | None:
+    """Text of at most `limit` characters (returned even when longer, with the error)."""
+    read = text(value)
+    if read is None:
+        if required:
+            errors[field] = _("This field is required.")
+        return None
+    if len(read) > limit:
+        errors[field] = _("At most %(max)d characters.", max=limit)
+    return read
+
+
+def date(value: Any, field: str, errors: dict) -> dt.date | None:
+    """A date, from a date or datetime, or text as YYYY-MM-DD."""
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors[field] = _("Enter a date as YYYY-MM-DD.")
+        return None
+
+
+def amount(value: Any, field: str, errors: dict, maximum: Decimal) -> Decimal | None:
+    """An amount in dirhams from 0 to `maximum`, rounded to the cent.
+
+    Spaces (also the narrow no-break space of formatted numbers) are ignored, and a
+    comma is read as the decimal point.
+    """
+    if _blank(value):
+        return None
+    try:
+        number = Decimal(
+            str(value).strip().replace(" ", "").replace("\u202f", "").replace(",", ".")
+        )
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        errors[field] = _("Enter an amount in dirhams, such as 250000 or 250000.50.")
+        return None
+    if number < 0:
+        errors[field] = _("An amount cannot be negative.")
+        return None
+    # Compare once rounded to the cent, as stored: 999999999999.999 rounds up past the
+    # limit. (Rounding a number far too large would overflow, hence the first test.)
+    if number > maximum or number.quantize(CENT, rounding=ROUND_HALF_UP) > maximum:
+        errors[field] = _(
+            "This amount is too large: at most %(max)s dirhams.",
+            max=format_decimal(maximum, format="#,##0.00"),
+        )
+        return None
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def count(value: Any, field: str, errors: dict, maximum: int) -> int | None:
+    """A whole number from 0 to `maximum` (returned even when outside, with the error)."""
+    if _blank(value):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+        if number != number.to_integral_value():
+            raise InvalidOperation
+        whole = int(number)
+    except (InvalidOperation, ValueError):
+        errors[field] = _("Enter a whole number.")
+        return None
+    if whole < 0:
+        errors[field] = _("A count cannot be negative.")
+    elif whole > maximum:
+        errors[field] = _("This number is too large (at most %(max)d).", max=maximum)
+    return whole
+
+
+def choice(
+    value: Any, keys: Collection[str], field: str, errors: dict, required: bool = True
+) -> str | None:
+    """One of `keys`."""
+    read = text(value)
+    if read is None:
+        if required:
+            errors[field] = _("This field is required.")
+        return None
+    if read not in keys:
+        errors[field] = _("Choose a value from the list.")
+        return None
+    return read
+
+
+def choices(values: Any, keys: Collection[str], field: str, errors: dict) -> list[str]:
+    """Some of `keys`, each once, in the order given; the unknown ones are named in the error."""
+    items = [read for read in (text(v) for v in (values or [])) if read]
+    unknown = [item for item in items if item not in keys]
+    if unknown:
+        errors[field] = _("Not in the list: %(values)s.", values=", ".join(unknown))
+    return list(dict.fromkeys(item for item in items if item in keys))
+
+
+def coordinate(value: Any, field: str, errors: dict, low: Decimal, high: Decimal) -> Decimal | None:
+    """A latitude or longitude within [low, high], to 6 decimals, as stored
+    (returned even when outside, with the error)."""
+    if _blank(value):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        errors[field] = _("Enter a number with a decimal point, such as 32.1234.")
+        return None
+    if not (Decimal(low) <= number <= Decimal(high)):
+        errors[field] = _("This point is outside Morocco.")
+    return number.quantize(MICRODEGREE)
