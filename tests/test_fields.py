@@ -181,7 +181,7 @@ def test_the_api_schema_describes_the_public_item(client):
 
 
 def test_the_export_columns_are_the_exported_fields(app):
-    from tracker.exports import views as exports
+    from tracker.exports import columns as exports
 
     with app.test_request_context("/?lang=en"):
         columns = [c for c in exports.COLUMNS if c.key in FIELDS_BY_KEY]
