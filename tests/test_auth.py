@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 from tracker.accounts import SignInRefused, sign_in, wait_message
 from tracker.extensions import db
 from tracker.models import User

@@ -7,14 +7,13 @@ import csv
 import io
 import json
 import re
-import uuid
 import zipfile
 from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import dispose, name_of, write_fake_geography
+from tests.support import dispose
 from tracker import create_app
 from tracker.accounts import create_user
 from tracker.exports import bp
@@ -497,35 +496,14 @@ def test_no_officer_email_in_any_export(app, client, known):
 # ---- on the demo data -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_database(databases, template_database, tmp_path_factory) -> str:
-    """The name of a copy of the template database with the demo data loaded, made once."""
-    from tracker.demo import load_demo
-
-    url = databases.copy(template_database, name=f"demo_{uuid.uuid4().hex[:8]}")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "GEO_CACHE_DIR": str(tmp_path_factory.mktemp("nogeo")),
-        }
-    )
-    with app.app_context():
-        load_demo(progress=lambda line: None)
-        db.session.remove()
-    dispose(app)
-    return name_of(url)
-
-
 @pytest.fixture
-def demo_client(tmp_path, databases, demo_database):
+def demo_client(demo_database_url, fake_geography):
     """A client of an app on a fresh copy of the demo database, with the test geography."""
-    url = databases.copy(demo_database)
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "GEO_CACHE_DIR": str(write_fake_geography(tmp_path / "geography")),
+            "SQLALCHEMY_DATABASE_URI": demo_database_url,
+            "GEO_CACHE_DIR": str(fake_geography),
             "MAP_TILES_URL": None,
         }
     )
@@ -534,7 +512,6 @@ def demo_client(tmp_path, databases, demo_database):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     yield client
     dispose(app)
-    databases.drop(name_of(url))
 
 
 def test_demo_figuig_reception_cell_is_at_its_place(demo_client):
