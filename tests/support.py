@@ -81,7 +81,7 @@ def make_organisation(app, name: str, kind: str = "association", **fields) -> in
 
     with app.app_context():
         organisation = service.save_organisation(
-            _factory_admin(), {"name": name, "kind": kind, "country": "MA", **fields}
+            _factory_admin(), {"name": name, "kind": kind, **fields}
         )
         db.session.commit()
         return organisation.id

@@ -269,24 +269,35 @@ def test_filters_keep_what_the_api_keeps(client, known, query, expected):
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx", "geojson"])
 @pytest.mark.parametrize(
-    "query",
-    ["territory=99.999", "sector=astrology", "status=imaginary", "year=abc", "year=1800"],
+    "query, message",
+    [
+        ("territory=99.999", "No territory has the code 99.999."),
+        ("sector=astrology", "Unknown sector: astrology."),
+        (
+            "status=imaginary",
+            "status must be one of: planned, ongoing, completed, suspended, cancelled.",
+        ),
+        ("year=abc", "year must be a year from 2000 to 2036."),
+        ("year=1800", "year must be a year from 2000 to 2036."),
+    ],
 )
-def test_bad_filters_are_400_json(client, known, extension, query):
-    response = client.get(f"/export/measures.{extension}?{query}")
+def test_bad_filters_are_400_json(client, known, extension, query, message):
+    response = client.get(f"/export/measures.{extension}?{query}&lang=en")
     assert response.status_code == 400
-    error = response.get_json()["error"]
-    assert error["code"] == "bad_parameter" and error["message"]
+    assert response.get_json()["error"] == {"code": "bad_parameter", "message": message}
 
 
 def test_too_large_an_export_is_refused_clearly(app, client, known):
     app.config["EXPORT_MAX_ROWS"] = 2
     response = client.get("/export/measures.xlsx")
     assert response.status_code == 400
-    error = response.get_json()["error"]
-    assert error["code"] == "too_many_rows"
-    assert "5" in error["message"] and "2" in error["message"]
-    assert client.get(f"/export/measures.csv?territory={FIGUIG}").status_code == 200
+    assert response.get_json()["error"] == {
+        "code": "too_many_rows",
+        "message": "This export would hold 5 measures, more than the 2 an export may hold. "
+        "Choose a territory, a sector, a status or a year to narrow it.",
+    }
+    narrowed = csv_rows(client.get(f"/export/measures.csv?territory={FIGUIG}"))
+    assert {row["Title"] for row in narrowed} == {"'" + FORMULA, ARABIC}
 
 
 # ---- small counts, in every format ----------------------------------------------------------
@@ -587,8 +598,12 @@ def test_figures_xlsx_has_numbers_and_an_about_sheet(client, known):
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     figuig = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == FIGUIG)
     assert dict(zip(header, figuig))["Bénéficiaires"] == 50
-    text = " ".join(str(c.value) for row in about.iter_rows() for c in row if c.value)
-    assert "2024" in text and "HCP" in text and "<5" in text
+    said = dict(about.iter_rows(min_row=2, max_col=2, values_only=True))
+    assert said["Territoires"] == "Communes"
+    assert said["Année"] == "2024\xa0: mesures en cours à un moment ou à un autre de cette année"
+    assert said["Secteur"] == "Tous" and said["Statut"] == "Tous"
+    assert "n'apparaît que sous la forme <5" in said["Définition"]
+    assert "Recensement\xa0: Haut-Commissariat au Plan (HCP), RGPH 2024 et 2014, CC BY 4.0" in said
 
 
 def test_figures_geojson_puts_the_values_on_the_boundaries(client, known):
@@ -604,12 +619,22 @@ def test_figures_geojson_puts_the_values_on_the_boundaries(client, known):
 
 
 @pytest.mark.parametrize(
-    "query", ["level=planet", "metric=happiness", "sector=astrology", "year=abc"]
+    "query, message",
+    [
+        ("level=planet", "level must be one of: region, province, commune."),
+        (
+            "metric=happiness",
+            "metric must be one of: measures, measures_per_100k, budget_planned_per_inhabitant, "
+            "budget_spent_per_inhabitant, sectors_covered, completed_share, beneficiaries.",
+        ),
+        ("sector=astrology", "Unknown sector: astrology."),
+        ("year=abc", "year must be a year from 2000 to 2036."),
+    ],
 )
-def test_figures_refuse_bad_parameters_as_json(client, known, query):
-    response = client.get(f"/export/figures.csv?{query}")
+def test_figures_refuse_bad_parameters_as_json(client, known, query, message):
+    response = client.get(f"/export/figures.csv?{query}&lang=en")
     assert response.status_code == 400
-    assert response.get_json()["error"]["message"]
+    assert response.get_json()["error"] == {"code": "bad_parameter", "message": message}
 
 
 def test_the_map_links_to_its_own_figures(client, known):

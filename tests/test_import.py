@@ -793,7 +793,7 @@ def test_web_upload_reports_rows_and_saves_nothing_on_error(app, client, account
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Nothing was saved" in page or "Rien n" in page
+    assert "Nothing was saved: correct the rows below and upload the file again." in page
     assert count(app, Measure) == 0
     token = csrf_token(client, "/work/import")
     response = client.post(

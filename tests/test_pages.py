@@ -125,7 +125,7 @@ def test_a_long_list_of_measures_comes_in_pages_with_every_sector_counted(
     # The last measure, alone on page 2, is the only one in housing and the only one
     # with a partner: the page still says housing is covered and names the partner.
     _validated_measures(validated_measure, "02.251.01.03", 54)
-    oasis = make_organisation(app, "Association Oasis")
+    oasis = make_organisation(app, "Association Oasis", country="MA")
     validated_measure(
         "02.251.01.03",
         "Mesure 054",
