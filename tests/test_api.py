@@ -11,6 +11,9 @@ def test_list_is_paginated(client):
     assert body["total"] == 1503
     assert body["page"] == 2 and body["per_page"] == 10
     assert len(body["items"]) == 10
+    first = client.get("/api/v1/territories?level=commune&per_page=10").get_json()["items"]
+    codes = [t["code"] for t in first + body["items"]]
+    assert len(set(codes)) == 20 and {t["level"] for t in body["items"]} == {"commune"}
     assert set(body["items"][0]) >= {
         "code",
         "level",
