@@ -1,7 +1,9 @@
-"""Fixtures shared by the whole suite: a fresh app per test, its client and runner.
+"""Fixtures shared by the whole suite: a fresh app per test, its client and runner, the
+demo data, a factory of validated measures and accounts that sign in through the form.
 
-The territories are loaded once per session into a template SQLite database,
-which each test copies, so every test starts from the same full country.
+The territories are loaded once per session into a template database (and the demo data
+into a copy of it), which each test copies, so every test starts from the same full
+country. Plain helpers live in `tests/support.py`: no test module imports another.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import csrf_token, dispose, make_validated_measure, name_of
 from tracker import create_app
 from tracker.cli import upgrade_database
 from tracker.territories import load_territories
@@ -135,22 +138,6 @@ class Databases:
             (self.folder / f"{name}.sqlite3").unlink(missing_ok=True)
 
 
-def name_of(url: str) -> str:
-    """The database name in a URL made by `Databases`."""
-    from sqlalchemy.engine import make_url
-
-    database = make_url(url).database
-    return Path(database).stem if database.endswith(".sqlite3") else database
-
-
-def dispose(app) -> None:
-    """Close the app's connections so its database can be copied or dropped."""
-    with app.app_context():
-        from tracker.extensions import db
-
-        db.engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     made = Databases(tmp_path_factory.mktemp("databases"))
@@ -186,14 +173,59 @@ def database_url(databases, template_database):
     databases.drop(name_of(url))
 
 
+@pytest.fixture(scope="session")
+def demo_database(databases, template_database, tmp_path_factory) -> str:
+    """The name of a copy of the template database with the demo data loaded, made once
+    per session; tests read it through a copy (`demo_database_url`), never write to it."""
+    from tracker.demo import load_demo
+    from tracker.extensions import db
+
+    url = databases.copy(template_database, name=f"demo_{uuid.uuid4().hex[:8]}")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "GEO_CACHE_DIR": str(tmp_path_factory.mktemp("nogeo")),
+        }
+    )
+    with app.app_context():
+        load_demo(progress=lambda line: None)
+        # Return the connection to the pool, so disposing closes it and the copy is complete.
+        db.session.remove()
+    dispose(app)
+    return name_of(url)
+
+
 @pytest.fixture
-def app(tmp_path, database_url):
+def demo_database_url(databases, demo_database):
+    """A fresh copy of the demo database for one test; dropped afterwards. A module whose
+    every test reads the demo data overrides `database_url` with it."""
+    url = databases.copy(demo_database)
+    yield url
+    databases.drop(name_of(url))
+
+
+@pytest.fixture
+def fake_layers() -> dict:
+    """The stand-in boundaries, level by level: (code, French name, Arabic name, parent
+    code, GeoJSON geometry)."""
+    return FAKE_LAYERS
+
+
+@pytest.fixture
+def fake_geography(tmp_path) -> Path:
+    """A folder holding the stand-in boundary cache, for this test."""
+    return write_fake_geography(tmp_path / "geography")
+
+
+@pytest.fixture
+def app(database_url, fake_geography):
     """A fresh application on a copy of the template database, with the stand-in geography."""
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "GEO_CACHE_DIR": str(write_fake_geography(tmp_path / "geography")),
+            "GEO_CACHE_DIR": str(fake_geography),
             "MAP_TILES_URL": None,
         }
     )
@@ -212,6 +244,18 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def validated_measure(app):
+    """A function that records a validated measure in the test's app, as the app would:
+    `validated_measure(code, title, author=email, **fields)` returns its id (see
+    `tests.support.make_validated_measure`)."""
+
+    def make(territory_code: str, title: str = "Mesure", **fields) -> int:
+        return make_validated_measure(app, territory_code, title, **fields)
+
+    return make
 
 
 @pytest.fixture(scope="session")
@@ -233,18 +277,6 @@ def national_build(tmp_path_factory):
 def national_geography(national_build) -> Path:
     """The folder of the real national boundary cache."""
     return national_build[0]
-
-
-def csrf_token(client, url: str) -> str:
-    """The CSRF token of the form at `url`, as a browser would read it."""
-    import re
-
-    page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page
-    )
-    assert match, f"no CSRF token in {url}"
-    return match.group(1)
 
 
 class Accounts:

@@ -11,6 +11,9 @@ def test_list_is_paginated(client):
     assert body["total"] == 1503
     assert body["page"] == 2 and body["per_page"] == 10
     assert len(body["items"]) == 10
+    first = client.get("/api/v1/territories?level=commune&per_page=10").get_json()["items"]
+    codes = [t["code"] for t in first + body["items"]]
+    assert len(set(codes)) == 20 and {t["level"] for t in body["items"]} == {"commune"}
     assert set(body["items"][0]) >= {
         "code",
         "level",
@@ -48,23 +51,22 @@ def test_search_treats_percent_literally(client):
 
 
 @pytest.mark.parametrize(
-    "query",
+    "query, message",
     [
-        "level=planet",
-        "parent=99.999",
-        "page=0",
-        "page=abc",
-        "page=99999999999999999999",
-        "per_page=501",
-        "per_page=-1",
-        "q=" + "x" * 101,
+        ("level=planet", "level must be one of: region, province, commune."),
+        ("parent=99.999", "Unknown parent territory 99.999."),
+        ("page=0", "page must be between 1 and 1000000."),
+        ("page=abc", "page must be a whole number."),
+        ("page=99999999999999999999", "page must be between 1 and 1000000."),
+        ("per_page=501", "per_page must be between 1 and 500."),
+        ("per_page=-1", "per_page must be between 1 and 500."),
+        ("q=" + "x" * 101, "q is too long (at most 100 characters)."),
     ],
 )
-def test_bad_parameters_are_400_json(client, query):
-    response = client.get(f"/api/v1/territories?{query}")
+def test_bad_parameters_are_400_json(client, query, message):
+    response = client.get(f"/api/v1/territories?{query}&lang=en")
     assert response.status_code == 400
-    error = response.get_json()["error"]
-    assert error["code"] == "bad_parameter" and error["message"]
+    assert response.get_json()["error"] == {"code": "bad_parameter", "message": message}
 
 
 @pytest.mark.parametrize(
@@ -78,9 +80,13 @@ def test_bad_parameters_are_400_json(client, query):
     ],
 )
 def test_hostile_parameters_are_400_json_on_every_database(client, path):
-    response = client.get(path)
+    response = client.get(path, headers={"Accept-Language": "en"})
     assert response.status_code == 400
-    assert response.get_json()["error"]["message"]
+    message = response.get_json()["error"]["message"]
+    if "%00" in path:
+        assert message == "The request contains a character that is not allowed."
+    else:
+        assert message == "page must be between 1 and 1000000."
 
 
 def test_an_unexpected_failure_in_the_api_answers_json(app, client, monkeypatch):
@@ -101,13 +107,18 @@ def test_one_territory(client):
     assert body["code"] == "02.251"
     assert body["name_fr"] == "Figuig"
     assert body["children_count"] == 13
-    assert body["population_2024"] > 0 and body["population_2014"] > 0
+    assert body["population_2024"] == 144451 and body["population_2014"] == 138325
+    assert body["households_2024"] == 34105
+    assert body["level"] == "province" and body["parent_code"] == "02"
 
 
 def test_unknown_territory_is_404_json(client):
-    response = client.get("/api/v1/territories/99.999.99.99")
+    response = client.get("/api/v1/territories/99.999.99.99?lang=fr")
     assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"
+    assert response.get_json()["error"] == {
+        "code": "not_found",
+        "message": "Aucun territoire ne porte le code 99.999.99.99.",
+    }
 
 
 def test_unknown_api_path_is_json(client):
@@ -116,9 +127,17 @@ def test_unknown_api_path_is_json(client):
     assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_error_messages_follow_the_language(client):
-    response = client.get("/api/v1/territories?level=planet&lang=fr")
-    assert "level" in response.get_json()["error"]["message"]
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "level must be one of: region, province, commune."),
+        ("fr", "level doit prendre l'une des valeurs suivantes : region, province, commune."),
+        ("ar", "يجب أن تكون قيمة level إحدى القيم التالية: region, province, commune."),
+    ],
+)
+def test_error_messages_follow_the_language(client, lang, message):
+    response = client.get(f"/api/v1/territories?level=planet&lang={lang}")
+    assert response.get_json()["error"]["message"] == message
 
 
 def test_boundaries_are_geojson_compressed_and_cacheable(client):
@@ -129,7 +148,7 @@ def test_boundaries_are_geojson_compressed_and_cacheable(client):
     data = json.loads(gzip.decompress(response.data))
     assert data["type"] == "FeatureCollection"
     codes = {f["properties"]["code"] for f in data["features"]}
-    assert "02.251.01.03" in codes
+    assert codes == {"02.251.01.03", "02.251.01.01"}  # the stand-in communes
     etag = response.headers["ETag"]
     again = client.get("/api/v1/boundaries/commune.geojson", headers={"If-None-Match": etag})
     assert again.status_code == 304
@@ -138,7 +157,9 @@ def test_boundaries_are_geojson_compressed_and_cacheable(client):
 def test_boundaries_plain_when_gzip_not_accepted(client):
     response = client.get("/api/v1/boundaries/region.geojson", headers={"Accept-Encoding": ""})
     assert "Content-Encoding" not in response.headers
-    assert response.get_json()["type"] == "FeatureCollection"
+    data = response.get_json()
+    assert data["type"] == "FeatureCollection"
+    assert {f["properties"]["code"] for f in data["features"]} == {"01", "02", "03", "05"}
 
 
 def test_unknown_boundary_level_is_404(client):
@@ -149,9 +170,13 @@ def test_unknown_boundary_level_is_404(client):
 
 def test_boundaries_before_build_are_503(app, client, tmp_path):
     app.config["GEO_CACHE_DIR"] = str(tmp_path / "empty")
-    response = client.get("/api/v1/boundaries/region.geojson")
+    response = client.get("/api/v1/boundaries/region.geojson?lang=fr")
     assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "geography_not_built"
+    assert response.get_json()["error"] == {
+        "code": "geography_not_built",
+        "message": "Les limites territoriales n'ont pas encore été générées. "
+        "Veuillez réessayer ultérieurement.",
+    }
 
 
 def test_openapi_describes_every_route(client, app):
@@ -167,9 +192,12 @@ def test_openapi_describes_every_route(client, app):
     assert routes == documented
 
 
-def test_a_measure_names_its_programme_only_once_the_programme_is_public(app, client):
+def test_a_measure_names_its_programme_only_once_the_programme_is_public(
+    app, client, validated_measure
+):
     from tracker.accounts import create_user
     from tracker.extensions import db
+    from tracker.models import Programme, User
     from tracker.records import service
 
     with app.app_context():
@@ -186,20 +214,11 @@ def test_a_measure_names_its_programme_only_once_the_programme_is_public(app, cl
             },
         )
         service.transition(admin, "programme", programme, "submit")  # under review only
-        measure = service.save_measure(
-            admin,
-            {
-                "territory_code": "02.251.01.03",
-                "programme_id": programme.id,
-                "title": "Cellule d'accueil",
-                "kind": "reception",
-                "status": "ongoing",
-            },
-        )
-        service.transition(admin, "measure", measure, "submit")
-        service.transition(admin, "measure", measure, "validate")
         db.session.commit()
-        programme_id, measure_id = programme.id, measure.id
+        programme_id = programme.id
+    measure_id = validated_measure(
+        "02.251.01.03", "Cellule d'accueil", kind="reception", programme_id=programme_id
+    )
 
     def named():
         items = client.get("/api/v1/measures?territory=02.251.01.03").get_json()["items"]
@@ -208,10 +227,10 @@ def test_a_measure_names_its_programme_only_once_the_programme_is_public(app, cl
     assert named() is None
     assert "Programme d&#39;action communale" not in client.get(f"/measures/{measure_id}").text
     with app.app_context():
-        admin = db.session.scalar(db.select(type(admin)).where(type(admin).role == "admin"))
-        service.transition(
-            admin, "programme", db.session.get(type(programme), programme_id), "validate"
+        admin = db.session.scalar(
+            db.select(User).where(User.email == "programme.admin@example.org")
         )
+        service.transition(admin, "programme", db.session.get(Programme, programme_id), "validate")
         db.session.commit()
     assert named() == programme_id
     assert "Programme d&#39;action communale" in client.get(f"/measures/{measure_id}").text

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 from tracker.accounts import SignInRefused, sign_in, wait_message
 from tracker.extensions import db
 from tracker.models import User
@@ -43,7 +43,7 @@ def test_wrong_password_is_refused_with_a_message(client, accounts):
     accounts.create("figuig@example.org", "officer", ["02.251.01.03"])
     response = accounts.login("figuig@example.org", "wrong password here")
     assert response.status_code == 401
-    assert "wrong" in response.get_data(as_text=True)
+    assert "The e-mail address or the password is wrong." in response.get_data(as_text=True)
     assert client.get("/work").status_code == 302
 
 
@@ -63,7 +63,7 @@ def test_failed_logins_slow_then_lock_the_account_in_the_database(app, client, a
     # Even the right password waits while the account is slowed.
     response = accounts.login("figuig@example.org")
     assert response.status_code == 401
-    assert "Try again" in response.get_data(as_text=True)
+    assert re.search(r"Try again in 1[0-5] seconds\.", response.get_data(as_text=True))
     with app.app_context():
         user = db.session.scalar(select(User))
         user.locked_until = datetime.now(UTC) - timedelta(seconds=1)
@@ -116,9 +116,9 @@ def test_cli_creates_an_account_reading_the_password(app, runner):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--role", "officer"], "needs at least one territory"),
-        (["--role", "officer", "--territory", "99.999"], "Unknown territory code"),
-        (["--role", "coordinator", "--territory", "02.251"], "regions only"),
+        (["--role", "officer"], "A local officer needs at least one territory."),
+        (["--role", "officer", "--territory", "99.999"], "Unknown territory code: 99.999."),
+        (["--role", "coordinator", "--territory", "02.251"], "is assigned regions only."),
         (["--role", "emperor", "--territory", "02"], "emperor"),
     ],
 )
@@ -139,7 +139,7 @@ def test_cli_refuses_a_short_password(app, runner):
         input="short\nshort\n",
     )
     assert result.exit_code != 0
-    assert "12 characters" in result.output
+    assert "The password must have at least 12 characters." in result.output
 
 
 def test_admin_creates_and_disables_an_account(app, client, accounts):

@@ -9,7 +9,6 @@ import html
 import io
 import json
 import re
-import uuid
 import zipfile
 from html.parser import HTMLParser
 
@@ -17,12 +16,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.conftest import FAKE_LAYERS, dispose, name_of
-from tracker import create_app
 from tracker.accounts import create_user
 from tracker.compare import bp
 from tracker.compare.views import ASSESSMENT_CHART_BUILDERS, CHART_BUILDERS
-from tracker.demo import load_demo
 from tracker.extensions import db
 from tracker.models import Measure, Territory
 from tracker.models.record import measure_sector
@@ -36,30 +32,10 @@ FIGUIG, BOUARFA = "02.251.01.03", "02.251.01.01"
 # ---- fixtures -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_database(databases, template_database, tmp_path_factory) -> str:
-    """A copy of the template database with the demo data loaded, made once for the module."""
-    url = databases.copy(template_database, name=f"cmp_{uuid.uuid4().hex[:8]}")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "GEO_CACHE_DIR": str(tmp_path_factory.mktemp("compare-geo")),
-        }
-    )
-    with app.app_context():
-        load_demo(progress=lambda line: None)
-        db.session.remove()
-    dispose(app)
-    return name_of(url)
-
-
 @pytest.fixture
-def database_url(databases, demo_database):
+def database_url(demo_database_url):
     """Each test of this module starts from a fresh copy of the demo database."""
-    url = databases.copy(demo_database)
-    yield url
-    databases.drop(name_of(url))
+    return demo_database_url
 
 
 @pytest.fixture(autouse=True)
@@ -595,12 +571,14 @@ def test_arabic_xlsx_is_right_to_left(client):
 # ---- the GeoJSON ----------------------------------------------------------------------------
 
 
-def test_geojson_holds_exactly_the_compared_territories_and_their_values(client, small_count):
+def test_geojson_holds_exactly_the_compared_territories_and_their_values(
+    client, small_count, fake_layers
+):
     query = f"?level=commune&codes={FIGUIG}&codes={BOUARFA}"
     data = geojson(client, query)
     assert data["type"] == "FeatureCollection"
     assert [f["properties"]["code"] for f in data["features"]] == [FIGUIG, BOUARFA]
-    squares = {code: geometry for code, _fr, _ar, _p, geometry in FAKE_LAYERS["commune"]}
+    squares = {code: geometry for code, _fr, _ar, _p, geometry in fake_layers["commune"]}
     lines = csv_lines(client, query)
     for column, feature in enumerate(data["features"], start=2):
         properties = feature["properties"]

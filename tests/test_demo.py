@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import dispose, name_of
+from tests.support import dispose
 from tracker import create_app
 from tracker.demo import (
     ACCOUNTS,
@@ -69,29 +68,14 @@ def _app_on(url: str, tmp_path, **config):
     )
 
 
-@pytest.fixture(scope="module")
-def demo_database(databases, template_database, tmp_path_factory) -> str:
-    """The name of a copy of the template database with the demo data loaded, made once."""
-    url = databases.copy(template_database, name=f"demo_{uuid.uuid4().hex[:8]}")
-    app = _app_on(url, tmp_path_factory.mktemp("demo"))
-    with app.app_context():
-        load_demo(progress=lambda line: None)
-        # Return the connection to the pool, so disposing closes it and the copy is complete.
-        db.session.remove()
-    dispose(app)
-    return name_of(url)
-
-
 @pytest.fixture
-def loaded(tmp_path, databases, demo_database):
+def loaded(tmp_path, demo_database_url):
     """An app on a fresh copy of the demo database, inside an app context."""
-    url = databases.copy(demo_database)
-    app = _app_on(url, tmp_path)
+    app = _app_on(demo_database_url, tmp_path)
     with app.app_context():
         yield app
         db.session.remove()
     dispose(app)
-    databases.drop(name_of(url))
 
 
 def test_load_creates_the_pilot_dataset(loaded):

@@ -7,14 +7,13 @@ import csv
 import io
 import json
 import re
-import uuid
 import zipfile
 from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import dispose, name_of, write_fake_geography
+from tests.support import dispose
 from tracker import create_app
 from tracker.accounts import create_user
 from tracker.exports import bp
@@ -271,24 +270,35 @@ def test_filters_keep_what_the_api_keeps(client, known, query, expected):
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx", "geojson"])
 @pytest.mark.parametrize(
-    "query",
-    ["territory=99.999", "sector=astrology", "status=imaginary", "year=abc", "year=1800"],
+    "query, message",
+    [
+        ("territory=99.999", "No territory has the code 99.999."),
+        ("sector=astrology", "Unknown sector: astrology."),
+        (
+            "status=imaginary",
+            "status must be one of: planned, ongoing, completed, suspended, cancelled.",
+        ),
+        ("year=abc", "year must be a year from 2000 to 2036."),
+        ("year=1800", "year must be a year from 2000 to 2036."),
+    ],
 )
-def test_bad_filters_are_400_json(client, known, extension, query):
-    response = client.get(f"/export/measures.{extension}?{query}")
+def test_bad_filters_are_400_json(client, known, extension, query, message):
+    response = client.get(f"/export/measures.{extension}?{query}&lang=en")
     assert response.status_code == 400
-    error = response.get_json()["error"]
-    assert error["code"] == "bad_parameter" and error["message"]
+    assert response.get_json()["error"] == {"code": "bad_parameter", "message": message}
 
 
 def test_too_large_an_export_is_refused_clearly(app, client, known):
     app.config["EXPORT_MAX_ROWS"] = 2
     response = client.get("/export/measures.xlsx")
     assert response.status_code == 400
-    error = response.get_json()["error"]
-    assert error["code"] == "too_many_rows"
-    assert "5" in error["message"] and "2" in error["message"]
-    assert client.get(f"/export/measures.csv?territory={FIGUIG}").status_code == 200
+    assert response.get_json()["error"] == {
+        "code": "too_many_rows",
+        "message": "This export would hold 5 measures, more than the 2 an export may hold. "
+        "Choose a territory, a sector, a status or a year to narrow it.",
+    }
+    narrowed = csv_rows(client.get(f"/export/measures.csv?territory={FIGUIG}"))
+    assert {row["Title"] for row in narrowed} == {"'" + FORMULA, ARABIC}
 
 
 # ---- small counts, in every format ----------------------------------------------------------
@@ -498,35 +508,14 @@ def test_no_officer_email_in_any_export(app, client, known):
 # ---- on the demo data -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_database(databases, template_database, tmp_path_factory) -> str:
-    """The name of a copy of the template database with the demo data loaded, made once."""
-    from tracker.demo import load_demo
-
-    url = databases.copy(template_database, name=f"demo_{uuid.uuid4().hex[:8]}")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "GEO_CACHE_DIR": str(tmp_path_factory.mktemp("nogeo")),
-        }
-    )
-    with app.app_context():
-        load_demo(progress=lambda line: None)
-        db.session.remove()
-    dispose(app)
-    return name_of(url)
-
-
 @pytest.fixture
-def demo_client(tmp_path, databases, demo_database):
+def demo_client(demo_database_url, fake_geography):
     """A client of an app on a fresh copy of the demo database, with the test geography."""
-    url = databases.copy(demo_database)
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "GEO_CACHE_DIR": str(write_fake_geography(tmp_path / "geography")),
+            "SQLALCHEMY_DATABASE_URI": demo_database_url,
+            "GEO_CACHE_DIR": str(fake_geography),
             "MAP_TILES_URL": None,
         }
     )
@@ -535,7 +524,6 @@ def demo_client(tmp_path, databases, demo_database):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     yield client
     dispose(app)
-    databases.drop(name_of(url))
 
 
 def test_demo_figuig_reception_cell_is_at_its_place(demo_client):
@@ -549,10 +537,19 @@ def test_demo_figuig_reception_cell_is_at_its_place(demo_client):
 
 
 def test_demo_exports_match_the_api_and_hold_no_email(demo_client):
-    from tracker.demo import demo_emails
+    from sqlalchemy import func, select
 
+    from tracker.demo import demo_emails
+    from tracker.models import Measure
+
+    with demo_client.application.app_context():
+        public = db.session.scalar(
+            select(func.count())
+            .select_from(Measure)
+            .where(Measure.review_state == "validated", Measure.deleted_at.is_(None))
+        )
     total = demo_client.get("/api/v1/measures?per_page=1").get_json()["total"]
-    assert total > 20
+    assert total == public and total > 20
     assert len(csv_rows(demo_client.get("/export/measures.csv"))) == total
     wb = workbook(demo_client.get("/export/measures.xlsx"))
     assert wb.worksheets[0].max_row == total + 1
@@ -611,8 +608,12 @@ def test_figures_xlsx_has_numbers_and_an_about_sheet(client, known):
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     figuig = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == FIGUIG)
     assert dict(zip(header, figuig))["Bénéficiaires"] == 50
-    text = " ".join(str(c.value) for row in about.iter_rows() for c in row if c.value)
-    assert "2024" in text and "HCP" in text and "<5" in text
+    said = dict(about.iter_rows(min_row=2, max_col=2, values_only=True))
+    assert said["Territoires"] == "Communes"
+    assert said["Année"] == "2024\xa0: mesures en cours à un moment ou à un autre de cette année"
+    assert said["Secteur"] == "Tous" and said["Statut"] == "Tous"
+    assert "n'apparaît que sous la forme <5" in said["Définition"]
+    assert "Recensement\xa0: Haut-Commissariat au Plan (HCP), RGPH 2024 et 2014, CC BY 4.0" in said
 
 
 def test_figures_geojson_puts_the_values_on_the_boundaries(client, known):
@@ -628,12 +629,22 @@ def test_figures_geojson_puts_the_values_on_the_boundaries(client, known):
 
 
 @pytest.mark.parametrize(
-    "query", ["level=planet", "metric=happiness", "sector=astrology", "year=abc"]
+    "query, message",
+    [
+        ("level=planet", "level must be one of: region, province, commune."),
+        (
+            "metric=happiness",
+            "metric must be one of: measures, measures_per_100k, budget_planned_per_inhabitant, "
+            "budget_spent_per_inhabitant, sectors_covered, completed_share, beneficiaries.",
+        ),
+        ("sector=astrology", "Unknown sector: astrology."),
+        ("year=abc", "year must be a year from 2000 to 2036."),
+    ],
 )
-def test_figures_refuse_bad_parameters_as_json(client, known, query):
-    response = client.get(f"/export/figures.csv?{query}")
+def test_figures_refuse_bad_parameters_as_json(client, known, query, message):
+    response = client.get(f"/export/figures.csv?{query}&lang=en")
     assert response.status_code == 400
-    assert response.get_json()["error"]["message"]
+    assert response.get_json()["error"] == {"code": "bad_parameter", "message": message}
 
 
 def test_the_map_links_to_its_own_figures(client, known):

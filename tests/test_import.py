@@ -908,7 +908,7 @@ def test_web_upload_reports_rows_and_saves_nothing_on_error(
 ):
     import io
 
-    from tests.conftest import csrf_token
+    from tests.support import csrf_token
 
     accounts.create("figuig.web@example.org", "officer", ["02.251.01.03"])
     accounts.login("figuig.web@example.org")
@@ -970,7 +970,7 @@ def test_templates_download_in_arabic_and_french(client, accounts):
 def test_a_file_too_large_is_refused_with_a_message(app, client, accounts):
     import io
 
-    from tests.conftest import csrf_token
+    from tests.support import csrf_token
 
     accounts.create("figuig.big@example.org", "officer", ["02.251.01.03"])
     accounts.login("figuig.big@example.org")

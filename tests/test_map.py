@@ -1,5 +1,6 @@
 """The map page: Folium layers from the app's own assets, under the CSP."""
 
+import html
 import re
 
 import pytest
@@ -69,8 +70,18 @@ def test_tiles_are_optional(app, client):
     )
 
 
-def test_map_without_geography_explains_itself(app, client, tmp_path):
+@pytest.mark.parametrize(
+    "lang, title, meanwhile",
+    [
+        ("en", "The map is not ready yet", "the territory pages and the API work meanwhile."),
+        ("fr", "La carte n'est pas encore prête", "les pages des territoires et l'API"),
+        ("ar", "الخريطة غير جاهزة بعد", "تظل صفحات الوحدات الترابية وواجهة API متاحة."),
+    ],
+)
+def test_map_without_geography_explains_itself(app, client, tmp_path, lang, title, meanwhile):
     app.config["GEO_CACHE_DIR"] = str(tmp_path / "empty")
-    response = client.get("/map")
+    response = client.get(f"/map?lang={lang}")
     assert response.status_code == 503
-    assert "geo build" in response.get_data(as_text=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert title in page and meanwhile in page
+    assert "flask --app tracker geo build" in page  # the command is the same in every language

@@ -4,11 +4,27 @@ import re
 
 import pytest
 
+from tests.support import make_organisation
+
 
 def test_home_lists_pilot_and_regions(client):
     page = client.get("/?lang=fr").get_data(as_text=True)
     assert "Oriental" in page and "Figuig" in page
-    assert "1\u202f503" in page or "1 503" in page  # communes, French grouping
+    assert "Territoires pilotes" in page and "Toutes les régions" in page
+
+
+@pytest.mark.parametrize(
+    "lang, counted",
+    [
+        # Each language groups thousands its own way: a narrow no-break space in French.
+        ("fr", "12 régions, 83 provinces et préfectures, et 1\u202f503 communes."),
+        ("en", "12 regions, 83 provinces and prefectures, and 1,503 communes."),
+        ("ar", "12 جهة، و83 إقليمًا وعمالة، و1,503 جماعة."),
+    ],
+)
+def test_home_counts_the_territories_in_the_page_language(client, lang, counted):
+    page = client.get(f"/?lang={lang}").get_data(as_text=True)
+    assert counted in page
 
 
 def test_territory_page_shows_names_parent_children_population(client):
@@ -25,10 +41,20 @@ def test_commune_page(client):
     assert "10,449" in page  # population 2024
 
 
-def test_unknown_territory_is_a_404_page(client):
-    response = client.get("/territories/99.999")
+@pytest.mark.parametrize(
+    "lang, title, message",
+    [
+        ("en", "Page not found", "There is no page at this address. The territory code may be"),
+        ("fr", "Page introuvable", "Aucune page ne correspond à cette adresse. Le code du"),
+        ("ar", "الصفحة غير موجودة", "لا توجد أي صفحة بهذا العنوان. ربما أُدخل رمز الوحدة"),
+    ],
+)
+def test_unknown_territory_is_a_404_page(client, lang, title, message):
+    response = client.get(f"/territories/99.999?lang={lang}")
     assert response.status_code == 404
-    assert "<html" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert f'<html lang="{lang}"' in page
+    assert f"<title>{title}" in page and message in page
 
 
 @pytest.mark.parametrize("lang, direction", [("ar", "rtl"), ("fr", "ltr"), ("en", "ltr")])
@@ -87,41 +113,25 @@ def test_pages_carry_a_content_security_policy(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def _validated_measures(app, code, how_many, sector_of=lambda i: "health", partner_on=None):
-    """`how_many` validated measures of `code`, titled "Mesure NNN"; the one numbered
-    `partner_on` has the partner "Association Oasis"."""
-    from tracker.accounts import create_user
-    from tracker.extensions import db
-    from tracker.records import service
-
-    with app.app_context():
-        admin = create_user("pages.admin@example.org", "a long admin password", "admin")
-        partner = service.save_organisation(
-            admin, {"name": "Association Oasis", "kind": "association", "country": "MA"}
-        )
-        for i in range(how_many):
-            m = service.save_measure(
-                admin,
-                {
-                    "territory_code": code,
-                    "title": f"Mesure {i:03d}",
-                    "kind": "service",
-                    "status": "ongoing",
-                    "sectors": [sector_of(i)],
-                    "start_date": "2024-01-01",
-                    "partners": [partner.id] if i == partner_on else [],
-                },
-            )
-            service.transition(admin, "measure", m, "submit")
-            service.transition(admin, "measure", m, "validate")
-        db.session.commit()
+def _validated_measures(validated_measure, code, how_many, sector_of=lambda i: "health"):
+    """`how_many` validated measures of `code`, titled "Mesure NNN"."""
+    for i in range(how_many):
+        validated_measure(code, f"Mesure {i:03d}", sectors=[sector_of(i)], start_date="2024-01-01")
 
 
-def test_a_long_list_of_measures_comes_in_pages_with_every_sector_counted(app, client):
+def test_a_long_list_of_measures_comes_in_pages_with_every_sector_counted(
+    app, client, validated_measure
+):
     # The last measure, alone on page 2, is the only one in housing and the only one
     # with a partner: the page still says housing is covered and names the partner.
-    _validated_measures(
-        app, "02.251.01.03", 55, lambda i: "housing" if i == 54 else "health", partner_on=54
+    _validated_measures(validated_measure, "02.251.01.03", 54)
+    oasis = make_organisation(app, "Association Oasis", country="MA")
+    validated_measure(
+        "02.251.01.03",
+        "Mesure 054",
+        sectors=["housing"],
+        start_date="2024-01-01",
+        partners=[oasis],
     )
     first = client.get("/territories/02.251.01.03?lang=en").get_data(as_text=True)
     assert "(55)" in first and "Page 1 of 2" in first
@@ -136,14 +146,25 @@ def test_a_long_list_of_measures_comes_in_pages_with_every_sector_counted(app, c
     assert "(54)" in province and "Page 1 of 2" in province
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "9"])
-def test_a_page_beyond_the_list_says_so(app, client, page):
-    _validated_measures(app, "02.251.01.03", 3)
-    response = client.get(f"/territories/02.251.01.03?lang=en&page={page}")
+@pytest.mark.parametrize(
+    "lang, page, message",
+    [
+        ("en", "abc", "page must be a whole number."),
+        ("en", "0", "There is 1 page of measures."),
+        ("en", "9", "There is 1 page of measures."),
+        ("fr", "abc", "page doit être un nombre entier."),
+        ("fr", "9", "Il y a 1 page de mesures."),
+        ("ar", "abc", "يجب أن يكون رقم الصفحة عددًا صحيحًا."),
+        ("ar", "9", "عدد صفحات التدابير: 1."),
+    ],
+)
+def test_a_page_beyond_the_list_says_so(client, validated_measure, lang, page, message):
+    _validated_measures(validated_measure, "02.251.01.03", 3)
+    response = client.get(f"/territories/02.251.01.03?lang={lang}&page={page}")
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "Mesure 000" in text  # the nearest page is still shown
-    assert "page" in text.lower()
+    assert "Mesure 000" in text and "Mesure 002" in text  # the nearest page is still shown
+    assert message in text
 
 
 def test_a_province_page_says_how_the_councils_inside_integrate_migration(app, client):
@@ -179,19 +200,15 @@ def test_a_province_page_says_how_the_councils_inside_integrate_migration(app, c
     assert rows == {"Absent": "0", "Mentioned": "0", "A dedicated axis or measures": "2"}
 
 
-def test_arabic_lists_use_the_arabic_comma(app, client):
-    _validated_measures(app, "02.251.01.03", 1, sector_of=lambda i: "health")
-    from tracker.extensions import db
-    from tracker.models import Measure, Sector
-
-    with app.app_context():
-        measure = db.session.scalar(db.select(Measure))
-        measure.sectors.append(db.session.get(Sector, "housing"))
-        db.session.commit()
-    page = client.get("/territories/02.251.01.03?lang=ar").get_data(as_text=True)
-    assert "الصحة، السكن" in page or "السكن، الصحة" in page
-    page = client.get("/territories/02.251.01.03?lang=fr").get_data(as_text=True)
-    assert "Santé, Logement" in page or "Logement, Santé" in page
+@pytest.mark.parametrize(
+    "lang, sectors",
+    [("ar", "الصحة، السكن"), ("fr", "Santé, Logement"), ("en", "Health, Housing")],
+)
+def test_arabic_lists_use_the_arabic_comma(client, validated_measure, lang, sectors):
+    # Chosen housing first: the sectors are listed in the strategy's order, health first.
+    validated_measure("02.251.01.03", sectors=["housing", "health"])
+    page = client.get(f"/territories/02.251.01.03?lang={lang}").get_data(as_text=True)
+    assert f"<td>{sectors}</td>" in page
 
 
 def _one_measure(app, state: str, **fields) -> int:
@@ -272,7 +289,11 @@ def test_a_public_measure_has_its_own_page_with_small_counts_hidden(app, client)
 @pytest.mark.parametrize("state", ["draft", "submitted", "returned", "deleted"])
 def test_a_measure_that_is_not_public_has_no_public_page(app, client, state):
     measure_id = _one_measure(app, state)
-    assert client.get(f"/measures/{measure_id}").status_code == 404
+    response = client.get(f"/measures/{measure_id}?lang=en")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "A measure is published only once its coordinator has validated it." in page
+    assert "Clinique juridique" not in page and "Permanence hebdomadaire" not in page
 
 
 def test_an_unknown_measure_is_a_404_page(client):

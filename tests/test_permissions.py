@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlalchemy import select, text
 
-from tests.conftest import name_of
+from tests.support import name_of
 from tracker import create_app
 from tracker.accounts import create_user
 from tracker.extensions import db

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 from tracker.extensions import db
 from tracker.models import AuditEntry, Measure, Organisation, Programme
 from tracker.records import service

@@ -55,10 +55,20 @@ def test_compiled_catalogue_matches_the_source(lang):
     assert stale == set() and extra == set(), "run: pybabel compile -d tracker/translations"
 
 
-def test_arabic_pages_are_in_arabic(client):
-    page = client.get("/?lang=ar").get_data(as_text=True)
-    assert "الجهات" in page or "جهة" in page
-    assert "Open the map" not in page
+@pytest.mark.parametrize(
+    "lang, said, not_said",
+    [
+        ("ar", ("جميع الجهات", "فتح الخريطة", "الوحدات الترابية النموذجية"), ("Open the map",)),
+        ("fr", ("Toutes les régions", "Ouvrir la carte", "Territoires pilotes"), ("Open the map",)),
+        ("en", ("All regions", "Open the map", "Pilot territories"), ("Ouvrir la carte",)),
+    ],
+)
+def test_pages_are_in_the_language_asked_for(client, lang, said, not_said):
+    page = client.get(f"/?lang={lang}").get_data(as_text=True)
+    for text in said:
+        assert text in page, text
+    for text in not_said:
+        assert text not in page, text
 
 
 def test_every_string_in_the_code_is_in_the_catalogue():

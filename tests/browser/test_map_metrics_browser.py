@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.accounts import create_user
-from tracker.extensions import db
-from tracker.records import service
+from tests.support import make_organisation, make_validated_measure
 
 FIGUIG = "02.251.01.03"
 PAYLOADS = [
@@ -18,34 +16,22 @@ PAYLOADS = [
 
 @pytest.fixture
 def records(live_server):
-    with live_server.app.app_context():
-        admin = create_user("admin@example.org", "a long admin password", "admin")
-        partners = [
-            service.save_organisation(
-                admin, {"name": "Association " + payload, "kind": "association"}
-            )
-            for payload in PAYLOADS
-        ]
-        for i, payload in enumerate(PAYLOADS):
-            partner = partners[i]
-            measure = service.save_measure(
-                admin,
-                {
-                    "territory_code": FIGUIG,
-                    "title": f"Cellule {payload}",
-                    "kind": "reception",
-                    "status": "ongoing",
-                    "sectors": ["health"],
-                    "latitude": "32.11",
-                    "longitude": f"-1.2{i}",
-                    "partners": [partner.id],
-                    "beneficiaries_total": 20,
-                    "description": payload,
-                },
-            )
-            service.transition(admin, "measure", measure, "submit")
-            service.transition(admin, "measure", measure, "validate")
-        db.session.commit()
+    """Three validated measures of Figuig placed on the map, each with a partner, whose
+    title, partner's name and description carry one of the `PAYLOADS`."""
+    app = live_server.app
+    for i, payload in enumerate(PAYLOADS):
+        make_validated_measure(
+            app,
+            FIGUIG,
+            f"Cellule {payload}",
+            kind="reception",
+            sectors=["health"],
+            latitude="32.11",
+            longitude=f"-1.2{i}",
+            partners=[make_organisation(app, "Association " + payload)],
+            beneficiaries_total=20,
+            description=payload,
+        )
 
 
 def test_choose_metric_and_filter_then_read_the_table(page, records):
@@ -60,8 +46,8 @@ def test_choose_metric_and_filter_then_read_the_table(page, records):
     page.wait_for_selector(".folium-map[data-loaded-commune]")
     assert "metric=measures" in page.url and "sector=health" in page.url
     assert page.locator(".map-legend-title").inner_text() == "Measures"
-    first_row = page.locator("#figures tbody tr").first
-    assert "Figuig" in first_row.inner_text() and "3" in first_row.inner_text()
+    first_row = page.locator("#figures tbody tr").first.locator("td").all_inner_texts()
+    assert [cell.strip() for cell in first_row] == ["Figuig", FIGUIG, "3"]
     # Sorting by name puts the no-data rows among the others, alphabetically.
     page.click("#figures thead th:first-child button")
     assert page.locator("#figures thead th:first-child").get_attribute("aria-sort") == "ascending"
