@@ -9,9 +9,10 @@ from babel.messages.pofile import read_po
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "tracker" / "translations"
 
 
-def _key(message_id):
-    """A message's id, the singular for a plural message."""
-    return message_id[0] if isinstance(message_id, (tuple, list)) else message_id
+def _key(message_id, context=None):
+    """A message's context and id, the singular for a plural message: one English text
+    may have two translations, in two contexts (`pgettext`)."""
+    return context, message_id[0] if isinstance(message_id, (tuple, list)) else message_id
 
 
 def _text(string):
@@ -25,7 +26,7 @@ def _catalogue(lang):
 
 def _template_ids():
     with open(TRANSLATIONS / "messages.pot", "rb") as f:
-        return {_key(m.id) for m in read_po(f) if m.id}
+        return {_key(m.id, m.context) for m in read_po(f) if m.id}
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
@@ -33,15 +34,15 @@ def test_every_message_is_translated(lang):
     catalogue = _catalogue(lang)
     missing = [m.id for m in catalogue if m.id and (not any(_text(m.string) or ()) or m.fuzzy)]
     assert missing == []
-    assert {_key(m.id) for m in catalogue if m.id} >= _template_ids()
+    assert {_key(m.id, m.context) for m in catalogue if m.id} >= _template_ids()
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 def test_compiled_catalogue_matches_the_source(lang):
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {_key(m.id): _text(m.string) for m in read_mo(f) if m.id}
+        compiled = {_key(m.id, m.context): _text(m.string) for m in read_mo(f) if m.id}
     source = {
-        _key(m.id): _text(m.string)
+        _key(m.id, m.context): _text(m.string)
         for m in _catalogue(lang)
         if m.id and any(_text(m.string) or ()) and not m.fuzzy
     }
@@ -50,7 +51,7 @@ def test_compiled_catalogue_matches_the_source(lang):
     extra = {
         key
         for key, text in compiled.items()
-        if key not in source and text not in (key, (key,)) and not isinstance(text, tuple)
+        if key not in source and text not in (key[1], (key[1],)) and not isinstance(text, tuple)
     }
     assert stale == set() and extra == set(), "run: pybabel compile -d tracker/translations"
 
@@ -80,11 +81,16 @@ def test_every_string_in_the_code_is_in_the_catalogue():
         ("geo/**.py", "python"),
         ("templates/**.html", "jinja2"),
     ]
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    keywords = {
+        **DEFAULT_KEYWORDS,
+        "_l": None,
+        "lazy_gettext": None,
+        "lazy_pgettext": ((1, "c"), 2),
+    }
     found = set()
-    for _, _, message, _, _ in extract_from_dir(
+    for _, _, message, _, context in extract_from_dir(
         str(root), method_map, keywords=keywords, options_map={"templates/**.html": {}}
     ):
-        found.add(_key(message))
+        found.add(_key(message, context))
     missing = found - _template_ids()
     assert missing == set(), "run pybabel extract and update (see README)"
