@@ -356,7 +356,7 @@ def test_a_review_step_without_its_version_is_refused(app, client, officer, acti
 def _someone_saves_meanwhile(monkeypatch, model, record_id):
     """Make another connection raise the record's version just after the service has
     checked it and before it writes: the race that the database's version check catches."""
-    real = service._check_version
+    real = service.check_version
 
     def check_then_race(entity, record, expected_version):
         real(entity, record, expected_version)
@@ -365,7 +365,7 @@ def _someone_saves_meanwhile(monkeypatch, model, record_id):
                 update(model).where(model.id == record_id).values(version=model.version + 1)
             )
 
-    monkeypatch.setattr(service, "_check_version", check_then_race)
+    monkeypatch.setattr(service, "check_version", check_then_race)
 
 
 @pytest.mark.parametrize("action", ["submit", "delete"])
