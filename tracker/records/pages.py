@@ -5,6 +5,7 @@ validate, return, delete) with every refusal answered the same way."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
@@ -100,6 +101,39 @@ def show_stale(form, stale: service.StaleRecord) -> None:
         ),
         "error",
     )
+
+
+# What became of a save from a form (`save_from_form`).
+SAVED, INVALID, STALE, RACED = "saved", "invalid", "stale", "raced"
+
+
+def save_from_form(form, save: Callable[[], Any]) -> tuple[str, Any]:
+    """Run `save()` and commit; answer SAVED and what `save` returned, or undo it and
+    say why on `form`'s page (with None):
+    INVALID (the messages on their fields), STALE (someone saved since the form was
+    opened: who and what), RACED (someone saved at the same moment).
+
+    Aborts 403 when the service refuses the user.
+    """
+    try:
+        saved = save()
+        db.session.commit()
+    except service.NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except service.RecordInvalid as invalid:
+        db.session.rollback()
+        show_errors(form, invalid.errors)
+        return INVALID, None
+    except service.StaleRecord as stale:
+        db.session.rollback()
+        show_stale(form, stale)
+        return STALE, None
+    except StaleDataError:
+        db.session.rollback()
+        flash(saved_at_the_same_moment(), "error")
+        return RACED, None
+    return SAVED, saved
 
 
 def take_step(

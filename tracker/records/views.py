@@ -13,7 +13,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import audit, imports, permissions
 from tracker.extensions import db
@@ -118,17 +117,12 @@ def record_new(code: str, entity: str):
         for name, value in record_type.new_values.items():
             form[name].data = value
     if form.validate_on_submit():
-        try:
-            record = record_type.save(current_user, _raw(form, territory.code))
-        except service.NotAllowed:
-            abort(403)
-        except service.RecordInvalid as invalid:
-            db.session.rollback()
-            pages.show_errors(form, invalid.errors)
-        else:
-            db.session.commit()
+        outcome, saved = pages.save_from_form(
+            form, lambda: record_type.save(current_user, _raw(form, territory.code))
+        )
+        if outcome == pages.SAVED:
             flash(_("Saved as a draft. Submit it for review when it is complete."), "info")
-            return redirect(url_for("records.record_view", entity=entity, record_id=record.id))
+            return redirect(url_for("records.record_view", entity=entity, record_id=saved.id))
     return render_template(
         "records/record_form.html",
         form=form,
@@ -170,28 +164,18 @@ def record_edit(entity: str, record_id: int):
             # hand-made form, refused before anything is saved.
             flash(pages.damaged_form(), "error")
             return form_page(400)
-        try:
-            record_type.save(
+        outcome, _saved = pages.save_from_form(
+            form,
+            lambda: record_type.save(
                 current_user, _raw(form, record.territory_code), record, expected_version=version
-            )
-            db.session.commit()
-        except service.NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except service.RecordInvalid as invalid:
-            db.session.rollback()
-            pages.show_errors(form, invalid.errors)
-        except service.StaleRecord as stale:
-            db.session.rollback()
-            pages.show_stale(form, stale)
-            return form_page(409, stale=stale)
-        except StaleDataError:
-            db.session.rollback()
-            flash(pages.saved_at_the_same_moment(), "error")
+            ),
+        )
+        if outcome == pages.STALE:
+            return form_page(409, stale=True)
+        if outcome in (pages.SAVED, pages.RACED):
+            if outcome == pages.SAVED:
+                flash(_("Saved."), "info")
             return redirect(url_for("records.record_view", entity=entity, record_id=record_id))
-        else:
-            flash(_("Saved."), "info")
-            return redirect(url_for("records.record_view", entity=entity, record_id=record.id))
     return form_page(400 if form.errors else 200)
 
 
@@ -280,27 +264,16 @@ def organisation_form(organisation_id: int | None = None):
         abort(403)
     form = forms.OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
-            service.save_organisation(
+        outcome, _saved = pages.save_from_form(
+            form,
+            lambda: service.save_organisation(
                 current_user,
                 form_data(form),
                 organisation,
                 expected_version=form_version(form.version.data),
-            )
-            db.session.commit()
-        except service.NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except service.RecordInvalid as invalid:
-            db.session.rollback()
-            pages.show_errors(form, invalid.errors)
-        except service.StaleRecord as stale:
-            db.session.rollback()
-            pages.show_stale(form, stale)
-        except StaleDataError:
-            db.session.rollback()
-            flash(pages.saved_at_the_same_moment(), "error")
-        else:
+            ),
+        )
+        if outcome == pages.SAVED:
             flash(_("Saved."), "info")
             return redirect(url_for("records.organisations"))
     elif request.method == "GET" and organisation is not None:
