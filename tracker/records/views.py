@@ -185,7 +185,7 @@ def record_view(entity: str, record_id: int):
     """A record as its collectivity's officers and its region's coordinators see it, with
     its history (404 unknown or deleted, but for an administrator; 403 for anyone else)."""
     record_type, record = pages.reviewed_record(
-        entity, record_id, include_deleted=current_user.role == "admin"
+        entity, record_id, include_deleted=permissions.can_restore(current_user)
     )
     if not permissions.can_read_private(current_user, record.territory_code):
         abort(403)
