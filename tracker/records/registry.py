@@ -27,8 +27,9 @@ class RecordType:
     for who may change or delete one; `prepare(form, territory_code)` fills the lists
     its form takes from the database; `form_values(record)` gives a stored record's
     values as its form shows them; `partial` is the template of its own facts on its
-    record page; `public_item(record)` its public serialiser, where it has one.
-    Reviewed types go through draft, submitted, returned and validated and belong to a
+    record page; `public_item(record)` its public serialiser, where it has one;
+    `new_values` what a new record's form starts with; `order` places the type in
+    lists; `title_field` is the column lists show. Reviewed types go through draft, submitted, returned and validated and belong to a
     collectivity; the others (organisations) belong to nobody's territory.
     """
 
@@ -46,7 +47,7 @@ class RecordType:
     public_item: Callable[[Any], dict] | None = None
     prepare: Callable[[Any, str], None] | None = None
     form_values: Callable[[Any], dict[str, Any]] | None = None
-    new_values: Mapping[str, Any] = field(default_factory=dict)
+    new_values: Mapping[str, Any] = field(default_factory=dict, hash=False)
     title_field: str = "title"
 
     def title_of(self, record) -> str:
