@@ -183,7 +183,7 @@ def _routes(ids) -> list[Route]:
     routes = _reviewed_routes(ids)
     routes += [
         Route(
-            f"import measures for {target}",
+            "import measures",
             "/work/import",
             {"file": _import_file(code)},
             "importer",
