@@ -1,21 +1,28 @@
-"""The permission matrix: every write route × role × own or other territory.
+"""The permission matrix: every write route × role × own or other territory (for an
+organisation: the officer's own or another's), and the pages that lead to them.
 
-A refused write answers 403 or 404 (or sends an anonymous visitor to sign in)
-and changes nothing in the database; an allowed one goes through.
+Each case asserts the status the user gets: a refused write answers 403 (404 where
+no route exists, 400 for an import of another collectivity's rows; an anonymous
+visitor is sent to sign in) and changes nothing in the database; an allowed one
+goes through.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 
 import pytest
+from flask_login import AnonymousUserMixin
 from sqlalchemy import select, text
 
 from tests.support import name_of
 from tracker import create_app
 from tracker.accounts import create_user
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import Organisation, User
 from tracker.records import service
 
 FIGUIG = "02.251.01.03"  # the officer's own collectivity, in region 02
@@ -23,6 +30,8 @@ BOUARFA = "02.251.01.01"  # another collectivity of the same province and region
 TANGER = "01.511.01.0"  # a collectivity of another region
 TARGETS = {"own": FIGUIG, "same-region": BOUARFA, "other-region": TANGER}
 ACTORS = ("anonymous", "officer", "coordinator", "admin")
+# Whose an organisation is: the officer's, who added it, or an administrator's.
+ORGANISATION_OWNERS = ("own", "other")
 
 MEASURE = {
     "title": "Mesure",
@@ -41,8 +50,9 @@ PROGRAMME = {
 
 @pytest.fixture(scope="session")
 def matrix_database(databases, template_database):
-    """The full country plus accounts and, in each target territory, a measure and a
-    programme in each state a route needs (draft, submitted, deleted)."""
+    """The full country plus accounts; in each target territory, a measure and a
+    programme in each state a route needs (draft, submitted, deleted); an organisation
+    the officer added, one an administrator added, and a deleted one."""
     url = databases.copy(template_database)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -63,11 +73,15 @@ def matrix_database(databases, template_database):
                     if state == "deleted":
                         service.delete(admin, entity, record)
                     ids[(entity, name, state)] = record.id
-        organisation = service.save_organisation(admin, {"name": "OIM", "kind": "international"})
-        ids["organisation"] = organisation.id
-        ids["officer_user"] = db.session.scalar(
-            select(User.id).where(User.email == "officer@example.org")
-        )
+        officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
+        ids["officer_user"] = officer.id
+        for owner, author in (("own", officer), ("other", admin), ("deleted", admin)):
+            organisation = service.save_organisation(
+                author, {"name": f"OIM {owner}", "kind": "international"}
+            )
+            if owner == "deleted":
+                service.delete(admin, "organisation", organisation)
+            ids[("organisation", owner)] = organisation.id
         db.session.commit()
         db.engine.dispose()
     return name_of(url), ids
@@ -88,53 +102,72 @@ def _snapshot():
     return {t: db.session.execute(text(f'SELECT * FROM "{t}" ORDER BY 1')).all() for t in tables}
 
 
-def _routes(ids):
-    """(name, method url, form data, who may, which target) for every write route."""
+@dataclass(frozen=True)
+class Route:
+    """A write route: `who` names its rule, `target` the territory (or, for an
+    organisation, whose it is: the officer's own or another's) it acts on."""
+
+    name: str
+    url: str
+    data: dict
+    who: str
+    target: str | None = None
+
+
+def _import_file(code: str) -> bytes:
+    """A CSV of one measure for collectivity `code`, headed by column keys."""
+    return (
+        "territory_code,title,kind,status,sectors\r\n"
+        f"{code},Mesure importée,service,planned,health\r\n"
+    ).encode("utf-8-sig")
+
+
+def _reviewed_routes(ids) -> list[Route]:
+    """The routes of programmes and measures, on each target territory."""
     routes = []
     for entity, data in (("measure", MEASURE), ("programme", PROGRAMME)):
-        for target in TARGETS:
+        for target, code in TARGETS.items():
             draft = ids[(entity, target, "draft")]
             submitted = ids[(entity, target, "submitted")]
             deleted = ids[(entity, target, "deleted")]
-            code = TARGETS[target]
             routes += [
-                (f"new {entity}", f"/work/{code}/{entity}/new", data, "writer", target),
-                (
+                Route(f"new {entity}", f"/work/{code}/{entity}/new", data, "writer", target),
+                Route(
                     f"edit {entity}",
                     f"/work/{entity}/{draft}/edit",
                     {**data, "title": "Changed", "version": 1},
                     "writer",
                     target,
                 ),
-                (
+                Route(
                     f"submit {entity}",
                     f"/work/{entity}/{draft}/submit",
                     {"version": 1},
                     "writer",
                     target,
                 ),
-                (
+                Route(
                     f"delete {entity}",
                     f"/work/{entity}/{draft}/delete",
                     {"version": 1},
                     "writer",
                     target,
                 ),
-                (
+                Route(
                     f"validate {entity}",
                     f"/work/{entity}/{submitted}/validate",
                     {"version": 2},
                     "reviewer",
                     target,
                 ),
-                (
+                Route(
                     f"return {entity}",
                     f"/work/{entity}/{submitted}/return",
                     {"version": 2, "comment": "À revoir"},
                     "reviewer",
                     target,
                 ),
-                (
+                Route(
                     f"restore {entity}",
                     f"/admin/deleted/{entity}/{deleted}/restore",
                     {},
@@ -142,22 +175,57 @@ def _routes(ids):
                     target,
                 ),
             ]
+    return routes
+
+
+def _routes(ids) -> list[Route]:
+    """Every write route, for each territory or owner it can act on."""
+    routes = _reviewed_routes(ids)
     routes += [
-        (
+        Route(
+            "import measures",
+            "/work/import",
+            {"file": _import_file(code)},
+            "importer",
+            target,
+        )
+        for target, code in TARGETS.items()
+    ]
+    routes.append(
+        Route(
             "new organisation",
             "/work/organisations/new",
             {"name": "Nouvelle association", "kind": "association"},
             "officer-or-admin",
-            None,
-        ),
-        (
-            "edit organisation",
-            f"/work/organisations/{ids['organisation']}/edit",
-            {"name": "OIM Maroc", "kind": "international", "version": 1},
+        )
+    )
+    for owner in ORGANISATION_OWNERS:
+        organisation = ids[("organisation", owner)]
+        routes += [
+            Route(
+                "edit organisation",
+                f"/work/organisations/{organisation}/edit",
+                {"name": "OIM Maroc", "kind": "international", "version": 1},
+                "creator-or-admin",
+                owner,
+            ),
+            # Organisations are not deleted from the web: no route answers for them.
+            Route(
+                "delete organisation",
+                f"/work/organisation/{organisation}/delete",
+                {"version": 1},
+                "nobody",
+                owner,
+            ),
+        ]
+    routes += [
+        Route(
+            "restore organisation",
+            f"/admin/deleted/organisation/{ids[('organisation', 'deleted')]}/restore",
+            {},
             "admin",
-            None,
         ),
-        (
+        Route(
             "new account",
             "/admin/accounts/new",
             {
@@ -168,9 +236,8 @@ def _routes(ids):
                 "active": "y",
             },
             "admin",
-            None,
         ),
-        (
+        Route(
             "edit account",
             f"/admin/accounts/{ids['officer_user']}",
             {
@@ -180,37 +247,46 @@ def _routes(ids):
                 "active": "y",
             },
             "admin",
-            None,
         ),
     ]
     return routes
 
 
 def _allowed(actor: str, who: str, target: str | None) -> bool:
+    if who == "nobody":
+        return False
     if actor == "admin":
         return True
-    if who == "writer":
+    if who in ("writer", "importer"):
         return actor == "officer" and target == "own"
     if who == "reviewer":
         return actor == "coordinator" and target in ("own", "same-region")
     if who == "officer-or-admin":
         return actor == "officer"
+    if who == "creator-or-admin":
+        return actor == "officer" and target == "own"
     return False
 
 
+def _expected_status(actor: str, route: Route) -> int:
+    """The status `actor` gets from `route`: a redirect after a save (the import
+    answers its report, 200), 403 when refused; 400 for an officer's import of another
+    collectivity's rows (the report says which), 404 for a route that does not exist."""
+    if actor == "anonymous":
+        return 302
+    if _allowed(actor, route.who, route.target):
+        return 200 if route.who == "importer" else 302
+    if route.who == "nobody":
+        return 404
+    if route.who == "importer" and actor == "officer":
+        return 400
+    return 403
+
+
 def _cases():
-    ids_stub = {k: 0 for k in ("organisation", "officer_user")}
-    ids_stub.update(
-        {
-            (e, t, s): 0
-            for e in ("measure", "programme")
-            for t in TARGETS
-            for s in ("draft", "submitted", "deleted")
-        }
-    )
-    for index, (name, _, _, _who, target) in enumerate(_routes(ids_stub)):
+    for index, route in enumerate(_routes(defaultdict(int))):
         for actor in ACTORS:
-            yield pytest.param(index, actor, id=f"{name}-{target or 'any'}-{actor}")
+            yield pytest.param(index, actor, id=f"{route.name}-{route.target or 'any'}-{actor}")
 
 
 @pytest.mark.parametrize("route_index, actor", list(_cases()))
@@ -219,34 +295,96 @@ def test_write_route(databases, matrix_database, route_index, actor):
     db_url = databases.copy(source)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url})
     client = app.test_client()
-    name, url, data, who, target = _routes(ids)[route_index]
+    route = _routes(ids)[route_index]
+    name, who, target = route.name, route.who, route.target
 
-    if actor != "anonymous":
-        with app.app_context():
-            user = db.session.scalar(select(User).where(User.email == f"{actor}@example.org"))
-            token = user.session_token
-        with client.session_transaction() as session:
-            session["_user_id"] = token
-            session["_fresh"] = True
-        page = client.get("/work").get_data(as_text=True)
-    else:
-        page = client.get("/login").get_data(as_text=True)
+    _sign_in(app, client, actor)
+    page = client.get("/login" if actor == "anonymous" else "/work").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
     with app.app_context():
         before = _snapshot()
-    response = client.post(url, data={**data, "csrf_token": csrf})
+    files = {
+        k: (io.BytesIO(v), "measures.csv") for k, v in route.data.items() if isinstance(v, bytes)
+    }
+    response = client.post(route.url, data={**route.data, **files, "csrf_token": csrf})
     with app.app_context():
         after = _snapshot()
         db.engine.dispose()
     databases.drop(name_of(db_url))
 
+    expected = _expected_status(actor, route)
+    assert response.status_code == expected, (name, actor, target, response.status_code)
+    if actor == "anonymous":
+        assert "/login" in response.headers["Location"]
     if _allowed(actor, who, target):
-        assert response.status_code in (200, 302), (name, response.status_code)
         assert after != before, f"{name} by {actor} on {target} changed nothing"
     else:
-        if actor == "anonymous":
-            assert response.status_code == 302 and "/login" in response.headers["Location"]
-        else:
-            assert response.status_code in (403, 404), (name, actor, target, response.status_code)
         assert after == before, f"{name} by {actor} on {target} changed the database"
+
+
+def _sign_in(app, client, actor: str) -> None:
+    """Put `actor`'s session token in the client's session (nothing for anonymous)."""
+    if actor == "anonymous":
+        return
+    with app.app_context():
+        token = db.session.scalar(
+            select(User.session_token).where(User.email == f"{actor}@example.org")
+        )
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+
+
+# (name, url, who may see it) for the pages that lead to a write, by their rule.
+PAGES = (
+    ("review queue", "/review", ("coordinator", "admin")),
+    ("deleted records", "/admin/deleted", ("admin",)),
+    ("import", "/work/import", ("officer", "admin")),
+    ("new organisation", "/work/organisations/new", ("officer", "admin")),
+    ("own organisation", "/work/organisations/{own}/edit", ("officer", "admin")),
+    ("other organisation", "/work/organisations/{other}/edit", ("admin",)),
+)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name, url, who", PAGES, ids=[p[0] for p in PAGES])
+def test_page(databases, matrix_database, name, url, who, actor):
+    source, ids = matrix_database
+    db_url = databases.copy(source)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url})
+    client = app.test_client()
+    _sign_in(app, client, actor)
+    organisations = {owner: ids[("organisation", owner)] for owner in ORGANISATION_OWNERS}
+    response = client.get(url.format(**organisations))
+    with app.app_context():
+        db.engine.dispose()
+    databases.drop(name_of(db_url))
+    if actor == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == (200 if actor in who else 403), (name, actor)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("owner", ORGANISATION_OWNERS)
+def test_deleting_an_organisation(databases, matrix_database, owner, actor):
+    """No page deletes an organisation; the service lets its creator or an
+    administrator do it, and refuses anyone else, changing nothing."""
+    source, ids = matrix_database
+    db_url = databases.copy(source)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url})
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == f"{actor}@example.org"))
+        organisation = db.session.get(Organisation, ids[("organisation", owner)])
+        allowed = actor == "admin" or (actor == "officer" and owner == "own")
+        if allowed:
+            service.delete(user, "organisation", organisation, expected_version=1)
+            assert organisation.deleted_at is not None
+        else:
+            with pytest.raises(service.NotAllowed):
+                service.delete(user or AnonymousUserMixin(), "organisation", organisation)
+            assert organisation.deleted_at is None
+        db.session.rollback()
+        db.engine.dispose()
+    databases.drop(name_of(db_url))

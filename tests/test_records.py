@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from tests.support import csrf_token
 from tracker.extensions import db
 from tracker.models import AuditEntry, Measure, Organisation, Programme
-from tracker.records import service
+from tracker.records import registry, service
 
 FIGUIG = "02.251.01.03"
 
@@ -356,7 +356,7 @@ def test_a_review_step_without_its_version_is_refused(app, client, officer, acti
 def _someone_saves_meanwhile(monkeypatch, model, record_id):
     """Make another connection raise the record's version just after the service has
     checked it and before it writes: the race that the database's version check catches."""
-    real = service._check_version
+    real = service.check_version
 
     def check_then_race(entity, record, expected_version):
         real(entity, record, expected_version)
@@ -365,7 +365,7 @@ def _someone_saves_meanwhile(monkeypatch, model, record_id):
                 update(model).where(model.id == record_id).values(version=model.version + 1)
             )
 
-    monkeypatch.setattr(service, "_check_version", check_then_race)
+    monkeypatch.setattr(service, "check_version", check_then_race)
 
 
 @pytest.mark.parametrize("action", ["submit", "delete"])
@@ -539,3 +539,21 @@ def test_coordinator_home_shows_each_council_of_the_region_by_review_state(app, 
     assert "What the councils of the region have recorded" not in client.get("/work").get_data(
         as_text=True
     )
+
+
+def test_each_record_type_is_registered_once_with_its_page_and_rule(app):
+    assert [t.key for t in registry.record_types()] == ["measure", "programme", "organisation"]
+    assert registry.reviewed_models() == [Measure, Programme]
+    assert registry.find("organisation", reviewed=True) is None
+    assert registry.find("assessment") is None
+    with pytest.raises(LookupError):
+        registry.record_type("assessment")
+    for record_type in registry.reviewed_types():
+        assert app.jinja_env.get_template(record_type.partial)
+        assert registry.type_of(record_type.model()) is record_type
+    with app.test_request_context("/?lang=fr"):
+        assert [str(t.label) for t in registry.record_types()] == [
+            "Mesure",
+            "Programme",
+            "Organisation partenaire",
+        ]

@@ -144,11 +144,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     security.init_app(app)
 
-    from tracker import api, auth, compare, exports, maps, public, records
+    from tracker import admin, api, auth, compare, exports, maps, public, records, review
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(maps.bp)

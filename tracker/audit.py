@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -97,6 +98,33 @@ def history(entity: str, entity_id: int) -> list[AuditEntry]:
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class ChangesSince:
+    """What changed in a record after a version: `changes` maps each field to
+    `[value then, value now]`, `by` names who changed it (each once, in order)."""
+
+    changes: dict[str, list]
+    by: list[str]
+
+
+def changes_since(entity: str, entity_id: int, version: int) -> ChangesSince:
+    """Every change made to the record after `version`, field by field, and who made it."""
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.entity == entity,
+            AuditEntry.entity_id == entity_id,
+            AuditEntry.version > version,
+        )
+        .order_by(AuditEntry.id)
+    ).all()
+    changes: dict[str, list] = {}
+    for entry in entries:
+        for field, (old, new) in entry.changes.items():
+            changes[field] = [changes.get(field, [old])[0], new]
+    return ChangesSince(changes, list(dict.fromkeys(who(e) for e in entries)))
 
 
 def who(entry: AuditEntry) -> str:

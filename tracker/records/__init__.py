@@ -1,4 +1,5 @@
-"""Recording: the officer's home, the forms for programmes, measures and organisations, review."""
+"""Recording: the officer's home, the forms for programmes, measures and organisations,
+deleting, the import; the record types' registry."""
 
 from tracker.records.views import bp
 

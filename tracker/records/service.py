@@ -8,7 +8,6 @@ caller (one transaction per request or per import).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,14 +15,14 @@ from sqlalchemy import select
 
 from tracker import audit, permissions
 from tracker.extensions import db
-from tracker.models import AuditEntry, Measure, Organisation, Programme, Sector, Territory
-from tracker.records import values
+from tracker.models import Measure, Organisation, Programme, Sector, Territory
+from tracker.models.base import now_utc
+from tracker.records import registry, values
 from tracker.records.fields import TEXT_MAX, TITLE_MAX
 from tracker.records.measure_rules import read_measure
 from tracker.vocab import INTEGRATION_LEVELS, ORGANISATION_KINDS, PROGRAMME_KINDS
 
 MEASURE_RELATIONS = ("sectors", "partners")
-ENTITIES = {"measure": Measure, "programme": Programme, "organisation": Organisation}
 
 
 class NotAllowed(Exception):
@@ -48,10 +47,6 @@ class StaleRecord(Exception):
         super().__init__("stale")
         self.changes = changes
         self.by = by
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # ---- measures -------------------------------------------------------------------------------
@@ -86,27 +81,12 @@ def _apply(record, data: dict[str, Any]) -> None:
                 setattr(record, key, value)
 
 
-def _changes_since(entity: str, record, version: int) -> StaleRecord:
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(
-            AuditEntry.entity == entity,
-            AuditEntry.entity_id == record.id,
-            AuditEntry.version > version,
-        )
-        .order_by(AuditEntry.id)
-    ).all()
-    changes: dict[str, list] = {}
-    for entry in entries:
-        for field, (old, new) in entry.changes.items():
-            changes[field] = [changes.get(field, [old])[0], new]
-    by = list(dict.fromkeys(audit.who(e) for e in entries))
-    return StaleRecord(changes, by)
-
-
-def _check_version(entity: str, record, expected_version: int | None) -> None:
+def check_version(entity: str, record, expected_version: int | None) -> None:
+    """Raise `StaleRecord`, with what changed since and who changed it, unless `record`
+    is still at `expected_version` (None: the caller does not know it, nothing is checked)."""
     if expected_version is not None and int(expected_version) != record.version:
-        raise _changes_since(entity, record, int(expected_version))
+        since = audit.changes_since(entity, record.id, int(expected_version))
+        raise StaleRecord(since.changes, since.by)
 
 
 def _reopen_for_review(record) -> str | None:
@@ -140,7 +120,7 @@ def _update(
 
     A reviewed record that changes goes back to draft. Raises `StaleRecord`.
     """
-    _check_version(entity, record, expected_version)
+    check_version(entity, record, expected_version)
     before = audit.snapshot(record, relations)
     _apply(record, data)
     changes = audit.diff(before, audit.snapshot(record, relations))
@@ -254,13 +234,13 @@ def save_organisation(
 ) -> Organisation:
     """Create an organisation (any officer or administrator), or update one (its
     creator or an administrator). Raises `NotAllowed`, `RecordInvalid`, `StaleRecord`."""
-    if not getattr(user, "is_authenticated", False) or user.role not in ("officer", "admin"):
+    if not permissions.can_create_organisation(user):
         raise NotAllowed()
     data = clean_organisation(raw)
     if organisation is None:
         return _create("organisation", Organisation(created_by_id=user.id), data, user)
-    if organisation.deleted_at is not None or not (
-        user.role == "admin" or organisation.created_by_id == user.id
+    if organisation.deleted_at is not None or not permissions.can_edit_organisation(
+        user, organisation
     ):
         raise NotAllowed()
     return _update("organisation", organisation, data, user, expected_version, reviewed=False)
@@ -268,11 +248,11 @@ def save_organisation(
 
 # ---- review, delete, restore ----------------------------------------------------------------
 
-# action → (states it may start from, state it leads to, who may do it)
+# action → (states it may start from, state it leads to, the rule for who may take it)
 TRANSITIONS = {
-    "submit": (("draft", "returned"), "submitted", "writer"),
-    "validate": (("submitted",), "validated", "reviewer"),
-    "return": (("submitted",), "returned", "reviewer"),
+    "submit": (("draft", "returned"), "submitted", permissions.can_write),
+    "validate": (("submitted",), "validated", permissions.can_review),
+    "return": (("submitted",), "returned", permissions.can_review),
 }
 
 
@@ -293,15 +273,10 @@ def transition(
     Raises `NotAllowed` (wrong person), `WrongState`, `RecordInvalid` (a return
     without a comment), `StaleRecord`.
     """
-    starts, target, who = TRANSITIONS[action]
-    allowed = (
-        permissions.can_write(user, record.territory_code)
-        if who == "writer"
-        else permissions.can_review(user, record.territory_code)
-    )
-    if not allowed or record.deleted_at is not None:
+    starts, target, may = TRANSITIONS[action]
+    if not may(user, record.territory_code) or record.deleted_at is not None:
         raise NotAllowed()
-    _check_version(entity, record, expected_version)
+    check_version(entity, record, expected_version)
     if record.review_state not in starts:
         raise WrongState()
     comment = values.text(comment)
@@ -320,23 +295,26 @@ def transition(
 
 
 def delete(user, entity: str, record, expected_version: int | None = None) -> None:
-    """Delete a record (it is kept, hidden, and an administrator can restore it)."""
-    territory = getattr(record, "territory_code", None)
-    if entity == "organisation":
-        allowed = user.role == "admin" or record.created_by_id == user.id
-    else:
-        allowed = permissions.can_write(user, territory)
-    if not allowed or record.deleted_at is not None:
+    """Delete a record (it is kept, hidden, and an administrator can restore it).
+
+    Raises `NotAllowed` unless the record type's write rule lets `user` change the
+    record and it is not deleted already, `StaleRecord` when it changed since
+    `expected_version`.
+    """
+    if not registry.record_type(entity).may_write(user, record) or record.deleted_at is not None:
         raise NotAllowed()
-    _check_version(entity, record, expected_version)
-    record.deleted_at = _now()
+    check_version(entity, record, expected_version)
+    record.deleted_at = now_utc()
     db.session.flush()
     audit.log(entity, record, "delete", user, {"deleted": [False, True]})
 
 
 def restore(user, entity: str, record) -> None:
-    """Bring a deleted record back (administrators only), as it was when deleted."""
-    if not (getattr(user, "is_authenticated", False) and user.role == "admin"):
+    """Bring a deleted record back (administrators only), as it was when deleted.
+
+    Raises `NotAllowed` for anyone else, `WrongState` when the record is not deleted.
+    """
+    if not permissions.can_restore(user):
         raise NotAllowed()
     if record.deleted_at is None:
         raise WrongState()
