@@ -14,7 +14,7 @@ from tracker import geography, public_data, stats
 from tracker.assets import vendor_url
 from tracker.extensions import db
 from tracker.filters import BadFilter, filter_args, parse_filters, sector_choices
-from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, text_direction
+from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, metric_text, text_direction
 from tracker.models import Measure, Territory
 from tracker.models.territory import LEVELS
 from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
@@ -77,7 +77,7 @@ def choropleth_for(choice: MapChoice) -> tuple[geo.maps.Choropleth, list, dict]:
             metric.unit, breaks[-1]
         ):
             breaks.append(bound)
-    labels = {code: metric.shown(v) for code, v in values.items()}
+    labels = {code: metric_text(metric, v) for code, v in values.items()}
     choropleth = geo.maps.Choropleth(
         values=numbers, breaks=breaks, labels=labels, no_data_label=_("no data")
     )
@@ -241,7 +241,7 @@ def figures_table(choice: MapChoice) -> list[dict]:
             "code": t.code,
             "name": t.name(lang),
             "value": None if values.get(t.code) is None else float(values[t.code]),
-            "shown": metric.shown(values.get(t.code)),
+            "shown": metric_text(metric, values.get(t.code)),
         }
         for t in territories
     ]
