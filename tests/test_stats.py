@@ -333,30 +333,3 @@ def test_since_is_a_filter_of_the_pages_and_the_api(known, client):
     assert 'name="since"' in page and 'value="2024"' in page
     map_page = client.get("/map?metric=measures&since=2024&lang=en").get_data(as_text=True)
     assert "since=2024" in map_page  # the downloads keep it
-
-
-def test_kept_figures_are_bounded_and_follow_the_data(known):
-    from tracker.stats import kept
-
-    computed = []
-
-    def compute(i):
-        computed.append(i)
-        return {"value": i}
-
-    with known.test_request_context("/"):
-        for i in range(5):
-            assert kept("probe", lambda i=i: compute(i), i, limit=3) == {"value": i}
-        assert kept("probe", lambda: compute(4), 4, limit=3) == {"value": 4}
-        caches = known.extensions["tracker_kept_figures"]
-        assert len(caches["probe"]) <= 3
-    assert computed == [0, 1, 2, 3, 4]  # the last one was kept
-    # A change to any record lets them all go.
-    with known.app_context():
-        admin = db.session.scalar(db.select(User))
-        draft = db.session.scalar(db.select(Measure).where(Measure.review_state == "draft"))
-        service.transition(admin, "measure", draft, "submit")
-        db.session.commit()
-    with known.test_request_context("/"):
-        kept("probe", lambda: compute(4), 4, limit=3)
-    assert computed == [0, 1, 2, 3, 4, 4]

@@ -197,33 +197,25 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
 
 
 def map_parts(choice: MapChoice) -> dict[str, str]:
-    """The rendered map for this language and choice, kept per process until a record,
-    the boundaries or the map settings change.
+    """The rendered map for this language and choice, kept per process (see
+    `stats.kept`) until a record, the boundaries or the map settings change.
 
     Raises `geography.GeographyMissing` while the boundary cache is not built.
     """
     config = current_app.config
-    key = (
+    return stats.kept(
+        "map",
+        lambda: geo.maps.map_components(geo.maps.territory_map(build_map_spec(choice))),
         current_language(),
         request.script_root,
         choice,
-        stats.data_version(),
         geography.layer_path("commune").stat().st_mtime,
         config.get("MAP_TILES_URL"),
         tuple(config["PILOT_REGIONS"]),
         config["PILOT_PROVINCE"],
         config["PILOT_COMMUNE"],
-        config.get("PUBLIC_SHOW_SUBMITTED"),
-        config.get("SMALL_COUNT_THRESHOLD"),
+        limit=256,
     )
-    cache = current_app.extensions.setdefault("tracker_rendered_maps", {})
-    parts = cache.get(key)
-    if parts is None:
-        if len(cache) > 256:
-            cache.clear()
-        parts = geo.maps.map_components(geo.maps.territory_map(build_map_spec(choice)))
-        cache[key] = parts
-    return parts
 
 
 def figures_table(choice: MapChoice) -> list[dict]:

@@ -12,7 +12,7 @@ a collectivity's officers see. Nothing here reads the request: filters come in a
 The modules, each using only those before it: `query` (the filters, the territories
 a record counts towards, the per-collectivity aggregation), `cache` (the one way
 figures are kept between requests), `counts` and `sectors` (counts of records,
-people and sectors), `metrics` (the declared metrics), `figures` (their values).
+people and sectors), `metrics` (the declared metrics), `values` (their values).
 """
 
 from tracker.stats.cache import KEPT, data_version, kept
@@ -24,7 +24,6 @@ from tracker.stats.counts import (
     programmes_inside,
     recorded,
 )
-from tracker.stats.figures import figures, metric_values, national_summary, territory_summary
 from tracker.stats.metrics import METRICS, Metric
 from tracker.stats.query import (
     NATIONAL,
@@ -38,6 +37,7 @@ from tracker.stats.query import (
     within,
 )
 from tracker.stats.sectors import sector_counts, sectors_addressed, sectors_covered
+from tracker.stats.values import figures, metric_values, national_summary, territory_summary
 
 # The former name of `unit_of`, until no caller uses it.
 _unit_of = unit_of

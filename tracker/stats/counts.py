@@ -34,6 +34,9 @@ def recorded(
 
     Raises `ValueError` for an unknown level.
     """
+    unit = unit_of(level).label("unit")
+    if not models:
+        return set()
     if inside or level == "country":
         # A question about one territory: is there any such record within it?
         found = any(
@@ -58,7 +61,6 @@ def recorded(
             for model in models
         )
     )
-    unit = unit_of(level).label("unit")
     query = select(unit).where(has_record).group_by(unit)
     return {row[0] for row in db.session.execute(query) if row[0] is not None}
 
