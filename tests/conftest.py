@@ -312,3 +312,61 @@ class Accounts:
 @pytest.fixture
 def accounts(app, client):
     return Accounts(app, client)
+
+
+# ---- known measures: the figures every metric should give are worked out from them ----------
+
+FIGUIG, BOUARFA, TANGER = "02.251.01.03", "02.251.01.01", "01.511.01.0"
+
+# (collectivity, sectors, status, start, end, planned, spent, beneficiaries, validated)
+KNOWN_MEASURES = [
+    (FIGUIG, ["health"], "completed", "2023-01-01", "2023-12-31", "10000", "9000", 40, True),
+    (FIGUIG, ["health", "housing"], "ongoing", "2024-03-01", None, "5000", "1000", 3, True),
+    (BOUARFA, ["employment"], "planned", "2025-01-01", "2025-12-31", "20000", None, None, True),
+    (
+        "02",
+        ["governance_communication"],
+        "ongoing",
+        "2022-01-01",
+        "2027-12-31",
+        "100000",
+        "30000",
+        200,
+        True,
+    ),
+    (TANGER, ["health"], "completed", "2023-05-01", "2023-06-30", "1000", "1000", 10, True),
+    (FIGUIG, ["youth_leisure"], "ongoing", "2024-01-01", None, "999999", None, 500, False),  # draft
+]
+
+
+@pytest.fixture
+def known(app):
+    """The app with `KNOWN_MEASURES` saved by an admin (admin@example.org), all but the
+    last validated."""
+    from tracker.accounts import create_user
+    from tracker.extensions import db
+    from tracker.records import service
+
+    with app.app_context():
+        admin = create_user("admin@example.org", "a long admin password", "admin")
+        for code, sectors, status, start, end, planned, spent, people, validated in KNOWN_MEASURES:
+            m = service.save_measure(
+                admin,
+                {
+                    "territory_code": code,
+                    "title": f"Mesure {code}",
+                    "kind": "service",
+                    "status": status,
+                    "sectors": sectors,
+                    "start_date": start,
+                    "end_date": end,
+                    "budget_planned": planned,
+                    "budget_spent": spent,
+                    "beneficiaries_total": people,
+                },
+            )
+            if validated:
+                service.transition(admin, "measure", m, "submit")
+                service.transition(admin, "measure", m, "validate")
+        db.session.commit()
+    return app

@@ -20,6 +20,7 @@ from tracker.accounts import create_user
 from tracker.compare import bp
 from tracker.compare.views import ASSESSMENT_CHART_BUILDERS, CHART_BUILDERS
 from tracker.extensions import db
+from tracker.i18n import metric_text
 from tracker.models import Measure, Territory
 from tracker.models.record import measure_sector
 from tracker.records import service
@@ -164,7 +165,7 @@ def expected_cell(app, key: str, level: str, code: str, filters: Filters = Filte
         values = metric_values(key, level, filters)
         if values.get(code) is None:
             return "no data"
-        return metric.shown(values[code])
+        return metric_text(metric, values[code])
 
 
 def measures_in_sector(app, region: str, sector: str) -> int:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.test_stats import FIGUIG, known  # noqa: F401  (the known measures)
+from tests.conftest import FIGUIG
 from tracker.accounts import create_user
 from tracker.extensions import db
 from tracker.records import service
@@ -18,7 +18,7 @@ def page(client, query):
     return response, response.get_data(as_text=True)
 
 
-def test_metric_colours_the_chosen_level(known, client):  # noqa: F811
+def test_metric_colours_the_chosen_level(known, client):
     response, html = page(client, "metric=measures&level=commune")
     assert response.status_code == 200
     values = re.search(r"_values = (\{.*?\});", html).group(1)
@@ -26,7 +26,7 @@ def test_metric_colours_the_chosen_level(known, client):  # noqa: F811
     assert "02.251.03.03" not in values  # no data: drawn apart, not as zero
 
 
-def test_the_table_lists_every_territory_of_the_level(known, client):  # noqa: F811
+def test_the_table_lists_every_territory_of_the_level(known, client):
     _, html = page(client, "metric=measures_per_100k&level=province")
     table = html.split('id="figures"')[1]
     assert table.count("<tr>") == 83 + 1
@@ -36,7 +36,7 @@ def test_the_table_lists_every_territory_of_the_level(known, client):  # noqa: F
     assert first == "02.251"
 
 
-def test_filters_are_in_the_url_and_change_the_figures(known, client):  # noqa: F811
+def test_filters_are_in_the_url_and_change_the_figures(known, client):
     _, all_years = page(client, "metric=measures&level=commune")
     _, y2025 = page(client, "metric=measures&level=commune&year=2025")
     assert re.search(rf'"{FIGUIG}": 2\.0', all_years)
@@ -45,13 +45,13 @@ def test_filters_are_in_the_url_and_change_the_figures(known, client):  # noqa: 
 
 
 @pytest.mark.parametrize("query", ["metric=happiness", "level=planet", "year=abc", "sector=x"])
-def test_bad_choices_are_explained_not_500(known, client, query):  # noqa: F811
+def test_bad_choices_are_explained_not_500(known, client, query):
     response, html = page(client, query)
     assert response.status_code == 400
     assert 'role="alert"' in html
 
 
-def test_legend_has_one_line_per_class_and_no_data(known, client):  # noqa: F811
+def test_legend_has_one_line_per_class_and_no_data(known, client):
     _, html = page(client, "metric=measures&level=commune")
     legend = re.search(r"map-legend-title.*?forEach", html, re.S).group(0)
     labels = re.findall(r'"label": "([^"]+)"', html.split("L.control({position")[1])
@@ -118,7 +118,7 @@ def test_places_carry_payloads_as_data_only(app, client):
     assert "`" not in script.split("place_markers")[1].split("});")[0]
 
 
-def test_the_kept_map_and_table_follow_a_validation(known, client):  # noqa: F811
+def test_the_kept_map_and_table_follow_a_validation(known, client):
     # The rendered map and its table are kept between requests; validating a record
     # (and only that, for what is public) renews them.
     def figuig_in_table():

@@ -4,61 +4,14 @@ import re
 
 import pytest
 
-from tracker.accounts import create_user
+from tests.conftest import BOUARFA, FIGUIG, TANGER
 from tracker.extensions import db
+from tracker.i18n import metric_text
 from tracker.models import Measure, User
 from tracker.records import service
 from tracker.stats import METRICS, Filters, metric_values, national_summary
 
-FIGUIG, BOUARFA, TANGER = "02.251.01.03", "02.251.01.01", "01.511.01.0"
 POP = {FIGUIG: 10449, BOUARFA: 30068}
-
-# (collectivity, sectors, status, start, end, planned, spent, beneficiaries, validated)
-MEASURES = [
-    (FIGUIG, ["health"], "completed", "2023-01-01", "2023-12-31", "10000", "9000", 40, True),
-    (FIGUIG, ["health", "housing"], "ongoing", "2024-03-01", None, "5000", "1000", 3, True),
-    (BOUARFA, ["employment"], "planned", "2025-01-01", "2025-12-31", "20000", None, None, True),
-    (
-        "02",
-        ["governance_communication"],
-        "ongoing",
-        "2022-01-01",
-        "2027-12-31",
-        "100000",
-        "30000",
-        200,
-        True,
-    ),
-    (TANGER, ["health"], "completed", "2023-05-01", "2023-06-30", "1000", "1000", 10, True),
-    (FIGUIG, ["youth_leisure"], "ongoing", "2024-01-01", None, "999999", None, 500, False),  # draft
-]
-
-
-@pytest.fixture
-def known(app):
-    with app.app_context():
-        admin = create_user("admin@example.org", "a long admin password", "admin")
-        for code, sectors, status, start, end, planned, spent, people, validated in MEASURES:
-            m = service.save_measure(
-                admin,
-                {
-                    "territory_code": code,
-                    "title": f"Mesure {code}",
-                    "kind": "service",
-                    "status": status,
-                    "sectors": sectors,
-                    "start_date": start,
-                    "end_date": end,
-                    "budget_planned": planned,
-                    "budget_spent": spent,
-                    "beneficiaries_total": people,
-                },
-            )
-            if validated:
-                service.transition(admin, "measure", m, "submit")
-                service.transition(admin, "measure", m, "validate")
-        db.session.commit()
-    return app
 
 
 def values(app, key, level, **filters):
@@ -115,12 +68,13 @@ def test_beneficiaries_leave_small_counts_out_of_every_sum(known):
     assert oriental == 240 and oriental.left_out == 1
     assert values(known, "beneficiaries", "commune")[BOUARFA] is None  # no count given
     with known.test_request_context("/?lang=en"):
-        assert METRICS["beneficiaries"].shown(figuig) == "40 + <5"
+        beneficiaries = METRICS["beneficiaries"]
+        assert metric_text(beneficiaries, figuig) == "40 + <5"
         from tracker.privacy import PublicSum
 
-        assert METRICS["beneficiaries"].shown(PublicSum(0, 1)) == "<5"
-        assert METRICS["beneficiaries"].shown(PublicSum(0, 2)) == "2 × <5"
-        assert METRICS["beneficiaries"].shown(PublicSum(1200, 3)) == "1,200 + 3 × <5"
+        assert metric_text(beneficiaries, PublicSum(0, 1)) == "<5"
+        assert metric_text(beneficiaries, PublicSum(0, 2)) == "2 × <5"
+        assert metric_text(beneficiaries, PublicSum(1200, 3)) == "1,200 + 3 × <5"
 
 
 def test_no_public_figure_gives_a_small_count_away(known, client):
@@ -166,10 +120,99 @@ def test_filters(known, filters, expected):
     assert values(known, "measures", "commune", **filters) == expected
 
 
-def test_every_metric_works_at_every_level(known):
+# HCP 2024 populations of the territories with known measures, and of Morocco.
+POPULATIONS = {
+    FIGUIG: 10449,
+    BOUARFA: 30068,
+    TANGER: 1275428,
+    "02.251": 144451,
+    "01.511": 1494413,
+    "02": 2294665,
+    "01": 4030222,
+    "MA": 36828330,
+}
+# What the validated known measures add up to in each territory that has some: measures,
+# budget planned and spent, sectors addressed, completed measures, and the beneficiaries
+# counted in sums and the small counts left out of them (None: no measure gives a count).
+TOTALS = {
+    "commune": {
+        FIGUIG: (2, 15000, 10000, 2, 1, (40, 1)),
+        BOUARFA: (1, 20000, 0, 1, 0, None),
+        TANGER: (1, 1000, 1000, 1, 1, (10, 0)),
+    },
+    "province": {
+        "02.251": (3, 35000, 10000, 3, 1, (40, 1)),
+        "01.511": (1, 1000, 1000, 1, 1, (10, 0)),
+    },
+    "region": {
+        "02": (4, 135000, 40000, 4, 1, (240, 1)),
+        "01": (1, 1000, 1000, 1, 1, (10, 0)),
+    },
+    "country": {"MA": (5, 136000, 41000, 4, 2, (250, 1))},
+}
+
+
+def expected_figures(code, totals):
+    """Every metric's value for a territory with `totals`, worked out by hand."""
+    measures, planned, spent, sectors, completed, people = totals
+    population = POPULATIONS[code]
+    return {
+        "measures": measures,
+        "measures_per_100k": measures * 100_000 / population,
+        "budget_planned_per_inhabitant": planned / population,
+        "budget_spent_per_inhabitant": spent / population,
+        "sectors_covered": sectors,
+        "completed_share": 100 * completed / measures,
+        "beneficiaries": people,
+    }
+
+
+def comparable(key, value):
+    """A beneficiaries sum as the text (counted, left out), so that both parts are
+    compared exactly; any other value as it is."""
+    if key == "beneficiaries" and value is not None:
+        return f"{int(value)}, {value.left_out} left out"
+    return value
+
+
+def as_text(key, expected):
+    """An expected value as `comparable` gives it."""
+    if key == "beneficiaries" and expected is not None:
+        return f"{expected[0]}, {expected[1]} left out"
+    return expected
+
+
+@pytest.mark.parametrize("level", ["commune", "province", "region"])
+def test_every_metric_gives_the_known_figures_at_every_level(known, level):
     for key in METRICS:
-        for level in ("region", "province", "commune"):
-            assert isinstance(values(known, key, level), dict)
+        got = {code: comparable(key, v) for code, v in values(known, key, level).items()}
+        expected = {
+            code: as_text(key, expected_figures(code, totals)[key])
+            for code, totals in TOTALS[level].items()
+        }
+        assert got == pytest.approx(expected), key
+
+
+def test_every_metric_gives_the_known_figures_for_the_country(known):
+    with known.app_context():
+        summary = national_summary()
+    got = {key: comparable(key, value) for key, value in summary.items()}
+    expected = expected_figures("MA", TOTALS["country"]["MA"])
+    assert got == pytest.approx({key: as_text(key, v) for key, v in expected.items()})
+
+
+@pytest.mark.parametrize("code", [FIGUIG, BOUARFA, "02.251", "01.511", "02"])
+def test_every_metric_gives_the_known_figures_for_one_territory(known, code):
+    from tracker.models import Territory
+    from tracker.stats import territory_summary
+
+    with known.app_context():
+        territory = db.session.get(Territory, code)
+        summary = territory_summary(territory)
+        totals = TOTALS[territory.level][code]
+    got = {key: comparable(key, value) for key, value in summary.items()}
+    expected = expected_figures(code, totals)
+    assert got == pytest.approx({key: as_text(key, v) for key, v in expected.items()})
 
 
 def test_national_summary(known):
@@ -271,7 +314,7 @@ def test_api_territory_summary(known, client):
 
 @pytest.mark.parametrize("code", [FIGUIG, "02.251", "02", TANGER])
 @pytest.mark.parametrize("filters", [{}, {"sector": "health"}, {"year": 2024}, {"since": 2024}])
-def test_one_territory_summary_agrees_with_the_level_figures(known, code, filters):  # noqa: F811
+def test_one_territory_summary_agrees_with_the_level_figures(known, code, filters):
     from tracker.models import Territory
     from tracker.stats import territory_summary
 
@@ -290,30 +333,3 @@ def test_since_is_a_filter_of_the_pages_and_the_api(known, client):
     assert 'name="since"' in page and 'value="2024"' in page
     map_page = client.get("/map?metric=measures&since=2024&lang=en").get_data(as_text=True)
     assert "since=2024" in map_page  # the downloads keep it
-
-
-def test_kept_figures_are_bounded_and_follow_the_data(known):
-    from tracker.stats import kept
-
-    computed = []
-
-    def compute(i):
-        computed.append(i)
-        return {"value": i}
-
-    with known.test_request_context("/"):
-        for i in range(5):
-            assert kept("probe", lambda i=i: compute(i), i, limit=3) == {"value": i}
-        assert kept("probe", lambda: compute(4), 4, limit=3) == {"value": 4}
-        caches = known.extensions["tracker_kept_figures"]
-        assert len(caches["probe"]) <= 3
-    assert computed == [0, 1, 2, 3, 4]  # the last one was kept
-    # A change to any record lets them all go.
-    with known.app_context():
-        admin = db.session.scalar(db.select(User))
-        draft = db.session.scalar(db.select(Measure).where(Measure.review_state == "draft"))
-        service.transition(admin, "measure", draft, "submit")
-        db.session.commit()
-    with known.test_request_context("/"):
-        kept("probe", lambda: compute(4), 4, limit=3)
-    assert computed == [0, 1, 2, 3, 4, 4]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from tracker.stats import Metric
 
 COOKIE = "lang"
 RTL_LANGUAGES = {"ar"}
@@ -113,6 +117,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.after_request(_remember_asked_language)
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.globals["metric_text"] = metric_text
 
     @app.context_processor
     def language_context():
@@ -176,3 +181,10 @@ def format_metric(unit: str, value, signed: bool = False) -> str:
     if unit == "money":
         return _("%(amount)s MAD", amount=sign + format_decimal(value, format="#,##0.00"))
     return sign + format_decimal(value, format="#,##0.00")
+
+
+def metric_text(metric: Metric, value: object) -> str:
+    """A value of `metric` (a `tracker.stats.Metric`) as a page writes it, in the page's
+    language: public first (a count of people with its small counts suppressed), then
+    by the metric's unit (see `format_metric`)."""
+    return format_metric(metric.unit, metric.public(value))

@@ -14,7 +14,7 @@ from tracker import geography, public_data, stats
 from tracker.assets import vendor_url
 from tracker.errors import BadParameter
 from tracker.extensions import db
-from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, text_direction
+from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, metric_text, text_direction
 from tracker.models import Measure, Territory
 from tracker.params import filter_args, parse_filters, parse_level, parse_metric, sector_choices
 from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
@@ -75,7 +75,7 @@ def choropleth_for(choice: MapChoice) -> tuple[geo.maps.Choropleth, list, dict]:
             metric.unit, breaks[-1]
         ):
             breaks.append(bound)
-    labels = {code: metric.shown(v) for code, v in values.items()}
+    labels = {code: metric_text(metric, v) for code, v in values.items()}
     choropleth = geo.maps.Choropleth(
         values=numbers, breaks=breaks, labels=labels, no_data_label=_("no data")
     )
@@ -195,33 +195,25 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
 
 
 def map_parts(choice: MapChoice) -> dict[str, str]:
-    """The rendered map for this language and choice, kept per process until a record,
-    the boundaries or the map settings change.
+    """The rendered map for this language and choice, kept per process (see
+    `stats.kept`) until a record, the boundaries or the map settings change.
 
     Raises `geography.GeographyMissing` while the boundary cache is not built.
     """
     config = current_app.config
-    key = (
+    return stats.kept(
+        "map",
+        lambda: geo.maps.map_components(geo.maps.territory_map(build_map_spec(choice))),
         current_language(),
         request.script_root,
         choice,
-        stats.data_version(),
         geography.layer_path("commune").stat().st_mtime,
         config.get("MAP_TILES_URL"),
         tuple(config["PILOT_REGIONS"]),
         config["PILOT_PROVINCE"],
         config["PILOT_COMMUNE"],
-        config.get("PUBLIC_SHOW_SUBMITTED"),
-        config.get("SMALL_COUNT_THRESHOLD"),
+        limit=256,
     )
-    cache = current_app.extensions.setdefault("tracker_rendered_maps", {})
-    parts = cache.get(key)
-    if parts is None:
-        if len(cache) > 256:
-            cache.clear()
-        parts = geo.maps.map_components(geo.maps.territory_map(build_map_spec(choice)))
-        cache[key] = parts
-    return parts
 
 
 def figures_table(choice: MapChoice) -> list[dict]:
@@ -239,7 +231,7 @@ def figures_table(choice: MapChoice) -> list[dict]:
             "code": t.code,
             "name": t.name(lang),
             "value": None if values.get(t.code) is None else float(values[t.code]),
-            "shown": metric.shown(values.get(t.code)),
+            "shown": metric_text(metric, values.get(t.code)),
         }
         for t in territories
     ]

@@ -1,0 +1,73 @@
+"""Aggregations, in one place: the metrics the map, the territory pages, the comparison,
+the exports and the API show, and the counts the other pages show, each one SQL
+aggregation keyed by territory code.
+
+A territory's figure includes its own council's records and those of the
+territories inside it: a region counts the regional council's measures and those
+of every province and commune in it. Only publicly visible records count
+(validated, and submitted when `PUBLIC_SHOW_SUBMITTED` is set), except in the counts
+a collectivity's officers see. Nothing here reads the request: filters come in as a
+`Filters` value.
+
+The modules, each using only those before it: `query` (the filters, the territories
+a record counts towards, the per-collectivity aggregation), `cache` (the one way
+figures are kept between requests), `counts` and `sectors` (counts of records,
+people and sectors), `metrics` (the declared metrics), `values` (their values).
+"""
+
+from tracker.stats.cache import KEPT, data_version, kept
+from tracker.stats.counts import (
+    RECORD_MODELS,
+    measures_by_sector,
+    measures_by_status,
+    populations,
+    programmes_inside,
+    recorded,
+)
+from tracker.stats.metrics import METRICS, Metric
+from tracker.stats.query import (
+    NATIONAL,
+    Filters,
+    aggregate,
+    codes_within,
+    inside_conditions,
+    measure_conditions,
+    public_record_conditions,
+    unit_of,
+    within,
+)
+from tracker.stats.sectors import sector_counts, sectors_addressed, sectors_covered
+from tracker.stats.values import figures, metric_values, national_summary, territory_summary
+
+# The former name of `unit_of`, until no caller uses it.
+_unit_of = unit_of
+
+__all__ = [
+    "KEPT",
+    "METRICS",
+    "NATIONAL",
+    "RECORD_MODELS",
+    "Filters",
+    "Metric",
+    "aggregate",
+    "codes_within",
+    "data_version",
+    "figures",
+    "inside_conditions",
+    "kept",
+    "measure_conditions",
+    "measures_by_sector",
+    "measures_by_status",
+    "metric_values",
+    "national_summary",
+    "populations",
+    "programmes_inside",
+    "public_record_conditions",
+    "recorded",
+    "sector_counts",
+    "sectors_addressed",
+    "sectors_covered",
+    "territory_summary",
+    "unit_of",
+    "within",
+]

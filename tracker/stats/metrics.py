@@ -1,0 +1,169 @@
+"""The metrics: each a declared value that the map, the territory pages, the
+comparison, the exports, the API and the OpenAPI description read. Adding a metric is
+adding one `Metric` to `METRICS`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Float, case, cast, func
+
+from tracker import privacy
+from tracker.models import Measure
+from tracker.stats.query import Filters
+from tracker.stats.sectors import sectors_covered
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure shown for every territory of a level, and for the country.
+
+    Most metrics are sums over the measures: `sums()` gives the SQL aggregates (counts
+    or sums, which add up from collectivities to territories) and `value(sums,
+    population)` the figure from their totals and the territory's HCP 2024 population
+    (read only when `per_inhabitant`). The figures of all such metrics for a set of
+    filters are read in one aggregation (see `figures`). `every_status` metrics are
+    taken over every status whatever the status filter. A metric that is no sum
+    gives `compute(level, filters, inside)` instead, answering `{code: value}`.
+
+    `unit` says how a value is shown (`tracker.i18n.metric_text` writes it); `public`
+    gives it as every public output does.
+    """
+
+    key: str
+    label: object
+    definition: object
+    unit: str
+    sums: Callable[[], tuple] | None = None
+    value: Callable[[tuple, int | None], float | None] | None = None
+    per_inhabitant: bool = False
+    every_status: bool = False
+    compute: Callable[[str, Filters, str | None], dict[str, float | None]] | None = None
+    counts_people: bool = False
+    # The value of a territory that has records, none of which the filters keep.
+    empty: float | None = 0.0
+
+    def public(self, value: object) -> object:
+        """`value` as public outputs may give it: a count of people with its small
+        counts suppressed (`privacy.public_figure`), anything else as it is."""
+        return privacy.public_figure(value) if self.counts_people else value
+
+
+def _per_inhabitant(scale: float):
+    """The value of a metric whose one sum is divided by the population (times `scale`)."""
+
+    def value(sums, population):
+        return float(sums[0] or 0) * scale / population if population else None
+
+    return value
+
+
+def _completed_share(sums, population=None):
+    total, done = sums
+    return 100.0 * done / total if total else None
+
+
+def _beneficiaries(sums, population=None):
+    counted, total, left_out = sums
+    # Measures that all leave the count out say nothing.
+    return privacy.PublicSum(total, left_out) if counted else None
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric(
+            "measures",
+            _l("Measures"),
+            _l(
+                "Number of validated measures of the territory's councils and of the "
+                "territories inside it."
+            ),
+            "count",
+            # count(*): the measures' index answers it alone on PostgreSQL too.
+            sums=lambda: (func.count(),),
+            value=lambda sums, population: float(sums[0]),
+        ),
+        Metric(
+            "measures_per_100k",
+            _l("Measures per 100,000 inhabitants"),
+            _l("Validated measures per 100,000 inhabitants (HCP population 2024)."),
+            "ratio",
+            sums=lambda: (func.count(),),
+            value=_per_inhabitant(100_000),
+            per_inhabitant=True,
+        ),
+        Metric(
+            "budget_planned_per_inhabitant",
+            _l("Budget planned per inhabitant (MAD)"),
+            _l(
+                "Sum of the budgets planned for the validated measures, in dirhams, divided "
+                "by the HCP population 2024."
+            ),
+            "money",
+            sums=lambda: (func.sum(cast(Measure.budget_planned, Float)),),
+            value=_per_inhabitant(1),
+            per_inhabitant=True,
+        ),
+        Metric(
+            "budget_spent_per_inhabitant",
+            _l("Budget spent per inhabitant (MAD)"),
+            _l(
+                "Sum of the budgets spent on the validated measures, in dirhams, divided by "
+                "the HCP population 2024."
+            ),
+            "money",
+            sums=lambda: (func.sum(cast(Measure.budget_spent, Float)),),
+            value=_per_inhabitant(1),
+            per_inhabitant=True,
+        ),
+        Metric(
+            "sectors_covered",
+            _l("SNIA sectors covered (of 11)"),
+            _l(
+                "How many of the 11 programmes of the National Strategy for Immigration and "
+                "Asylum at least one validated measure addresses."
+            ),
+            "count",
+            compute=sectors_covered,
+        ),
+        Metric(
+            "completed_share",
+            _l("Share of measures completed (%)"),
+            _l(
+                "Completed measures as a percentage of all validated measures (the status "
+                "filter does not apply)."
+            ),
+            "percent",
+            sums=lambda: (
+                func.count(),
+                func.count(case((Measure.status == "completed", 1), else_=None)),
+            ),
+            value=_completed_share,
+            every_status=True,  # the share is over every status
+            empty=None,
+        ),
+        Metric(
+            "beneficiaries",
+            _l("Beneficiaries"),
+            privacy.WithThreshold(
+                _l(
+                    "Sum of the beneficiary counts of the validated measures. A count under "
+                    "%(threshold)d is shown only as <%(threshold)d and is left out of every "
+                    "sum, so that no figure gives it away: 40 + <%(threshold)d is 40 and "
+                    "one such count."
+                )
+            ),
+            "count",
+            sums=lambda: (
+                func.count(Measure.beneficiaries_total),
+                privacy.public_sum(Measure.beneficiaries_total),
+                privacy.small_counts(Measure.beneficiaries_total),
+            ),
+            value=_beneficiaries,
+            counts_people=True,
+        ),
+    )
+}

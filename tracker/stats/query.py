@@ -1,0 +1,173 @@
+"""The vocabulary of every aggregation: what the filters keep, which territory a
+collectivity counts towards, what lies within a territory, and the one aggregation
+of the measures per collectivity that every sum shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Select,
+    case,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+
+from tracker.extensions import db
+from tracker.models import Measure, Programme, Territory
+from tracker.models.record import measure_sector
+from tracker.privacy import public_states
+
+# The code figures for Morocco as a whole are given under (level "country").
+NATIONAL = "MA"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the figures are restricted to. `year` keeps measures running at some time
+    that year (started by its end, not ended before its start); `since` keeps those
+    running at some time from that year on (started, and not ended before it);
+    `sector` and `status` are keys of their lists."""
+
+    year: int | None = None
+    sector: str | None = None
+    status: str | None = None
+    since: int | None = None
+
+    def every_status(self) -> Filters:
+        """The same filters but the status's (the completed share counts every status)."""
+        return Filters(year=self.year, sector=self.sector, since=self.since)
+
+
+def unit_of(level: str) -> ColumnElement:
+    """The SQL expression giving, for a measure's collectivity `Territory`, the code of
+    the territory of `level` it counts towards (NULL when it counts towards none).
+
+    Raises `ValueError` for an unknown level.
+    """
+    if level == "country":
+        return literal_column(f"'{NATIONAL}'")
+    if level == "region":
+        return Territory.region_code
+    if level == "province":
+        return case(
+            (Territory.level == "province", Territory.code),
+            (Territory.level == "commune", Territory.parent_code),
+            else_=None,
+        )
+    if level == "commune":
+        return case((Territory.level == "commune", Territory.code), else_=None)
+    raise ValueError(f"unknown level {level!r}")
+
+
+def measure_conditions(filters: Filters) -> list[ColumnElement]:
+    """SQL conditions keeping the public measures (not deleted, in a public review
+    state) that `filters` keep."""
+    conditions = [Measure.deleted_at.is_(None), Measure.review_state.in_(public_states())]
+    if filters.status:
+        conditions.append(Measure.status == filters.status)
+    if filters.sector:
+        # An alias, so the condition stays a subquery in queries that join measure_sector too.
+        wanted = measure_sector.alias("wanted_sector")
+        conditions.append(
+            exists().where(
+                wanted.c.measure_id == Measure.id,
+                wanted.c.sector_key == filters.sector,
+            )
+        )
+    if filters.year:
+        conditions += [
+            Measure.start_date.is_not(None),
+            Measure.start_date <= date(filters.year, 12, 31),
+            or_(Measure.end_date.is_(None), Measure.end_date >= date(filters.year, 1, 1)),
+        ]
+    if filters.since:
+        conditions += [
+            Measure.start_date.is_not(None),
+            or_(Measure.end_date.is_(None), Measure.end_date >= date(filters.since, 1, 1)),
+        ]
+    return conditions
+
+
+def codes_within(code: str) -> Select:
+    """SQL: the codes of territory `code` and of every territory inside it."""
+    return (
+        select(Territory.code)
+        .where(or_(Territory.code == code, Territory.code.startswith(code + ".", autoescape=True)))
+        .correlate(None)  # its own list, even in a query that joins the territories
+    )
+
+
+def within(code: str, model: type[Measure] | type[Programme] = Measure) -> ColumnElement:
+    """SQL condition: the record's (a measure's unless `model` says otherwise)
+    collectivity is `code` or a territory inside it.
+
+    The codes are matched on the territory table, a few thousand rows, and the
+    records by equality on their collectivity's code, which an index serves on every
+    database whatever its collation (a `LIKE 'code.%'` on the records could not).
+    """
+    return model.territory_code.in_(codes_within(code))
+
+
+def inside_conditions(inside: str | None, model: type = Measure) -> list[ColumnElement]:
+    """The conditions keeping the records of `model` within territory `inside` (none
+    for None, which keeps them all)."""
+    return [within(inside, model)] if inside else []
+
+
+def public_record_conditions(model: type) -> list[ColumnElement]:
+    """SQL conditions keeping the public records of `model` (a reviewed record type):
+    not deleted, in a public review state."""
+    return [model.deleted_at.is_(None), model.review_state.in_(public_states())]
+
+
+def aggregate(level: str, filters: Filters, *columns, inside: str | None = None) -> dict:
+    """`{code: (column values...)}` over the public measures counting towards each
+    territory of `level`, with `filters` applied (and only those within `inside`).
+
+    `columns` are counts or sums: they are taken per collectivity first, then added up
+    per territory of `level`, so the measures are read once, in the order of an index,
+    and only the per-collectivity totals are joined to the territories. Raises
+    `ValueError` for an unknown level.
+    """
+    per_collectivity = (
+        select(
+            Measure.territory_code.label("code"),
+            *(column.label(f"c{i}") for i, column in enumerate(columns)),
+        )
+        .where(*measure_conditions(filters), *inside_conditions(inside))
+        .group_by(Measure.territory_code)
+        .subquery()
+    )
+    unit = unit_of(level).label("unit")
+    query = (
+        select(
+            unit,
+            *(
+                # Cast back, or PostgreSQL answers a sum of counts as a Decimal.
+                cast(
+                    func.sum(per_collectivity.c[f"c{i}"]),
+                    Float if isinstance(column.type, Float) else BigInteger,
+                )
+                for i, column in enumerate(columns)
+            ),
+        )
+        .select_from(per_collectivity)
+        .join(Territory, Territory.code == per_collectivity.c.code)
+    )
+    if level != "country":  # the whole country is one group (PostgreSQL refuses GROUP BY 'MA')
+        query = query.group_by(unit)
+    return {
+        row[0]: tuple(row[1:])
+        for row in db.session.execute(query)
+        # No measure at all: the country's one group is all NULL.
+        if row[0] is not None and any(value is not None for value in row[1:])
+    }

@@ -1,0 +1,88 @@
+"""The metrics' figures: for every territory of a level (the map, the exports, the
+API), and for one territory or the country (the territory pages, the comparison)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tracker.models import Territory
+from tracker.models.territory import LEVELS
+from tracker.stats.cache import kept
+from tracker.stats.counts import RECORD_MODELS, populations, recorded
+from tracker.stats.metrics import METRICS, Metric
+from tracker.stats.query import NATIONAL, Filters, aggregate
+
+
+def figures(
+    metrics: Iterable[Metric], level: str, filters: Filters, inside: str | None = None
+) -> dict[str, dict[str, float | None]]:
+    """`{metric key: {code: value}}` for `metrics`, over the territories of `level` whose
+    measures the filters keep (territory `inside` alone, of `level`, when given; the one
+    code `NATIONAL` for level "country").
+
+    The metrics that are sums share one reading of the measures for each set of
+    filters they use (two at most: the filters, and every status). Raises
+    `ValueError` for an unknown level.
+    """
+    answers: dict[str, dict[str, float | None]] = {}
+    by_filters: dict[Filters, list[Metric]] = {}
+    for metric in metrics:
+        if metric.compute is not None:
+            answers[metric.key] = metric.compute(level, filters, inside)
+        else:
+            wanted = filters.every_status() if metric.every_status else filters
+            by_filters.setdefault(wanted, []).append(metric)
+    for wanted, group in by_filters.items():
+        columns = [metric.sums() for metric in group]
+        rows = aggregate(
+            level, wanted, *(column for each in columns for column in each), inside=inside
+        )
+        people = populations(level, inside) if any(m.per_inhabitant for m in group) else {}
+        start = 0
+        for metric, each in zip(group, columns, strict=True):
+            end = start + len(each)
+            answers[metric.key] = {
+                code: metric.value(totals[start:end], people.get(code))
+                for code, totals in rows.items()
+            }
+            start = end
+    return answers
+
+
+def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[str, float | None]:
+    """The values of metric `key` for every territory of `level` that has data.
+
+    Raises `KeyError` for an unknown metric and `ValueError` for an unknown level.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    metric = METRICS[key]
+    values = figures([metric], level, filters)[key]
+    has_data = recorded(level, None, RECORD_MODELS)
+    return {code: values.get(code, metric.empty) for code in has_data}
+
+
+def territory_summary(
+    territory: Territory, filters: Filters = Filters()
+) -> dict[str, float | None]:
+    """Every metric for one territory (its own council and what lies inside it), read
+    for that territory alone (see `figures`); None everywhere when it has no public
+    record. Kept per process until a record changes (see `kept`)."""
+    return _kept_summary(territory.level, filters, territory.code)
+
+
+def national_summary(filters: Filters = Filters()) -> dict[str, float | None]:
+    """Every metric for Morocco as a whole, kept as `territory_summary` is."""
+    return _kept_summary("country", filters, None)
+
+
+def _kept_summary(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:
+    return kept("summary", lambda: _summary_of(level, filters, inside), level, inside, filters)
+
+
+def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:
+    code = inside or NATIONAL
+    if code not in recorded(level, inside, RECORD_MODELS):
+        return dict.fromkeys(METRICS)
+    values = figures(METRICS.values(), level, filters, inside)
+    return {key: values[key].get(code, metric.empty) for key, metric in METRICS.items()}
