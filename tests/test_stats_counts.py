@@ -91,17 +91,6 @@ def test_sector_counts(known, level, codes, filters, expected):
         assert stats.sector_counts(level, codes, stats.Filters(**filters)) == expected
 
 
-def test_sector_counts_agree_with_the_comparison(known):
-    from tracker.compare import views as compare
-
-    with known.app_context():
-        for level, codes in [("commune", [FIGUIG, BOUARFA, TANGER]), ("region", ["01", "02"])]:
-            for filters in [stats.Filters(), stats.Filters(sector="health", year=2023)]:
-                assert stats.sector_counts(level, codes, filters) == compare.sector_counts(
-                    level, codes, filters
-                )
-
-
 def test_sector_counts_refuse_an_unknown_level(known):
     with known.app_context(), pytest.raises(ValueError):
         stats.sector_counts("planet", [FIGUIG], stats.Filters())

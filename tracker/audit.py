@@ -14,7 +14,8 @@ from sqlalchemy import inspect, select
 from tracker.extensions import db
 from tracker.i18n import list_separator
 from tracker.models import AuditEntry, Organisation, Programme, Sector, Territory
-from tracker.vocab import KINDS_BY_ENTITY, LABELS_BY_FIELD
+from tracker.records import registry
+from tracker.vocab import LABELS_BY_FIELD
 
 # Columns that change with every save and say nothing a reader needs.
 # Kept by the record itself, or said by the entry (its id, its time, its author).
@@ -175,7 +176,8 @@ def display_value(entity: str, field: str, value: Any, lang: str) -> str:
             return str(value)
     values = value if isinstance(value, list) else [value]
     if field == "kind":
-        labels = KINDS_BY_ENTITY.get(entity, {})
+        record_type = registry.find(entity)
+        labels = record_type.kinds if record_type is not None else {}
     elif field in LABELS_BY_FIELD:
         labels = LABELS_BY_FIELD[field]
     elif field == "sectors":

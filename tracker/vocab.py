@@ -126,16 +126,11 @@ SNIA_SECTORS = (
 
 
 # The record fields whose stored keys come from one of the lists above (a record's
-# `kind` depends on what it is: see KINDS_BY_ENTITY), for pages and the history.
+# `kind` depends on its record type: see `RecordType.kinds`), for pages and the history.
 LABELS_BY_FIELD = {
     "status": MEASURE_STATUSES,
     "review_state": REVIEW_STATES,
     "integration": INTEGRATION_LEVELS,
     "target_groups": TARGET_GROUPS,
     "funding_sources": FUNDING_SOURCES,
-}
-KINDS_BY_ENTITY = {
-    "measure": MEASURE_KINDS,
-    "programme": PROGRAMME_KINDS,
-    "organisation": ORGANISATION_KINDS,
 }

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 
 from tracker import privacy, stats
 from tracker.extensions import db
 from tracker.i18n import current_language, format_metric, format_number
-from tracker.models import Measure, Sector, Territory
-from tracker.models.record import measure_sector
-from tracker.stats import Filters, measure_conditions
+from tracker.models import Sector, Territory
+from tracker.stats import Filters
 
 # How a row's values are written: a metric's unit, a census figure, or a sector's measures.
 CENSUS = "census"
@@ -65,26 +64,6 @@ class Comparison:
         return next(row for row in self.metric_rows if row.key == key)
 
 
-def sector_counts(level: str, codes: Sequence[str], filters: Filters) -> dict[str, dict[str, int]]:
-    """`{code: {sector key: public measures}}` for the territories `codes` of `level`, in
-    one aggregation grouped by territory and sector; a sector with no measure is absent."""
-    unit = stats._unit_of(level)
-    labelled = unit.label("unit")
-    query = (
-        select(labelled, measure_sector.c.sector_key, func.count(distinct(Measure.id)))
-        .select_from(Measure)
-        .join(Territory, Territory.code == Measure.territory_code)
-        .join(measure_sector, measure_sector.c.measure_id == Measure.id)
-        .where(*measure_conditions(filters), unit.in_(list(codes)))
-        .group_by(labelled, measure_sector.c.sector_key)
-    )
-    counts: dict[str, dict[str, int]] = {code: {} for code in codes}
-    for code, sector_key, measures in db.session.execute(query):
-        if code in counts:
-            counts[code][sector_key] = int(measures)
-    return counts
-
-
 SECTOR_DEFINITION = _l(
     "Validated measures of the territory that address this programme of the National "
     "Strategy for Immigration and Asylum; none: the territory leaves it uncovered."
@@ -126,7 +105,7 @@ def build_comparison(level: str, territories: Sequence[Territory], filters: Filt
         ),
     ]
     with_data = {code for code in codes if stats.recorded(level, code)}
-    counts = sector_counts(level, codes, filters)
+    counts = stats.sector_counts(level, codes, filters)
     sector_rows = []
     for sector in db.session.scalars(select(Sector).order_by(Sector.position)):
         values = {

@@ -108,18 +108,7 @@ def territory(code: str):
         .order_by(Programme.first_year.desc())
     ).all()
     # How the councils inside (a province's or region's communes...) integrate migration.
-    inside = dict(
-        db.session.execute(
-            select(Programme.integration, func.count())
-            .where(
-                stats.within(t.code, Programme),
-                Programme.territory_code != t.code,
-                Programme.deleted_at.is_(None),
-                Programme.review_state.in_(states),
-            )
-            .group_by(Programme.integration)
-        ).all()
-    )
+    inside = stats.programmes_inside(t.code)
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     covered = set(stats.sectors_addressed(filters, t.code))
     partners = stats.kept("partners", lambda: public_data.partner_names(query), t.code, filters)

@@ -15,13 +15,11 @@ from werkzeug.wrappers import Response
 from tracker.extensions import db
 from tracker.records import service
 from tracker.records.registry import RecordType, find
-from tracker.vocab import KINDS_BY_ENTITY, LABELS_BY_FIELD
+from tracker.vocab import LABELS_BY_FIELD
 
-# What the record and review pages show for a stored key (kinds of every record type).
-LABELS = {
-    "kind": {k: v for kinds in KINDS_BY_ENTITY.values() for k, v in kinds.items()},
-    **LABELS_BY_FIELD,
-}
+# What the record and review pages show for a stored key (a record's kind: its type's
+# `kinds`, since two types may give the same key two meanings).
+LABELS = LABELS_BY_FIELD
 
 
 def saved_at_the_same_moment() -> str:

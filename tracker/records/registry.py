@@ -49,6 +49,8 @@ class RecordType:
     form_values: Callable[[Any], dict[str, Any]] | None = None
     new_values: Mapping[str, Any] = field(default_factory=dict, hash=False)
     title_field: str = "title"
+    # The labels of its `kind` column's keys.
+    kinds: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def title_of(self, record) -> str:
         """The record's title as lists show it (an organisation's name)."""

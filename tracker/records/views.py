@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker import audit, imports, permissions
+from tracker import audit, imports, permissions, stats
 from tracker.extensions import db
 from tracker.i18n import LEVEL_NAMES, LEVEL_PLURALS, current_language
 from tracker.models import Measure, Organisation, Programme, Sector, Territory
@@ -59,12 +59,8 @@ def _collectivity(territory: Territory, sectors: list[Sector]) -> dict:
         .where(Programme.territory_code == territory.code, Programme.deleted_at.is_(None))
         .order_by(Programme.first_year.desc())
     ).all()
-    by_status = {key: 0 for key in MEASURE_STATUSES}
-    by_sector = {s.key: 0 for s in sectors}
-    for m in measures:
-        by_status[m.status] = by_status.get(m.status, 0) + 1
-        for s in m.sectors:
-            by_sector[s.key] += 1
+    by_status = dict.fromkeys(MEASURE_STATUSES, 0) | stats.measures_by_status(territory.code)
+    by_sector = {s.key: 0 for s in sectors} | stats.measures_by_sector(territory.code)
     return {
         "territory": territory,
         "programmes": programmes,

@@ -17,11 +17,11 @@ people and sectors), `metrics` (the declared metrics), `values` (their values).
 
 from tracker.stats.cache import KEPT, data_version, kept
 from tracker.stats.counts import (
-    RECORD_MODELS,
     measures_by_sector,
     measures_by_status,
     populations,
     programmes_inside,
+    record_models,
     recorded,
 )
 from tracker.stats.metrics import METRICS, Metric
@@ -39,14 +39,11 @@ from tracker.stats.query import (
 from tracker.stats.sectors import sector_counts, sectors_addressed, sectors_covered
 from tracker.stats.values import figures, metric_values, national_summary, territory_summary
 
-# The former name of `unit_of`, until no caller uses it.
-_unit_of = unit_of
-
 __all__ = [
     "KEPT",
     "METRICS",
     "NATIONAL",
-    "RECORD_MODELS",
+    "record_models",
     "Filters",
     "Metric",
     "aggregate",

@@ -20,20 +20,26 @@ from tracker.stats.query import (
     within,
 )
 
-# The reviewed record types whose public records give a territory data, until the
-# record-type registry lists them.
-RECORD_MODELS: tuple[type, ...] = (Measure, Programme)
+
+def record_models() -> tuple[type, ...]:
+    """The models of the reviewed record types, as the record-type registry lists them:
+    a public record of any of them gives its territory data."""
+    # Read when asked: the record types' modules use these aggregations themselves.
+    from tracker.records import registry
+
+    return tuple(registry.reviewed_models())
 
 
 def recorded(
-    level: str, inside: str | None = None, models: Sequence[type] = RECORD_MODELS
+    level: str, inside: str | None = None, models: Sequence[type] | None = None
 ) -> set[str]:
-    """Territories of `level` with at least one public record of one of `models`
-    (reviewed record types): the others have no data, which is not the same as zero.
-    With `inside`, a territory of `level`, the question is about it alone.
+    """Territories of `level` with at least one public record of one of `models` (the
+    reviewed record types' when None): the others have no data, which is not the same
+    as zero. With `inside`, a territory of `level`, the question is about it alone.
 
     Raises `ValueError` for an unknown level.
     """
+    models = record_models() if models is None else models
     unit = unit_of(level).label("unit")
     if not models:
         return set()

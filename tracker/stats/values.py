@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from tracker.models import Territory
 from tracker.models.territory import LEVELS
 from tracker.stats.cache import kept
-from tracker.stats.counts import RECORD_MODELS, populations, recorded
+from tracker.stats.counts import populations, recorded
 from tracker.stats.metrics import METRICS, Metric
 from tracker.stats.query import NATIONAL, Filters, aggregate
 
@@ -58,7 +58,7 @@ def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[st
         raise ValueError(f"unknown level {level!r}")
     metric = METRICS[key]
     values = figures([metric], level, filters)[key]
-    has_data = recorded(level, None, RECORD_MODELS)
+    has_data = recorded(level)
     return {code: values.get(code, metric.empty) for code in has_data}
 
 
@@ -82,7 +82,7 @@ def _kept_summary(level: str, filters: Filters, inside: str | None) -> dict[str,
 
 def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:
     code = inside or NATIONAL
-    if code not in recorded(level, inside, RECORD_MODELS):
+    if code not in recorded(level, inside):
         return dict.fromkeys(METRICS)
     values = figures(METRICS.values(), level, filters, inside)
     return {key: values[key].get(code, metric.empty) for key, metric in METRICS.items()}

@@ -16,6 +16,7 @@ from tracker.models import Measure, Organisation, Programme, Sector
 from tracker.public_data import measure_item
 from tracker.records import forms, service
 from tracker.records.registry import RecordType, plain_form_values
+from tracker.vocab import MEASURE_KINDS
 
 # Fields whose form value is a list of keys or ids, not one text.
 _LISTS = ("target_groups", "funding_sources")
@@ -57,6 +58,7 @@ def form_values(measure: Measure) -> dict[str, Any]:
 
 RECORD_TYPE = RecordType(
     key="measure",
+    kinds=MEASURE_KINDS,
     model=Measure,
     form=forms.MeasureForm,
     clean=service.clean_measure,

@@ -9,9 +9,11 @@ from tracker import permissions
 from tracker.models import Organisation
 from tracker.records import forms, service
 from tracker.records.registry import RecordType
+from tracker.vocab import ORGANISATION_KINDS
 
 RECORD_TYPE = RecordType(
     key="organisation",
+    kinds=ORGANISATION_KINDS,
     model=Organisation,
     form=forms.OrganisationForm,
     clean=service.clean_organisation,

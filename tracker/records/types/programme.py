@@ -9,9 +9,11 @@ from tracker import permissions
 from tracker.models import Programme
 from tracker.records import forms, service
 from tracker.records.registry import RecordType
+from tracker.vocab import PROGRAMME_KINDS
 
 RECORD_TYPE = RecordType(
     key="programme",
+    kinds=PROGRAMME_KINDS,
     model=Programme,
     form=forms.ProgrammeForm,
     clean=service.clean_programme,
