@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from tracker.models.territory import LEVELS
+from tracker.params import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from tracker.records.fields import PUBLIC_FIELDS, Field
 from tracker.stats import METRICS
 from tracker.vocab import MEASURE_STATUSES
@@ -36,6 +37,14 @@ _MEASURE_EXTRAS = {
 }
 
 
+def _query(name: str, schema: dict, description: str | None = None) -> dict:
+    """A query parameter of `schema`, with its description when it has one."""
+    parameter = {"name": name, "in": "query", "schema": schema}
+    if description:
+        parameter["description"] = description
+    return parameter
+
+
 def _error_response(description: str) -> dict:
     return {
         "description": description,
@@ -45,44 +54,20 @@ def _error_response(description: str) -> dict:
 
 def _page_params() -> list[dict]:
     return [
-        {
-            "name": "page",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
-        },
-        {
-            "name": "per_page",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-        },
+        _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        _query(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+        ),
     ]
 
 
 def _filter_params() -> list[dict]:
     return [
-        {
-            "name": "sector",
-            "in": "query",
-            "schema": {"type": "string"},
-            "description": "A sector key (the SNIA's 11 programmes)",
-        },
-        {
-            "name": "status",
-            "in": "query",
-            "schema": {"type": "string", "enum": list(MEASURE_STATUSES)},
-        },
-        {
-            "name": "year",
-            "in": "query",
-            "schema": {"type": "integer"},
-            "description": "Measures running at some time that year",
-        },
-        {
-            "name": "since",
-            "in": "query",
-            "schema": {"type": "integer"},
-            "description": "Measures running at some time from that year on",
-        },
+        _query("sector", {"type": "string"}, "A sector key (the SNIA's 11 programmes)"),
+        _query("status", {"type": "string", "enum": list(MEASURE_STATUSES)}),
+        _query("year", {"type": "integer"}, "Measures running at some time that year"),
+        _query("since", {"type": "integer"}, "Measures running at some time from that year on"),
     ]
 
 
@@ -200,17 +185,8 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "List territories",
                     "parameters": [
-                        {
-                            "name": "level",
-                            "in": "query",
-                            "schema": {"type": "string", "enum": list(LEVELS)},
-                        },
-                        {
-                            "name": "parent",
-                            "in": "query",
-                            "schema": {"type": "string"},
-                            "description": "Code of the parent territory",
-                        },
+                        _query("level", {"type": "string", "enum": list(LEVELS)}),
+                        _query("parent", {"type": "string"}, "Code of the parent territory"),
                         {
                             "name": "q",
                             "in": "query",
@@ -223,26 +199,9 @@ def openapi_document() -> dict:
                         *_page_params(),
                     ],
                     "responses": {
-                        "200": {
-                            "description": "A page of territories",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["items", "page", "per_page", "total"],
-                                        "properties": {
-                                            "items": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Territory"},
-                                            },
-                                            "page": {"type": "integer"},
-                                            "per_page": {"type": "integer"},
-                                            "total": {"type": "integer"},
-                                        },
-                                    }
-                                }
-                            },
-                        },
+                        "200": _list_response(
+                            "#/components/schemas/Territory", "A page of territories"
+                        ),
                         "400": _error_response("A bad parameter"),
                     },
                 }
@@ -289,11 +248,9 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "A metric for every territory of a level",
                     "parameters": [
-                        {
-                            "name": "level",
-                            "in": "query",
-                            "schema": {"type": "string", "enum": list(LEVELS), "default": "region"},
-                        },
+                        _query(
+                            "level", {"type": "string", "enum": list(LEVELS), "default": "region"}
+                        ),
                         {
                             "name": "metric",
                             "in": "query",

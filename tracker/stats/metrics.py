@@ -71,6 +71,19 @@ def _beneficiaries(sums, population=None):
     return privacy.PublicSum(total, left_out) if counted else None
 
 
+def _budget_per_inhabitant(key: str, label, definition, column) -> Metric:
+    """A metric summing a budget column of the measures, in dirhams, per inhabitant."""
+    return Metric(
+        key,
+        label,
+        definition,
+        "money",
+        sums=lambda: (func.sum(cast(column, Float)),),
+        value=_per_inhabitant(1),
+        per_inhabitant=True,
+    )
+
+
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in (
@@ -95,29 +108,23 @@ METRICS: dict[str, Metric] = {
             value=_per_inhabitant(100_000),
             per_inhabitant=True,
         ),
-        Metric(
+        _budget_per_inhabitant(
             "budget_planned_per_inhabitant",
             _l("Budget planned per inhabitant (MAD)"),
             _l(
                 "Sum of the budgets planned for the validated measures, in dirhams, divided "
                 "by the HCP population 2024."
             ),
-            "money",
-            sums=lambda: (func.sum(cast(Measure.budget_planned, Float)),),
-            value=_per_inhabitant(1),
-            per_inhabitant=True,
+            Measure.budget_planned,
         ),
-        Metric(
+        _budget_per_inhabitant(
             "budget_spent_per_inhabitant",
             _l("Budget spent per inhabitant (MAD)"),
             _l(
                 "Sum of the budgets spent on the validated measures, in dirhams, divided by "
                 "the HCP population 2024."
             ),
-            "money",
-            sums=lambda: (func.sum(cast(Measure.budget_spent, Float)),),
-            value=_per_inhabitant(1),
-            per_inhabitant=True,
+            Measure.budget_spent,
         ),
         Metric(
             "sectors_covered",
