@@ -20,7 +20,6 @@ from tracker.i18n import LEVEL_NAMES, LEVEL_PLURALS, current_language
 from tracker.models import Measure, Organisation, Programme, Sector, Territory
 from tracker.records import forms, pages, registry, service
 from tracker.records.pages import form_data, form_version
-from tracker.review.home import coordinator_home
 from tracker.vocab import MEASURE_STATUSES, ORGANISATION_KINDS, PROGRAMME_KINDS, REVIEW_STATES
 
 bp = Blueprint("records", __name__)
@@ -86,7 +85,6 @@ def home():
         collectivities=[
             _collectivity(t, sectors) for t in permissions.writable_territories(current_user)
         ],
-        review=coordinator_home(current_user),
         can_import=permissions.can_import(current_user),
         can_add_organisation=permissions.can_create_organisation(current_user),
         can_restore=permissions.can_restore(current_user),

@@ -14,9 +14,17 @@ from flask_login import current_user, login_required
 from tracker import permissions
 from tracker.i18n import current_language
 from tracker.records import forms, pages, service
-from tracker.review.home import review_queue
+from tracker.review.home import coordinator_home, review_queue
 
 bp = Blueprint("review", __name__)
+
+
+@bp.app_context_processor
+def review_home():
+    """`review_home()` in every template: the review part of the signed-in user's home
+    page (see `coordinator_home`), so that the home page shows it without the recording
+    views depending on this blueprint."""
+    return {"review_home": lambda: coordinator_home(current_user)}
 
 
 def _steps() -> dict[str, tuple[str, str | None]]:
