@@ -169,7 +169,7 @@ def test_csv_is_utf8_with_bom_comma_separated_and_arabic_intact(client, known):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert re.fullmatch(
-        r'attachment; filename="measures-\d{4}-\d{2}-\d{2}\.csv"',
+        r'attachment; filename="measures-MA-\d{4}-\d{2}-\d{2}\.csv"',
         response.headers["Content-Disposition"],
     )
     assert response.data.startswith(b"\xef\xbb\xbf")
@@ -347,7 +347,7 @@ def test_xlsx_keeps_formula_text_as_text(client, known):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert re.fullmatch(
-        r'attachment; filename="measures-\d{4}-\d{2}-\d{2}\.xlsx"',
+        r'attachment; filename="measures-MA-\d{4}-\d{2}-\d{2}\.xlsx"',
         response.headers["Content-Disposition"],
     )
     sheet = workbook(response).worksheets[0]
@@ -439,7 +439,7 @@ def test_geojson_is_an_rfc7946_feature_collection(client, known):
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     assert re.fullmatch(
-        r'attachment; filename="measures-\d{4}-\d{2}-\d{2}\.geojson"',
+        r'attachment; filename="measures-MA-\d{4}-\d{2}-\d{2}\.geojson"',
         response.headers["Content-Disposition"],
     )
     data = json.loads(response.data)
