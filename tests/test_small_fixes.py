@@ -4,7 +4,12 @@ multi-line text saved untouched that changes nothing."""
 
 from __future__ import annotations
 
+import html
 import re
+
+from flask import abort
+
+from tests.support import csrf_token
 
 FIGUIG = "02.251.01.03"
 DAY = r"\d{4}-\d{2}-\d{2}"
@@ -46,3 +51,53 @@ def test_a_download_name_keeps_to_ascii_whatever_it_is_given():
     moment = datetime(2026, 12, 6, 21, 48, tzinfo=UTC)
     name = download_name("measures", ["02.251", "", 'ب "x"/y', None], "csv", moment)
     assert name == "measures-02.251-x-y-2026-12-06.csv"
+
+
+# ---- a refusal that says what the account may do --------------------------------------------
+
+
+def page_text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_a_refused_visitor_is_invited_to_sign_in_and_brought_back_in_french(app, accounts):
+    # Any view refusing with abort(403) gets the same page.
+    app.add_url_rule("/refused-here", "refused_here", lambda: abort(403))
+    accounts.create("figuig@example.org", "officer", [FIGUIG])
+    response = accounts.client.get("/refused-here?year=2024&lang=fr")
+    assert response.status_code == 403
+    page = page_text(response)
+    assert "Cette page est réservée aux comptes du suivi. Connectez-vous" in page
+    assert "Veuillez revenir en arrière et réessayer" not in page
+    link = re.search(r'<a href="(/login\?next=[^"]*)">Se connecter</a>', page)
+    assert link, page
+    assert link.group(1) == "/login?next=/refused-here?year%3D2024%26lang%3Dfr"
+    token = csrf_token(accounts.client, link.group(1))
+    signed_in = accounts.client.post(
+        link.group(1),
+        data={"email": "figuig@example.org", "password": accounts.PASSWORD, "csrf_token": token},
+    )
+    assert signed_in.headers["Location"] == "/refused-here?year=2024&lang=fr"
+
+
+def test_a_refused_officer_is_told_their_collectivities_in_arabic(accounts):
+    accounts.create("figuig@example.org", "officer", [FIGUIG, "02.251.01.01"])
+    accounts.login("figuig@example.org")
+    response = accounts.client.get("/review?lang=ar")
+    assert response.status_code == 403
+    page = page_text(response)
+    assert "يسجّل حسابك التدابير والبرامج لهذه الجماعات الترابية:" in page
+    assert "<li><bdi>بوعرفة</bdi></li><li><bdi>فجيج</bdi></li>" in page
+    assert '<a href="/work">الانتقال إلى فضاء عملك</a>' in page
+
+
+def test_a_refused_coordinator_is_told_their_regions_in_english(accounts):
+    accounts.create("oriental@example.org", "coordinator", ["02"])
+    accounts.login("oriental@example.org")
+    response = accounts.client.get(f"/work/{FIGUIG}/measure/new?lang=en")
+    assert response.status_code == 403
+    page = page_text(response)
+    assert "Your account reviews the records of these regions:" in page
+    assert "<li><bdi>Oriental</bdi></li>" in page
+    assert '<a href="/review">Go to the review queue</a>' in page
+    assert "try again" not in page
