@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 
 from flask import abort
+from sqlalchemy import select
 
 from tests.support import csrf_token
 
@@ -101,3 +103,87 @@ def test_a_refused_coordinator_is_told_their_regions_in_english(accounts):
     assert "<li><bdi>Oriental</bdi></li>" in page
     assert '<a href="/review">Go to the review queue</a>' in page
     assert "try again" not in page
+
+
+# ---- times in Morocco's time zone -----------------------------------------------------------
+
+
+def set_time(app, model, moment, **where):
+    from sqlalchemy import update
+
+    from tracker.extensions import db
+
+    with app.app_context():
+        column = "at" if hasattr(model, "at") else "updated_at"
+        statement = update(model).values({column: moment})
+        for name, value in where.items():
+            statement = statement.where(getattr(model, name) == value)
+        db.session.execute(statement)
+        db.session.commit()
+
+
+def test_history_times_are_morocco_times_with_the_zone_named_in_french(
+    app, accounts, validated_measure
+):
+    from tracker.models import AuditEntry
+
+    measure_id = validated_measure(FIGUIG, "Cellule d'accueil")
+    # Summer: UTC+1. Ramadan 2026 (from mid-February to late March): UTC+0.
+    set_time(app, AuditEntry, datetime(2026, 7, 1, 10, 0, tzinfo=UTC), action="create")
+    set_time(app, AuditEntry, datetime(2026, 3, 1, 10, 0, tzinfo=UTC), action="submit")
+    set_time(app, AuditEntry, datetime(2026, 12, 6, 23, 30, tzinfo=UTC), action="validate")
+    accounts.create("figuig@example.org", "officer", [FIGUIG])
+    accounts.login("figuig@example.org")
+    page = page_text(accounts.client.get(f"/work/measure/{measure_id}?lang=fr"))
+    assert '<bdi dir="ltr">2026-07-01 11:00</bdi> (heure du Maroc)' in page
+    assert '<bdi dir="ltr">2026-03-01 10:00</bdi> (heure du Maroc)' in page
+    assert '<time datetime="2026-12-06T23:30:00Z"><bdi dir="ltr">2026-12-07 00:30</bdi>' in page
+
+
+def test_the_review_queue_gives_the_day_in_morocco_in_arabic(app, accounts):
+    from tracker.extensions import db
+    from tracker.models import Measure, User
+    from tracker.records import service
+
+    accounts.create("figuig@example.org", "officer", [FIGUIG])
+    accounts.create("oriental@example.org", "coordinator", ["02"])
+    with app.app_context():
+        officer = db.session.scalar(select(User).where(User.email == "figuig@example.org"))
+        measure = service.save_measure(
+            officer,
+            {"territory_code": FIGUIG, "title": "خلية", "kind": "service", "status": "ongoing"},
+        )
+        service.transition(officer, "measure", measure, "submit")
+        db.session.commit()
+    set_time(app, Measure, datetime(2026, 12, 6, 23, 30, tzinfo=UTC))
+    accounts.login("oriental@example.org")
+    page = page_text(accounts.client.get("/review?lang=ar"))
+    assert (
+        '<time datetime="2026-12-06T23:30:00Z" title="2026-12-07 00:30 (بتوقيت المغرب)">'
+        '<bdi dir="ltr">2026-12-07</bdi></time>'
+    ) in page
+
+
+def test_morocco_time_follows_the_zone_database_not_a_fixed_offset():
+    from tracker.i18n import morocco_time
+
+    # A time SQLite gives back without its zone is the UTC time stored.
+    assert morocco_time(datetime(2027, 2, 20, 10, 0)).utcoffset() == timedelta(0)
+    assert morocco_time(datetime(2027, 4, 20, 10, 0)).utcoffset() == timedelta(hours=1)
+
+
+def test_the_deleted_records_give_morocco_times_in_english(app, accounts, validated_measure):
+    from sqlalchemy import update
+
+    from tracker.extensions import db
+    from tracker.models import Measure
+
+    validated_measure(FIGUIG, "Deleted measure")
+    with app.app_context():
+        moment = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+        db.session.execute(update(Measure).values(deleted_at=moment))
+        db.session.commit()
+    accounts.create("admin.time@example.org", "admin")
+    accounts.login("admin.time@example.org")
+    page = page_text(accounts.client.get("/admin/deleted?lang=en"))
+    assert '<bdi dir="ltr">2026-07-01 11:00</bdi> (Morocco time)' in page
