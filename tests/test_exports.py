@@ -278,8 +278,8 @@ def test_filters_keep_what_the_api_keeps(client, known, query, expected):
             "status=imaginary",
             "status must be one of: planned, ongoing, completed, suspended, cancelled.",
         ),
-        ("year=abc", "year must be a year from 2000 to 2036."),
-        ("year=1800", "year must be a year from 2000 to 2036."),
+        ("year=abc", "year must be a year from 2000 to 2050."),
+        ("year=1800", "year must be a year from 2000 to 2050."),
     ],
 )
 def test_bad_filters_are_400_json(client, known, extension, query, message):
@@ -638,7 +638,7 @@ def test_figures_geojson_puts_the_values_on_the_boundaries(client, known):
             "budget_spent_per_inhabitant, sectors_covered, completed_share, beneficiaries.",
         ),
         ("sector=astrology", "Unknown sector: astrology."),
-        ("year=abc", "year must be a year from 2000 to 2036."),
+        ("year=abc", "year must be a year from 2000 to 2050."),
     ],
 )
 def test_figures_refuse_bad_parameters_as_json(client, known, query, message):

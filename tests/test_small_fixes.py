@@ -8,6 +8,7 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import abort
 from sqlalchemy import select
 
@@ -187,3 +188,47 @@ def test_the_deleted_records_give_morocco_times_in_english(app, accounts, valida
     accounts.login("admin.time@example.org")
     page = page_text(accounts.client.get("/admin/deleted?lang=en"))
     assert '<bdi dir="ltr">2026-07-01 11:00</bdi> (Morocco time)' in page
+
+
+# ---- one range of years ---------------------------------------------------------------------
+
+
+def post_form(client, url, data):
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, url)})
+
+
+PROGRAMME = {"kind": "PAC", "title": "PAC de Figuig", "integration": "absent"}
+
+
+@pytest.mark.parametrize("first, last", [("1999", "2004"), ("2047", "2051"), ("2023", "2100")])
+def test_a_programme_names_years_from_2000_to_2050_in_french(accounts, first, last):
+    accounts.create("figuig@example.org", "officer", [FIGUIG])
+    accounts.login("figuig@example.org")
+    url = f"/work/{FIGUIG}/programme/new?lang=fr"
+    response = post_form(
+        accounts.client, url, {**PROGRAMME, "first_year": first, "last_year": last}
+    )
+    assert response.status_code == 400
+    assert "Saisissez une année comprise entre 2000 et 2050." in page_text(response)
+    response = post_form(
+        accounts.client, url, {**PROGRAMME, "first_year": "2045", "last_year": "2050"}
+    )
+    assert response.status_code == 302
+
+
+def test_a_measure_date_outside_those_years_is_refused_in_arabic(accounts):
+    accounts.create("figuig@example.org", "officer", [FIGUIG])
+    accounts.login("figuig@example.org")
+    url = f"/work/{FIGUIG}/measure/new?lang=ar"
+    measure = {"title": "خلية", "kind": "service", "status": "ongoing"}
+    response = post_form(accounts.client, url, {**measure, "start_date": "1999-12-31"})
+    assert response.status_code == 400
+    assert "يرجى إدخال تاريخ بين 2000 و2050." in page_text(response)
+
+
+def test_the_filters_take_the_same_years_in_english(client, known):
+    assert client.get("/api/v1/measures?year=2050").status_code == 200
+    assert client.get("/export/measures.csv?since=2040").status_code == 200
+    response = client.get("/api/v1/measures?year=2051&lang=en")
+    assert response.status_code == 400
+    assert response.json["error"]["message"] == "year must be a year from 2000 to 2050."

@@ -167,13 +167,10 @@ def clean_programme(raw: dict[str, Any]) -> dict[str, Any]:
         errors["territory_code"] = _("This field is required.")
     data["kind"] = values.choice(raw.get("kind"), PROGRAMME_KINDS, "kind", errors)
     data["title"] = values.bounded(raw.get("title"), "title", errors, TITLE_MAX, required=True)
-    data["first_year"] = values.count(raw.get("first_year"), "first_year", errors, maximum=2100)
-    data["last_year"] = values.count(raw.get("last_year"), "last_year", errors, maximum=2100)
     for field in ("first_year", "last_year"):
+        data[field] = values.year(raw.get(field), field, errors)
         if data[field] is None and field not in errors:
             errors[field] = _("This field is required.")
-        elif data[field] is not None and data[field] < 2000:
-            errors[field] = _("Enter a year from 2000 on.")
     if data["first_year"] and data["last_year"] and data["last_year"] < data["first_year"]:
         errors["last_year"] = _("The last year cannot be before the first year.")
     data["adopted_on"] = values.date(raw.get("adopted_on"), "adopted_on", errors)
