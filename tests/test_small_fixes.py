@@ -232,3 +232,83 @@ def test_the_filters_take_the_same_years_in_english(client, known):
     response = client.get("/api/v1/measures?year=2051&lang=en")
     assert response.status_code == 400
     assert response.json["error"]["message"] == "year must be a year from 2000 to 2050."
+
+
+# ---- a multi-line text saved untouched changes nothing ---------------------------------------
+
+DESCRIPTION = "Accueil des personnes migrantes.\nOrientation vers les services.\n\nSuivi."
+
+
+def edit_measure(client, measure_id: int, **change):
+    """Post the measure's edit form as a browser sends it: the text area's lines end in
+    CR LF. Returns the response."""
+    url = f"/work/measure/{measure_id}/edit?lang=fr"
+    data = {
+        "title": "Cellule d'accueil",
+        "kind": "service",
+        "status": "ongoing",
+        "description": DESCRIPTION.replace("\n", "\r\n") + "\r\n  ",
+        "version": change.pop("version"),
+        **change,
+    }
+    return post_form(client, url, data)
+
+
+def history_actions(app, measure_id: int) -> list[str]:
+    from tracker import audit
+
+    with app.app_context():
+        return [entry.action for entry in audit.history("measure", measure_id)]
+
+
+# As the service stores it (LF), and as a form stored it before line endings were
+# normalised (CR LF).
+@pytest.mark.parametrize("stored", [DESCRIPTION, DESCRIPTION.replace("\n", "\r\n")])
+def test_saving_an_untouched_multi_line_text_records_no_change(
+    app, accounts, validated_measure, stored
+):
+    from tracker.extensions import db
+    from tracker.models import Measure
+
+    accounts.create("figuig@example.org", "officer", [FIGUIG])
+    measure_id = validated_measure(
+        FIGUIG, "Cellule d'accueil", author="figuig@example.org", description=DESCRIPTION
+    )
+    with app.app_context():
+        measure = db.session.get(Measure, measure_id)
+        measure.description = stored
+        db.session.commit()
+        version = measure.version
+    accounts.login("figuig@example.org")
+    before = history_actions(app, measure_id)
+    response = edit_measure(accounts.client, measure_id, version=version)
+    assert response.status_code == 302, page_text(response)
+    assert history_actions(app, measure_id) == before
+    with app.app_context():
+        measure = db.session.get(Measure, measure_id)
+        assert (measure.version, measure.review_state) == (version, "validated")
+        assert measure.description == stored
+    page = page_text(accounts.client.get(f"/work/measure/{measure_id}?lang=fr"))
+    assert '<span class="state state-validated">Validé</span>' in page
+
+
+def test_an_untouched_save_in_another_tab_blames_no_one(app, accounts, validated_measure):
+    from tracker.extensions import db
+    from tracker.models import Measure
+
+    accounts.create("figuig@example.org", "officer", [FIGUIG])
+    measure_id = validated_measure(
+        FIGUIG, "Cellule d'accueil", author="figuig@example.org", description=DESCRIPTION
+    )
+    with app.app_context():
+        version = db.session.get(Measure, measure_id).version
+    accounts.login("figuig@example.org")
+    # Two tabs open the form at the same version; the first saves it untouched.
+    assert edit_measure(accounts.client, measure_id, version=version).status_code == 302
+    response = edit_measure(accounts.client, measure_id, version=version, status="completed")
+    assert response.status_code == 302, page_text(response)
+    page = page_text(accounts.client.get(f"/work/measure/{measure_id}?lang=fr"))
+    assert "Une autre personne" not in page and "Enregistrement effectué." in page
+    with app.app_context():
+        assert db.session.get(Measure, measure_id).status == "completed"
+    assert history_actions(app, measure_id)[0] == "update"

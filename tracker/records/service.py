@@ -77,7 +77,9 @@ def _apply(record, data: dict[str, Any]) -> None:
                 record.sectors = list(
                     db.session.scalars(select(Sector).where(Sector.key.in_(value)))
                 )
-            else:
+            # A text stored with other line endings is left as it is: rewriting it would
+            # make a new version that no history entry explains.
+            elif not (isinstance(value, str) and audit.comparable(getattr(record, key)) == value):
                 setattr(record, key, value)
 
 

@@ -32,12 +32,18 @@ def _blank(value: Any) -> bool:
     return value in (None, "")
 
 
+def same_lines(value: str) -> str:
+    """`value` with its line endings as stored (a browser sends a text area's lines
+    ending in CR LF, a spreadsheet or the API in LF) and without surrounding spaces."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def text(value: Any) -> str | None:
-    """`value` as text without surrounding spaces; None when nothing is left."""
+    """`value` as text (`same_lines`: LF line endings, no surrounding spaces); None when
+    nothing is left."""
     if value is None:
         return None
-    stripped = str(value).strip()
-    return stripped or None
+    return same_lines(str(value)) or None
 
 
 def bounded(value: Any, field: str, errors: dict, limit: int, required: bool = False) -> str | None:
