@@ -169,7 +169,7 @@ def test_csv_is_utf8_with_bom_comma_separated_and_arabic_intact(client, known):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert re.fullmatch(
-        r'attachment; filename="measures-\d{4}-\d{2}-\d{2}\.csv"',
+        r'attachment; filename="measures-MA-\d{4}-\d{2}-\d{2}\.csv"',
         response.headers["Content-Disposition"],
     )
     assert response.data.startswith(b"\xef\xbb\xbf")
@@ -278,8 +278,8 @@ def test_filters_keep_what_the_api_keeps(client, known, query, expected):
             "status=imaginary",
             "status must be one of: planned, ongoing, completed, suspended, cancelled.",
         ),
-        ("year=abc", "year must be a year from 2000 to 2036."),
-        ("year=1800", "year must be a year from 2000 to 2036."),
+        ("year=abc", "year must be a year from 2000 to 2050."),
+        ("year=1800", "year must be a year from 2000 to 2050."),
     ],
 )
 def test_bad_filters_are_400_json(client, known, extension, query, message):
@@ -347,7 +347,7 @@ def test_xlsx_keeps_formula_text_as_text(client, known):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert re.fullmatch(
-        r'attachment; filename="measures-\d{4}-\d{2}-\d{2}\.xlsx"',
+        r'attachment; filename="measures-MA-\d{4}-\d{2}-\d{2}\.xlsx"',
         response.headers["Content-Disposition"],
     )
     sheet = workbook(response).worksheets[0]
@@ -439,7 +439,7 @@ def test_geojson_is_an_rfc7946_feature_collection(client, known):
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     assert re.fullmatch(
-        r'attachment; filename="measures-\d{4}-\d{2}-\d{2}\.geojson"',
+        r'attachment; filename="measures-MA-\d{4}-\d{2}-\d{2}\.geojson"',
         response.headers["Content-Disposition"],
     )
     data = json.loads(response.data)
@@ -638,7 +638,7 @@ def test_figures_geojson_puts_the_values_on_the_boundaries(client, known):
             "budget_spent_per_inhabitant, sectors_covered, completed_share, beneficiaries.",
         ),
         ("sector=astrology", "Unknown sector: astrology."),
-        ("year=abc", "year must be a year from 2000 to 2036."),
+        ("year=abc", "year must be a year from 2000 to 2050."),
     ],
 )
 def test_figures_refuse_bad_parameters_as_json(client, known, query, message):

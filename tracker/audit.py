@@ -15,6 +15,7 @@ from tracker.extensions import db
 from tracker.i18n import list_separator
 from tracker.models import AuditEntry, Organisation, Programme, Sector, Territory
 from tracker.records import registry
+from tracker.records.values import same_lines
 from tracker.vocab import LABELS_BY_FIELD
 
 # Columns that change with every save and say nothing a reader needs.
@@ -52,17 +53,22 @@ def snapshot(record, relations: tuple[str, ...] = ()) -> dict[str, Any]:
     return values
 
 
-def _empty_as_none(value: Any) -> Any:
+def comparable(value: Any) -> Any:
+    """`value` as two values are compared to tell a change: a text by its lines and
+    without surrounding spaces (`values.same_lines`), nothing for an empty text or list."""
+    if isinstance(value, str):
+        value = same_lines(value)
     return None if value in ("", []) else value
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
     """`{field: [old, new]}` for every field whose value differs (nothing, an empty text
-    and an empty list are all "nothing")."""
+    and an empty list are all "nothing"; texts differing only by their line endings or
+    surrounding spaces are the same)."""
     return {
         key: [before.get(key), after.get(key)]
         for key in sorted(set(before) | set(after))
-        if _empty_as_none(before.get(key)) != _empty_as_none(after.get(key))
+        if comparable(before.get(key)) != comparable(after.get(key))
     }
 
 

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+
+from tracker.i18n import current_language
 
 
 class JsonError(Exception):
@@ -54,6 +57,35 @@ def _not_found_message() -> str:
     return _("There is no page at this address.")
 
 
+def _forbidden() -> dict:
+    """What a 403 page offers instead, by who asks: signed out, to sign in and come back;
+    an officer, the collectivities the account records for and its work; a coordinator,
+    the regions it reviews and its queue; anyone else, its work."""
+    if not getattr(current_user, "is_authenticated", False):
+        back = request.full_path.rstrip("?") if request.method == "GET" else request.path
+        return {
+            "message": _(
+                "This page is for the tracker's accounts. Sign in, and you will be brought "
+                "back here."
+            ),
+            "action": (url_for("auth.login", next=back), _("Sign in")),
+        }
+    lang = current_language()
+    places = sorted(t.name(lang) for t in current_user.territories)
+    work = (url_for("records.home"), _("Go to your work"))
+    # An officer always has a collectivity and a coordinator a region: the accounts
+    # refuse either without.
+    if current_user.role == "officer":
+        message = _("Your account records measures and programmes for these collectivities:")
+    elif current_user.role == "coordinator":
+        message = _("Your account reviews the records of these regions:")
+        work = (url_for("review.queue"), _("Go to the review queue"))
+    else:
+        message = _("Your work lists what your account may do.")
+        places = []
+    return {"message": message, "places": places, "action": work}
+
+
 def _page(error: HTTPException):
     if request.path.startswith("/api/"):
         return json_error(error.code, _HTTP_CODES.get(error.code, "http_error"), error.description)
@@ -73,6 +105,8 @@ def _page(error: HTTPException):
         ),
     }
     title = titles.get(error.code, _("Something went wrong"))
+    if error.code == 403:
+        return render_template("error.html", title=title, **_forbidden()), 403
     message = messages.get(error.code, _("Please go back and try again."))
     return render_template("error.html", title=title, message=message), error.code
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 if TYPE_CHECKING:
     from tracker.stats import Metric
@@ -117,6 +121,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.after_request(_remember_asked_language)
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["metric_text"] = metric_text
 
     @app.context_processor
@@ -188,3 +193,35 @@ def metric_text(metric: Metric, value: object) -> str:
     language: public first (a count of people with its small counts suppressed), then
     by the metric's unit (see `format_metric`)."""
     return format_metric(metric.unit, metric.public(value))
+
+
+# Morocco keeps UTC+1 but during Ramadan, when it goes back to UTC+0: the zone database
+# knows each year's dates, which no fixed offset could.
+MOROCCO = ZoneInfo("Africa/Casablanca")
+
+
+def morocco_time(moment: datetime) -> datetime:
+    """`moment`, a stored UTC time, in Morocco's time zone. A time without a zone (as
+    SQLite gives them back) is read as UTC, as it was stored."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(MOROCCO)
+
+
+def local_time(moment: datetime | None, day_only: bool = False) -> Markup:
+    """A stored UTC time as a page shows it: in Morocco's time, with the zone named in the
+    page's language, `2026-12-06 22:48 (heure du Maroc)`, in a `<time>` element holding
+    the UTC time. With `day_only`, the day in Morocco, the time and zone in its tooltip.
+    Nothing for None."""
+    if moment is None:
+        return Markup("")
+    local = morocco_time(moment)
+    utc = local.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    clock, zone = f"{local:%Y-%m-%d %H:%M}", _("Morocco time")
+    if day_only:
+        return Markup('<time datetime="{}" title="{} ({})"><bdi dir="ltr">{}</bdi></time>').format(
+            utc, clock, zone, f"{local:%Y-%m-%d}"
+        )
+    return Markup('<time datetime="{}"><bdi dir="ltr">{}</bdi> ({})</time>').format(
+        utc, clock, zone
+    )

@@ -9,7 +9,6 @@ the downloads answer it as JSON, a page catches it and shows its message by its 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,10 +17,10 @@ from tracker.errors import BadParameter
 from tracker.extensions import db
 from tracker.models import Sector, Territory
 from tracker.models.territory import LEVELS
+from tracker.records.values import FIRST_YEAR, LAST_YEAR
 from tracker.stats import METRICS, Filters
 from tracker.vocab import MEASURE_STATUSES
 
-FIRST_YEAR = 2000
 # Lists are paginated up to these: far beyond any list's last page, and small enough
 # for every database's OFFSET.
 MAX_PAGE = 1_000_000
@@ -100,15 +99,15 @@ def _year(args: Mapping[str, str], name: str) -> int | None:
     text = _text(args, name)
     if not text:
         return None
-    last = date.today().year + 10
-    if not text.isascii() or not text.isdigit() or not FIRST_YEAR <= int(text) <= last:
+    # The years a filter may name are those a record may.
+    if not text.isascii() or not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
         raise BadParameter(
             name,
             _(
                 "%(name)s must be a year from %(first)d to %(last)d.",
                 name=name,
                 first=FIRST_YEAR,
-                last=last,
+                last=LAST_YEAR,
             ),
         )
     return int(text)

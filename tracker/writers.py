@@ -48,8 +48,39 @@ def utc_text(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+# A download's name keeps to ASCII letters, digits, dots and underscores between its
+# hyphens, so that every browser and file system takes it as sent, without the RFC 5987
+# `filename*` form, and a territory code such as 02.251.01.03 stays readable.
+_NOT_IN_NAME = re.compile(r"[^A-Za-z0-9._]+")
+
+
+def download_name(
+    subject: str, parts: Iterable[str | None], extension: str, moment: datetime | None = None
+) -> str:
+    """The name of a download: `subject`, the non-empty `parts` (what narrows it: a
+    territory, filters), the day of `moment` (now, UTC) and `extension`, joined by
+    hyphens, e.g. `measures-02.251.01.03-health-2026-12-06.csv`. Any character but an
+    ASCII letter, digit, dot or underscore becomes a hyphen."""
+    words = [subject, *(part for part in parts if part)]
+    safe = [_NOT_IN_NAME.sub("-", word).strip("-") for word in words]
+    day = (moment or now()).date().isoformat()
+    return "-".join([*(word for word in safe if word), day]) + "." + extension
+
+
+def filter_name_parts(filters: Filters) -> list[str]:
+    """The words a download's name takes from `filters`: the sector's and the status's
+    keys, the year, and `since` followed by its year."""
+    return [
+        filters.sector or "",
+        filters.status or "",
+        str(filters.year) if filters.year else "",
+        f"since{filters.since}" if filters.since else "",
+    ]
+
+
 def download(body: bytes, mimetype: str, filename: str) -> Response:
-    """The response handing `body` over as an attachment named `filename`."""
+    """The response handing `body` over as an attachment named `filename` (ASCII, as
+    `download_name` makes it)."""
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

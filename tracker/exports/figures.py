@@ -92,8 +92,10 @@ def _headings(figures: Figures) -> list[tuple[str, str]]:
 
 
 def filename(figures: Figures, extension: str) -> str:
-    """The download's name: metric, level and date."""
-    return f"{figures.metric.key}-{figures.level}-{writers.now().date().isoformat()}.{extension}"
+    """The download's name: metric, level, the filters and the day, e.g.
+    `beneficiaries-commune-health-2024-2026-12-06.csv`."""
+    parts = [figures.level, *writers.filter_name_parts(figures.filters)]
+    return writers.download_name(figures.metric.key, parts, extension)
 
 
 def csv_body(figures: Figures) -> bytes:

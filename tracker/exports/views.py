@@ -5,6 +5,8 @@ needs the boundaries answers 503 until they are built."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, request
 
 from tracker.exports import figures, measures
@@ -14,14 +16,24 @@ from tracker.writers import (
     GEOJSON_MIMETYPE,
     XLSX_MIMETYPE,
     download,
+    download_name,
+    filter_name_parts,
     now,
 )
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 
+# A measures export of no territory holds the whole country: its ISO 3166 code names it.
+COUNTRY_IN_NAME = "MA"
 
-def _measures_file(extension: str) -> str:
-    return f"measures-{now().date().isoformat()}.{extension}"
+
+def _measures_file(
+    selection: measures.Selection, extension: str, moment: datetime | None = None
+) -> str:
+    """`measures-`, the territory's code (MA for the whole country), the filters, the day."""
+    territory = selection.territory.code if selection.territory else COUNTRY_IN_NAME
+    parts = [territory, *filter_name_parts(selection.filters)]
+    return download_name("measures", parts, extension, moment)
 
 
 @bp.get("/measures.csv")
@@ -32,7 +44,7 @@ def measures_csv():
     """
     selection = measures.selection_from(request.args)
     body = measures.csv_body(export_columns(), measures.export_items(selection.query))
-    return download(body, CSV_MIMETYPE, _measures_file("csv"))
+    return download(body, CSV_MIMETYPE, _measures_file(selection, "csv"))
 
 
 @bp.get("/measures.xlsx")
@@ -45,7 +57,7 @@ def measures_xlsx():
     moment = now()
     items = measures.export_items(selection.query)
     body = measures.xlsx_body(selection, export_columns(), items, moment)
-    return download(body, XLSX_MIMETYPE, _measures_file("xlsx"))
+    return download(body, XLSX_MIMETYPE, _measures_file(selection, "xlsx", moment))
 
 
 @bp.get("/measures.geojson")
@@ -56,7 +68,7 @@ def measures_geojson():
     """
     selection = measures.selection_from(request.args)
     body = measures.geojson_body(measures.export_items(selection.query), measures.locator())
-    return download(body, GEOJSON_MIMETYPE, _measures_file("geojson"))
+    return download(body, GEOJSON_MIMETYPE, _measures_file(selection, "geojson"))
 
 
 @bp.get("/figures.csv")

@@ -77,7 +77,9 @@ def _apply(record, data: dict[str, Any]) -> None:
                 record.sectors = list(
                     db.session.scalars(select(Sector).where(Sector.key.in_(value)))
                 )
-            else:
+            # A text stored with other line endings is left as it is: rewriting it would
+            # make a new version that no history entry explains.
+            elif not (isinstance(value, str) and audit.comparable(getattr(record, key)) == value):
                 setattr(record, key, value)
 
 
@@ -167,13 +169,10 @@ def clean_programme(raw: dict[str, Any]) -> dict[str, Any]:
         errors["territory_code"] = _("This field is required.")
     data["kind"] = values.choice(raw.get("kind"), PROGRAMME_KINDS, "kind", errors)
     data["title"] = values.bounded(raw.get("title"), "title", errors, TITLE_MAX, required=True)
-    data["first_year"] = values.count(raw.get("first_year"), "first_year", errors, maximum=2100)
-    data["last_year"] = values.count(raw.get("last_year"), "last_year", errors, maximum=2100)
     for field in ("first_year", "last_year"):
+        data[field] = values.year(raw.get(field), field, errors)
         if data[field] is None and field not in errors:
             errors[field] = _("This field is required.")
-        elif data[field] is not None and data[field] < 2000:
-            errors[field] = _("Enter a year from 2000 on.")
     if data["first_year"] and data["last_year"] and data["last_year"] < data["first_year"]:
         errors["last_year"] = _("The last year cannot be before the first year.")
     data["adopted_on"] = values.date(raw.get("adopted_on"), "adopted_on", errors)

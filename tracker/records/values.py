@@ -16,6 +16,13 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+# The first and last year a record or a filter may name: a programme's years, a date, the
+# map's and the API's `year` and `since`. The tracker follows the programmes of the
+# collectivities since the 2000s; 2050 leaves room for the programmes of the next
+# mandates (a PAC or a PDR runs six years), while a year beyond it is a typing error.
+FIRST_YEAR = 2000
+LAST_YEAR = 2050
+
 CENT = Decimal("0.01")
 # Six decimals of a degree are about 10 cm, as the coordinates are stored.
 MICRODEGREE = Decimal("0.000001")
@@ -25,12 +32,18 @@ def _blank(value: Any) -> bool:
     return value in (None, "")
 
 
+def same_lines(value: str) -> str:
+    """`value` with its line endings as stored (a browser sends a text area's lines
+    ending in CR LF, a spreadsheet or the API in LF) and without surrounding spaces."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def text(value: Any) -> str | None:
-    """`value` as text without surrounding spaces; None when nothing is left."""
+    """`value` as text (`same_lines`: LF line endings, no surrounding spaces); None when
+    nothing is left."""
     if value is None:
         return None
-    stripped = str(value).strip()
-    return stripped or None
+    return same_lines(str(value)) or None
 
 
 def bounded(value: Any, field: str, errors: dict, limit: int, required: bool = False) -> str | None:
@@ -46,18 +59,25 @@ def bounded(value: Any, field: str, errors: dict, limit: int, required: bool = F
 
 
 def date(value: Any, field: str, errors: dict) -> dt.date | None:
-    """A date, from a date or datetime, or text as YYYY-MM-DD."""
+    """A date from `FIRST_YEAR` to `LAST_YEAR`, from a date or datetime, or text as
+    YYYY-MM-DD (returned even when outside those years, with the error)."""
     if _blank(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[field] = _("Enter a date as YYYY-MM-DD.")
-        return None
+        read = value.date()
+    elif isinstance(value, dt.date):
+        read = value
+    else:
+        try:
+            read = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            errors[field] = _("Enter a date as YYYY-MM-DD.")
+            return None
+    if not FIRST_YEAR <= read.year <= LAST_YEAR:
+        errors[field] = _(
+            "Enter a date from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR
+        )
+    return read
 
 
 def amount(value: Any, field: str, errors: dict, maximum: Decimal) -> Decimal | None:
@@ -108,6 +128,16 @@ def count(value: Any, field: str, errors: dict, maximum: int) -> int | None:
     elif whole > maximum:
         errors[field] = _("This number is too large (at most %(max)d).", max=maximum)
     return whole
+
+
+def year(value: Any, field: str, errors: dict) -> int | None:
+    """A year from `FIRST_YEAR` to `LAST_YEAR` (returned even when outside, with the error)."""
+    read = count(value, field, errors, maximum=LAST_YEAR)
+    if read is not None and not FIRST_YEAR <= read <= LAST_YEAR:
+        errors[field] = _(
+            "Enter a year from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR
+        )
+    return read
 
 
 def choice(
