@@ -88,8 +88,6 @@ def download(body: bytes, mimetype: str, filename: str) -> Response:
 
 # ---- CSV ------------------------------------------------------------------------------------
 
-# ---- CSV ------------------------------------------------------------------------------------
-
 # A spreadsheet opening a CSV runs a cell that starts with one of these as a formula
 # ("CSV injection", OWASP): a title typed as =HYPERLINK(...) or =cmd|... would run on
 # the researcher's machine. OWASP's defence is a leading single quote, which makes the
