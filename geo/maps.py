@@ -26,9 +26,9 @@ PILOT_FILL = "#1f78b4"
 OTHER_FILL = "#b2b2b2"
 BORDER = "#3b3b3b"
 PLACE_COLOUR = "#d7301f"
-# The territory looked for: a magenta line over a white casing, which reads on every
-# fill of the map (the blues, the greys) and apart from the places' red.
-FOCUS_COLOUR = "#c2007a"
+# The territory looked for: a dark magenta line over a white casing; one of the two
+# stands out (3:1 at least) on every fill of the map, and neither is the places' red.
+FOCUS_COLOUR = "#a0006a"
 FOCUS_CASING = "#ffffff"
 
 
