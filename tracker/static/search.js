@@ -85,9 +85,11 @@
             return item;
         }
 
-        function show(territories, parents) {
+        // The list answers `text`, which it says in data-for.
+        function show(territories, parents, text) {
             found = territories;
             list.textContent = "";
+            list.setAttribute("data-for", text);
             territories.forEach(function (t, i) { list.appendChild(option(t, i, parents)); });
             active = -1;
             input.removeAttribute("aria-activedescendant");
@@ -111,9 +113,9 @@
             var level = form.getAttribute("data-level");
             if (level) { url += "&level=" + encodeURIComponent(level); }
             Promise.all([getJson(url), loadParents(api)]).then(function (answers) {
-                if (mine === asked) { show(answers[0].items, answers[1]); }
+                if (mine === asked) { show(answers[0].items, answers[1], text); }
             }).catch(function () {
-                if (mine === asked) { show([], {}); }
+                if (mine === asked) { show([], {}, text); }
             });
         }
 
@@ -152,6 +154,12 @@
 
         input.addEventListener("focus", function () { loadParents(api); });
         input.addEventListener("input", function () {
+            // Until the new answer comes, Enter submits rather than choose an old suggestion.
+            if (active >= 0) {
+                list.querySelectorAll("[role=option]")[active].setAttribute("aria-selected", "false");
+                input.removeAttribute("aria-activedescendant");
+                active = -1;
+            }
             clearTimeout(timer);
             timer = setTimeout(suggest, 150);
         });
