@@ -83,6 +83,7 @@ def test_on_the_map_arabic_then_french_names_are_suggested_and_the_map_zooms(pag
     assert figuig["dir"] == "auto"
     assert page.get_attribute("#search-q", "aria-expanded") == "true"
     assert "02.251" in [s["code"] for s in found]  # the province too, the whole country
+    _shoot(page, "map-suggestions-ar-1280")
 
     found = _type(page, "Figu")
     codes = [s["code"] for s in found]
