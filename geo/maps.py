@@ -26,6 +26,10 @@ PILOT_FILL = "#1f78b4"
 OTHER_FILL = "#b2b2b2"
 BORDER = "#3b3b3b"
 PLACE_COLOUR = "#d7301f"
+# The territory looked for: a dark magenta line over a white casing; one of the two
+# stands out (3:1 at least) on every fill of the map, and neither is the places' red.
+FOCUS_COLOUR = "#a0006a"
+FOCUS_CASING = "#ffffff"
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,11 @@ class LayerSpec:
 
 @dataclass
 class MapSpec:
-    """Everything a territory map needs, as plain values."""
+    """Everything a territory map needs, as plain values.
+
+    With `focus_code`, the territory of that code (in the layer of `focus_level`) is
+    outlined on top of every layer, and `bounds` should be its box.
+    """
 
     assets: MapAssets
     layers: Sequence[LayerSpec]
@@ -154,6 +162,8 @@ class MapSpec:
     tiles_attribution: str | None = None
     tiles_title: str = "Base map"
     rtl: bool = False
+    focus_code: str | None = None
+    focus_level: str | None = None
 
 
 class BoundaryLayer(PackagedScript, folium.map.Layer):
@@ -163,8 +173,9 @@ class BoundaryLayer(PackagedScript, folium.map.Layer):
     filled in the pilot colour, or, with a choropleth, every territory in the
     colour `Choropleth.colour_of` gives its value; `highlight_codes` get a
     thicker border. The tooltip is the feature's `name_property`; a click opens
-    `link_template` with `{code}` replaced by the territory's code. The layer's
-    code is `static/boundary_layer.js`.
+    `link_template` with `{code}` replaced by the territory's code. With `focus_code`,
+    that territory's outline is drawn on top of the map, thicker, whether the layer is
+    shown or not. The layer's code is `static/boundary_layer.js`.
     """
 
     script_file = "boundary_layer.js"
@@ -186,6 +197,9 @@ class BoundaryLayer(PackagedScript, folium.map.Layer):
             null
             {%- endif %}
         );
+        {%- if this.focus %}
+        trackerFocusOutline({{ this._parent.get_name() }}, {{ this.focus|tojson }});
+        {%- endif %}
         {% endmacro %}
         """
     )
@@ -198,11 +212,19 @@ class BoundaryLayer(PackagedScript, folium.map.Layer):
         link_template: str | None,
         pilot_regions: Sequence[str],
         highlight_codes: Sequence[str],
+        focus_code: str | None = None,
     ):
         super().__init__(name=spec.title, overlay=False, control=True, show=spec.show)
         self._name = "BoundaryLayer"
         self.name_property = name_property
         self.choropleth = spec.choropleth
+        self.focus = focus_code and {
+            "url": spec.url,
+            "code": focus_code,
+            "colour": FOCUS_COLOUR,
+            "casing": FOCUS_CASING,
+            "weight": 3.5,
+        }
         self.options = {
             "url": spec.url,
             "level": spec.level,
@@ -326,6 +348,7 @@ def territory_map(spec: MapSpec) -> folium.Map:
             link_template=spec.link_template,
             pilot_regions=spec.pilot_regions,
             highlight_codes=spec.highlight_codes,
+            focus_code=spec.focus_code if layer.level == spec.focus_level else None,
         ).add_to(m)
 
     if spec.places:

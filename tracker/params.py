@@ -139,6 +139,12 @@ def parse_territory(args: Mapping[str, str], name: str = "territory") -> Territo
     return territory
 
 
+def parse_focus(args: Mapping[str, str]) -> Territory | None:
+    """The territory the map zooms to and outlines, from `focus` (an HCP code), None when
+    absent; raises `BadParameter` for a code no territory has."""
+    return parse_territory(args, "focus")
+
+
 def filter_args(filters: Filters, territory: Territory | None = None) -> dict[str, str]:
     """The query-string form of filters, for links and exports of what a page shows."""
     args = {}

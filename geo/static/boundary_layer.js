@@ -10,6 +10,49 @@
 // nameOf:  the name a feature is shown by
 // choropleth (or null): values, labels and fills by territory code; a code without a
 //          value has no data and is drawn dashed, in the no-data fill
+//
+// trackerFocusOutline draws the territory looked for on top of every layer, from the same
+// boundary file (fetched once, however many use it).
+
+// The boundaries at url, fetched once a page; asked again after a failure.
+function trackerFetchBoundaries(url) {
+    var kept = trackerFetchBoundaries.kept || (trackerFetchBoundaries.kept = {});
+    if (!kept[url]) {
+        kept[url] = fetch(url, {credentials: "same-origin"})
+            .then(function(response) {
+                if (!response.ok) { throw new Error("HTTP " + response.status); }
+                return response.json();
+            })
+            .catch(function(error) {
+                delete kept[url];
+                throw error;
+            });
+    }
+    return kept[url];
+}
+
+// options: url, code, colour, casing, weight. The outline takes no pointer events, so the
+// territory's tooltip and link under it still answer; the map's container gets
+// data-focus=<code> once it is drawn.
+function trackerFocusOutline(map, options) {
+    trackerFetchBoundaries(options.url)
+        .then(function(data) {
+            var found = data.features.filter(function(feature) {
+                return String(feature.properties.code) === options.code;
+            });
+            if (!found.length) { return; }
+            [[options.casing, options.weight + 3], [options.colour, options.weight]]
+                .forEach(function(line) {
+                    L.geoJson(found[0], {
+                        interactive: false,
+                        style: {color: line[0], weight: line[1], opacity: 1, fill: false}
+                    }).addTo(map);
+                });
+            map.getContainer().setAttribute("data-focus", options.code);
+        })
+        .catch(function(error) { console.warn("focus not drawn", error); });
+}
+
 function trackerBoundaryLayer(options, nameOf, choropleth) {
     function hasData(code) {
         var value = choropleth.values[code];
@@ -69,11 +112,7 @@ function trackerBoundaryLayer(options, nameOf, choropleth) {
         layer.trackerLoaded = true;
         var container = layer._map ? layer._map.getContainer() : null;
         if (container) { container.setAttribute("data-loading", layer.trackerLevel); }
-        fetch(options.url, {credentials: "same-origin"})
-            .then(function(response) {
-                if (!response.ok) { throw new Error("HTTP " + response.status); }
-                return response.json();
-            })
+        trackerFetchBoundaries(options.url)
             .then(function(data) {
                 layer.addData(data);
                 // Markers of places stay above the boundaries drawn after them.

@@ -10,6 +10,8 @@ import pytest
 
 from geo.map_script import packaged_script, script_json
 from geo.maps import (
+    FOCUS_CASING,
+    FOCUS_COLOUR,
     NO_DATA_FILL,
     OTHER_FILL,
     PILOT_FILL,
@@ -336,3 +338,55 @@ def test_labels_take_their_own_direction():
 def test_the_map_fits_the_given_bounds():
     script = rendered(spec())["script"]
     assert re.search(r"fitBounds\(\s*\[\[32\.0, -7\.0\], \[36\.0, -1\.0\]\]", script)
+
+
+# ---- the territory looked for ---------------------------------------------------------------
+
+
+def focus_outlines(script: str) -> list[dict]:
+    """The options of every focus outline the page draws."""
+    return [json_after(call, "") for call in script.split("trackerFocusOutline(map_")[1:]]
+
+
+def test_a_focus_is_outlined_from_its_level_and_the_map_fits_its_box():
+    box = ((32.0, -1.3), (32.2, -1.1))
+    script = rendered(spec(bounds=box, focus_code="02.251.01.03", focus_level="commune"))["script"]
+    calls = re.findall(r"trackerFocusOutline\((map_\w+), (\{[^}]*\})\);", script)
+    assert len(calls) == 1
+    map_name, options = calls[0][0], json.loads(calls[0][1])
+    assert f"var {map_name} = L.map(" in script
+    assert options == {
+        "url": "/boundaries/commune.geojson",
+        "code": "02.251.01.03",
+        "colour": FOCUS_COLOUR,
+        "casing": FOCUS_CASING,
+        "weight": 3.5,
+    }
+    # Drawn whether or not its level is the one shown (here the regions are).
+    assert layer_options(script, "region")["url"] == "/boundaries/region.geojson"
+    assert re.search(r"fitBounds\(\s*\[\[32\.0, -1\.3\], \[32\.2, -1\.1\]\]", script)
+
+
+def test_without_a_focus_nothing_is_outlined():
+    script = rendered(spec())["script"]
+    assert "trackerFocusOutline(map_" not in script
+    # The outline's code is there once, with the layers', and takes no pointer events.
+    code = packaged_script("boundary_layer.js")
+    assert "interactive: false" in code and 'setAttribute("data-focus"' in code
+
+
+def test_the_focus_colour_reads_on_every_fill():
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    def contrast(a: str, b: str) -> float:
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    # The line against its white casing, and the casing or the line against every fill.
+    assert contrast(FOCUS_COLOUR, FOCUS_CASING) >= 4.5
+    for fill in (*SEQUENTIAL, NO_DATA_FILL, PILOT_FILL, OTHER_FILL):
+        assert max(contrast(FOCUS_COLOUR, fill), contrast(FOCUS_CASING, fill)) >= 3, fill
+    assert FOCUS_COLOUR not in (PLACE_COLOUR, *SEQUENTIAL)

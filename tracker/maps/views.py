@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +16,14 @@ from tracker.errors import BadParameter
 from tracker.extensions import db
 from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, metric_text, text_direction
 from tracker.models import Measure, Territory
-from tracker.params import filter_args, parse_filters, parse_level, parse_metric, sector_choices
+from tracker.params import (
+    filter_args,
+    parse_filters,
+    parse_focus,
+    parse_level,
+    parse_metric,
+    sector_choices,
+)
 from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
 
 bp = Blueprint("maps", __name__)
@@ -27,15 +34,28 @@ MOROCCO_BOUNDS = ((20.7, -17.1), (35.95, -0.99))
 
 @dataclass(frozen=True)
 class MapChoice:
-    """What the user asked the map to show: a level, a metric (None: the pilot view), filters."""
+    """What the user asked the map to show: a level, a metric (None: the pilot view),
+    filters, and the code of a territory to zoom to and outline (None: the pilot's box)."""
 
     level: str = "commune"
     metric: str | None = None
     filters: stats.Filters = field(default_factory=stats.Filters)
+    focus: str | None = None
+
+    def kept_args(self) -> dict[str, str]:
+        """The metric and filters as a query string, for a link to the map focused on
+        another territory (whose level then follows that territory's)."""
+        args = filter_args(self.filters)
+        if self.metric:
+            args["metric"] = self.metric
+        return args
 
 
 def parse_choice(args) -> tuple[MapChoice, list[str]]:
-    """The map's choice from the query string, and a message for each value set aside."""
+    """The map's choice from the query string, and a message for each value set aside.
+
+    With a `focus` and no `level`, the level is the focused territory's.
+    """
     errors = []
 
     def read(parse, fallback):
@@ -45,10 +65,12 @@ def parse_choice(args) -> tuple[MapChoice, list[str]]:
             errors.append(bad.message)
             return fallback
 
-    level = read(lambda a: parse_level(a, "commune"), "commune")
+    focus = read(parse_focus, None)
+    default_level = focus.level if focus is not None else "commune"
+    level = read(lambda a: parse_level(a, default_level), default_level)
     metric = read(lambda a: parse_metric(a, None), None)
     filters = read(parse_filters, stats.Filters())
-    return MapChoice(level, metric, filters), errors
+    return MapChoice(level, metric, filters, focus.code if focus else None), errors
 
 
 def _legend_label(unit: str, low, high) -> str:
@@ -144,7 +166,10 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
     lang = current_language()
     extents = geography.extents()
     pilot_regions = list(config["PILOT_REGIONS"])
-    bounds = extents.union(pilot_regions) or MOROCCO_BOUNDS
+    focus = db.session.get(Territory, choice.focus) if choice.focus else None
+    bounds = (
+        (focus and extents.union([focus.code])) or extents.union(pilot_regions) or MOROCCO_BOUNDS
+    )
 
     choropleth, legend_title = None, _("Legend")
     legend = [
@@ -159,6 +184,14 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
             _("Places (reception, legal clinics...)"), geo.maps.PLACE_COLOUR, dot=True
         )
     )
+    if focus is not None:
+        legend.append(
+            geo.maps.LegendEntry(
+                _("%(name)s (looked for)", name=focus.name(lang)),
+                "transparent",
+                border=geo.maps.FOCUS_COLOUR,
+            )
+        )
 
     layers = [
         geo.maps.LayerSpec(
@@ -191,6 +224,8 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
         tiles_attribution=config.get("MAP_TILES_ATTRIBUTION"),
         tiles_title=_("Base map"),
         rtl=text_direction() == "rtl",
+        focus_code=focus.code if focus else None,
+        focus_level=focus.level if focus else None,
     )
 
 
@@ -270,6 +305,8 @@ def render_map_page(parts: dict[str, str], choice: MapChoice, errors: list[str] 
         figures_table=table,
         with_data=with_data,
         export_args=filter_args(choice.filters),
+        focus=db.session.get(Territory, choice.focus) if choice.focus else None,
+        lang=current_language(),
     )
 
 
@@ -281,6 +318,7 @@ def figures_table_html(choice: MapChoice) -> tuple[Markup, int]:
     """
     if not choice.metric:
         return Markup(""), 0
+    choice = replace(choice, focus=None)
 
     def render() -> tuple[Markup, int]:
         rows = figures_table(choice)
