@@ -1,5 +1,5 @@
-"""The public measures, as every public output reads them: one query with the filters
-everyone shares, and one serialisation with small counts suppressed."""
+"""The public measures and programmes, as every public output reads them: one query with
+the filters everyone shares, and one serialisation each, with small counts suppressed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import Measure, Organisation, Territory
+from tracker.models import Measure, Organisation, Programme, Territory
 from tracker.models.record import measure_organisation
 from tracker.privacy import is_public, public_beneficiaries
 from tracker.records.fields import PUBLIC_FIELDS, Field
@@ -79,8 +79,8 @@ SERIALISERS: dict[str, Callable[[Measure, Field], Any]] = {
 GROUPS: dict[str, Callable[[Measure], dict]] = {"beneficiaries": public_beneficiaries}
 
 
-def _territory(measure: Measure) -> dict:
-    territory: Territory = measure.territory
+def _territory(record: Measure | Programme) -> dict:
+    territory: Territory = record.territory
     return {
         "territory_name_fr": territory.name_fr,
         "territory_name_ar": territory.name_ar,
@@ -108,3 +108,39 @@ def measure_item(measure: Measure) -> dict:
             item[field.group] = GROUPS[field.group](measure)
         item.update(_AFTER[field.key](measure) if field.key in _AFTER else {})
     return item
+
+
+def public_measure_counts(programme_ids: list[int]) -> dict[int, int]:
+    """`{programme id: public measures}` of the programmes `programme_ids`, in one query;
+    a programme with none is absent."""
+    if not programme_ids:
+        return {}
+    query = (
+        select(Measure.programme_id, func.count())
+        .where(Measure.programme_id.in_(programme_ids), *measure_conditions(Filters()))
+        .group_by(Measure.programme_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def programme_item(programme: Programme, measure_count: int | None = None) -> dict:
+    """A programme as the API and its page give it: its collectivity, kind, title, years,
+    adoption date, reference, how it integrates migration and how many public measures
+    it holds (`measure_count`, counted here when None); never an officer. Public or
+    not is the caller's to check (`privacy.is_public`)."""
+    if measure_count is None:
+        measure_count = public_measure_counts([programme.id]).get(programme.id, 0)
+    return {
+        "id": programme.id,
+        "territory_code": programme.territory_code,
+        **_territory(programme),
+        "kind": programme.kind,
+        "title": programme.title,
+        "first_year": programme.first_year,
+        "last_year": programme.last_year,
+        "adopted_on": _iso(programme.adopted_on),
+        "reference": programme.reference,
+        "integration": programme.integration,
+        "review_state": programme.review_state,
+        "measure_count": measure_count,
+    }
