@@ -105,3 +105,82 @@ def test_a_programme_item_names_no_officer(app, programme):
         item = programme_item(db.session.get(Programme, programme))
     assert not {key for key in item if "by" in key or "user" in key or "comment" in key}
     assert ADMIN not in str(item)
+
+
+# ---- the page ---------------------------------------------------------------------------
+
+
+def test_the_programme_page_says_what_the_programme_is_in_french(app, client, programme):
+    page = client.get(f"/programmes/{programme}?lang=fr").get_data(as_text=True)
+    assert '<h1 dir="auto">Programme d&#39;action communale de Figuig</h1>' in page
+    assert "<dd>Programme d'action communal (PAC)</dd>" in page  # the kind's label, not "PAC"
+    assert "<strong>Un axe ou des mesures dédiés</strong>" in page
+    assert "2023–2028" in page and "2023-03-14" in page
+    assert "Délibération 7/2023" in page
+    assert "Un programme de Figuig." in page
+    assert 'href="/territories/02"' in page and 'href="/territories/02.251"' in page
+
+
+def test_the_programme_page_lists_its_public_measures_by_status(app, client, programme):
+    page = client.get(f"/programmes/{programme}?lang=en").get_data(as_text=True)
+    assert "<h3>Ongoing <span" in page
+    assert "Cellule d&#39;accueil</a>" in page and "Cours de darija</a>" in page
+    assert "Brouillon" not in page  # a draft measure is not public
+    with app.app_context():
+        from tracker.models import Measure
+
+        ids = db.session.scalars(
+            select(Measure.id).where(Measure.title.in_(["Cellule d'accueil", "Cours de darija"]))
+        ).all()
+    for measure_id in ids:
+        assert f'href="/measures/{measure_id}"' in page
+
+
+def test_the_programme_page_shows_sectors_covered_and_not_and_partners(
+    app, client, validated_measure
+):
+    from tests.support import make_organisation
+
+    programme_id = make_programme(app)
+    partner = make_organisation(app, "مجلس جهة الشرق – Conseil de la région de l'Oriental")
+    validated_measure(
+        FIGUIG,
+        "Santé",
+        programme_id=str(programme_id),
+        sectors=["health"],
+        partners=[str(partner)],
+    )
+    page = client.get(f"/programmes/{programme_id}?lang=en").get_data(as_text=True)
+    assert '<li class="covered">Health: covered</li>' in page
+    assert '<li class="uncovered">Housing: no measure yet</li>' in page
+    assert '<li dir="auto">مجلس جهة الشرق – Conseil de la région de l&#39;Oriental</li>' in page
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "returned", "deleted"])
+def test_a_programme_that_is_not_public_has_no_page(app, client, state):
+    programme_id = make_programme(app, state)
+    answer = client.get(f"/programmes/{programme_id}?lang=fr")
+    assert answer.status_code == 404
+    assert "Un programme n&#39;est publié qu&#39;une fois validé" in answer.get_data(as_text=True)
+
+
+def test_an_unknown_programme_has_no_page_in_arabic(client):
+    answer = client.get("/programmes/999999?lang=ar")
+    assert answer.status_code == 404
+    assert "لا يُنشر البرنامج إلا بعد مصادقة المنسق عليه" in answer.get_data(as_text=True)
+
+
+def test_a_submitted_programme_is_shown_marked_when_the_setting_says_so(app, client):
+    programme_id = make_programme(app, "submitted")
+    app.config["PUBLIC_SHOW_SUBMITTED"] = True
+    answer = client.get(f"/programmes/{programme_id}?lang=en")
+    assert answer.status_code == 200
+    assert '<span class="state state-submitted">Submitted</span>' in answer.get_data(as_text=True)
+
+
+def test_the_territory_and_measure_pages_link_to_the_programme(app, client, validated_measure):
+    programme_id = make_programme(app)
+    measure_id = validated_measure(FIGUIG, "Cellule", programme_id=str(programme_id))
+    link = f'<a href="/programmes/{programme_id}" dir="auto">Programme d&#39;action'
+    assert link in client.get(f"/territories/{FIGUIG}?lang=en").get_data(as_text=True)
+    assert link in client.get(f"/measures/{measure_id}?lang=en").get_data(as_text=True)
