@@ -184,3 +184,121 @@ def test_the_territory_and_measure_pages_link_to_the_programme(app, client, vali
     link = f'<a href="/programmes/{programme_id}" dir="auto">Programme d&#39;action'
     assert link in client.get(f"/territories/{FIGUIG}?lang=en").get_data(as_text=True)
     assert link in client.get(f"/measures/{measure_id}?lang=en").get_data(as_text=True)
+
+
+# ---- the API's lists --------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_client(demo_database_url, fake_geography):
+    """A client of an app on a fresh copy of the demo data, asking for English."""
+    from tests.support import dispose
+    from tracker import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": demo_database_url,
+            "GEO_CACHE_DIR": str(fake_geography),
+            "MAP_TILES_URL": None,
+        }
+    )
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    yield client
+    dispose(app)
+
+
+def test_the_programmes_of_a_region_include_its_communes(app, client, programme):
+    make_programme(app, territory_code="02", kind="PDR", title="PDR de l'Oriental")
+    make_programme(app, territory_code="01", kind="PDR", title="PDR de Tanger")
+    make_programme(app, "draft", territory_code=BOUARFA, title="PAC de Bouarfa")
+    answer = client.get("/api/v1/programmes?territory=02").get_json()
+    assert answer["total"] == 2 and answer["page"] == 1 and answer["per_page"] == 50
+    by_title = {item["title"]: item for item in answer["items"]}
+    assert set(by_title) == {"PDR de l'Oriental", "Programme d'action communale de Figuig"}
+    assert by_title["Programme d'action communale de Figuig"]["measure_count"] == 2
+    assert by_title["PDR de l'Oriental"]["territory_name_ar"] == "الشرق"
+
+
+def test_the_programmes_are_filtered_by_kind_integration_and_year(app, client):
+    make_programme(app, title="PAC 2017", first_year="2017", last_year="2022", integration="absent")
+    make_programme(app, title="PAC 2023")
+    make_programme(app, territory_code="02", kind="PDR", title="PDR", integration="mentioned")
+
+    def titles(query: str) -> set[str]:
+        answer = client.get(f"/api/v1/programmes?{query}")
+        assert answer.status_code == 200, answer.get_json()
+        return {item["title"] for item in answer.get_json()["items"]}
+
+    assert titles("kind=PAC") == {"PAC 2017", "PAC 2023"}
+    assert titles("kind=PDR&territory=02") == {"PDR"}
+    assert titles("integration=absent") == {"PAC 2017"}
+    assert titles("year=2022") == {"PAC 2017"}
+    assert titles("year=2023&kind=PAC") == {"PAC 2023"}
+    assert titles("territory=02.251.01.01") == set()
+    assert len(titles("per_page=1&page=3")) == 1 and titles("per_page=1&page=4") == set()
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [("kind=PCD", "kind"), ("integration=some", "integration"), ("year=1990", "year")],
+)
+def test_a_bad_programme_filter_is_a_400_in_french(client, query, field):
+    answer = client.get(f"/api/v1/programmes?{query}&lang=fr")
+    assert answer.status_code == 400
+    error = answer.get_json()["error"]
+    assert error["code"] == "bad_parameter" and error["message"].startswith(f"{field} ")
+
+
+def test_the_programmes_of_an_unknown_territory_are_a_404(client):
+    answer = client.get("/api/v1/programmes?territory=99.999&lang=fr")
+    assert answer.status_code == 404
+    assert answer.get_json()["error"] == {
+        "code": "not_found",
+        "message": "Aucun territoire ne porte le code 99.999.",
+    }
+
+
+def test_the_demo_programmes_are_in_the_api(demo_client):
+    answer = demo_client.get("/api/v1/programmes?territory=02&per_page=500").get_json()
+    assert answer["total"] > 0
+    assert {item["kind"] for item in answer["items"]} <= {"PAC", "PDP", "PDR", "other"}
+    assert all(item["review_state"] == "validated" for item in answer["items"])
+    assert all(item["region_code"] == "02" for item in answer["items"])
+
+
+def test_the_organisations_are_listed_without_who_recorded_them(app, client):
+    from tests.support import make_organisation
+
+    make_organisation(app, "Caritas Maroc", country="MA")
+    make_organisation(app, "Ayuntamiento de Granada", kind="foreign_local_government", country="ES")
+    gone = make_organisation(app, "Ancienne association")
+    with app.app_context():
+        from tracker.models import Organisation
+
+        service.delete(_admin(), "organisation", db.session.get(Organisation, gone))
+        db.session.commit()
+    answer = client.get("/api/v1/organisations?per_page=1&page=2").get_json()
+    assert answer["total"] == 2 and answer["per_page"] == 1
+    assert [{k: v for k, v in item.items() if k != "id"} for item in answer["items"]] == [
+        {"name": "Caritas Maroc", "kind": "association", "country": "MA"}
+    ]
+    everything = client.get("/api/v1/organisations").get_data(as_text=True)
+    assert "Ancienne" not in everything and "created" not in everything and "@" not in everything
+
+
+def test_the_openapi_describes_the_programmes_and_organisations(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    assert schemas["Programme"]["properties"]["kind"]["enum"] == ["PAC", "PDP", "PDR", "other"]
+    assert schemas["Programme"]["properties"]["integration"]["enum"] == [
+        "absent",
+        "mentioned",
+        "dedicated",
+    ]
+    assert set(schemas["Organisation"]["required"]) == {"id", "name", "kind", "country"}
+    names = [p["name"] for p in document["paths"]["/programmes"]["get"]["parameters"]]
+    assert names == ["territory", "kind", "integration", "year", "page", "per_page"]
+    assert "404" in document["paths"]["/programmes"]["get"]["responses"]
+    assert "/organisations" in document["paths"]

@@ -25,9 +25,14 @@ def measures_query(territory: str | None = None, filters: Filters = Filters()) -
     return query
 
 
+def count_rows(query: Select) -> int:
+    """How many rows (measures, programmes...) `query` selects."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
 def count_measures(query: Select) -> int:
     """How many measures `query` selects."""
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return count_rows(query)
 
 
 def partner_names(query: Select) -> list[str]:

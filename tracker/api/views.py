@@ -30,6 +30,11 @@ from tracker.writers import boundary_file
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+def page_answer(items: list[dict], page: int, per_page: int, total: int) -> Response:
+    """A page of a list, as every list of the API answers it."""
+    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
+
+
 def _metric_fields(metric: stats.Metric, value, name: str = "value") -> dict:
     """A metric's value under `name`, a number or null (no data). A count of people is
     its public sum, with `<name>_small_counts_left_out` ("value": the field is then
@@ -86,14 +91,7 @@ def territories():
     rows = db.session.scalars(
         query.order_by(Territory.code).limit(per_page).offset((page - 1) * per_page)
     )
-    return jsonify(
-        {
-            "items": [_territory_item(t) for t in rows],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-        }
-    )
+    return page_answer([_territory_item(t) for t in rows], page, per_page, total)
 
 
 @bp.get("/territories/<code>")
@@ -128,14 +126,7 @@ def measures():
     query = public_data.measures_query(territory.code if territory else None, filters)
     total = public_data.count_measures(query)
     rows = public_data.load_measures(query, limit=per_page, offset=(page - 1) * per_page)
-    return jsonify(
-        {
-            "items": [public_data.measure_item(m) for m in rows],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-        }
-    )
+    return page_answer([public_data.measure_item(m) for m in rows], page, per_page, total)
 
 
 @bp.get("/stats")
