@@ -302,3 +302,74 @@ def test_the_openapi_describes_the_programmes_and_organisations(client):
     assert names == ["territory", "kind", "integration", "year", "page", "per_page"]
     assert "404" in document["paths"]["/programmes"]["get"]["responses"]
     assert "/organisations" in document["paths"]
+
+
+# ---- a measure's programme in the API and the exports ----------------------------------
+
+
+def test_a_measure_in_the_api_says_what_its_programme_is(app, client, programme):
+    items = client.get(f"/api/v1/measures?territory={FIGUIG}").get_json()["items"]
+    assert len(items) == 2
+    for item in items:
+        assert item["programme_id"] == programme
+        assert item["programme_kind"] == "PAC"
+        assert item["programme_title"] == "Programme d'action communale de Figuig"
+        assert item["programme_integration"] == "dedicated"
+
+
+def test_a_measure_of_a_programme_that_is_not_public_says_nothing_of_it(
+    app, client, validated_measure
+):
+    hidden = make_programme(app, "returned")
+    validated_measure(FIGUIG, "Cellule", programme_id=str(hidden))
+    validated_measure(FIGUIG, "Sans programme")
+    for item in client.get(f"/api/v1/measures?territory={FIGUIG}").get_json()["items"]:
+        assert item["programme_id"] is None and item["programme_kind"] is None
+        assert item["programme_title"] is None and item["programme_integration"] is None
+
+
+def test_the_csv_in_french_has_the_programme_columns_after_the_collectivity(client, programme):
+    import csv
+    import io
+
+    text = client.get("/export/measures.csv?lang=fr").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    header = text.splitlines()[0].split(",")
+    at = header.index("Programme\u00a0: type")
+    assert header[at - 1 : at + 4] == [
+        "Code de la région",
+        "Programme\u00a0: type",
+        "Programme\u00a0: intitulé",
+        "Programme\u00a0: intégration de la migration",
+        "Intitulé",
+    ]
+    assert {row["Programme\u00a0: type"] for row in rows} == {"PAC"}
+    assert {row["Programme\u00a0: intitulé"] for row in rows} == {
+        "Programme d'action communale de Figuig"
+    }
+    assert {row["Programme\u00a0: intégration de la migration"] for row in rows} == {"dedicated"}
+
+
+def test_the_xlsx_and_geojson_carry_the_programme(client, programme):
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/export/measures.xlsx?lang=en").data))
+    sheet = book["Measures"]
+    headings = [cell.value for cell in sheet[1]]
+    first = [cell.value for cell in sheet[2]]
+    assert first[headings.index("Programme: kind")] == "PAC"
+    assert first[headings.index("Programme: how it integrates migration")] == "dedicated"
+    about = "\n".join(
+        " | ".join(str(v) for v in row if v is not None)
+        for row in book["About"].iter_rows(values_only=True)
+    )
+    assert "Programme: kind | PDR | Regional development programme (PDR)" in about
+    assert (
+        "Programme: how it integrates migration | dedicated | A dedicated axis or measures" in about
+    )
+    features = client.get("/export/measures.geojson").get_json()["features"]
+    assert {f["properties"]["programme_title"] for f in features} == {
+        "Programme d'action communale de Figuig"
+    }

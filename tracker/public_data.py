@@ -60,6 +60,15 @@ def load_measures(query: Select, limit: int | None = None, offset: int = 0) -> l
     return list(db.session.scalars(query))
 
 
+def _programme_of(programme: Programme | None) -> dict:
+    """What a measure says of its programme besides its number (None: not public)."""
+    return {
+        "programme_kind": programme.kind if programme else None,
+        "programme_title": programme.title if programme else None,
+        "programme_integration": programme.integration if programme else None,
+    }
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
@@ -96,6 +105,7 @@ def _territory(record: Measure | Programme) -> dict:
 # What public outputs give that is not a field of the form, after the field it follows.
 _AFTER: dict[str, Callable[[Measure], dict]] = {
     "territory_code": _territory,
+    "programme_id": lambda m: _programme_of(m.programme if is_public(m.programme) else None),
     "status": lambda m: {"review_state": m.review_state},
 }
 

@@ -14,7 +14,7 @@ from tracker.api.openapi_records import record_paths, record_schemas
 from tracker.models.territory import LEVELS
 from tracker.records.fields import PUBLIC_FIELDS, Field
 from tracker.stats import METRICS
-from tracker.vocab import MEASURE_STATUSES
+from tracker.vocab import INTEGRATION_LEVELS, MEASURE_STATUSES, PROGRAMME_KINDS
 
 # The JSON type of each kind of measure field (lists aside).
 _TYPES = {
@@ -40,6 +40,17 @@ _MEASURE_EXTRAS = {
     "territory_name_ar": {"type": "string"},
     "region_code": {"type": "string", "description": "HCP code of the region"},
     "review_state": {"type": "string", "enum": ["validated", "submitted"]},
+    "programme_kind": {
+        "type": ["string", "null"],
+        "enum": [*PROGRAMME_KINDS, None],
+        "description": "Its programme's kind; null when it is in no public programme",
+    },
+    "programme_title": {"type": ["string", "null"], "description": "Its programme's title"},
+    "programme_integration": {
+        "type": ["string", "null"],
+        "enum": [*INTEGRATION_LEVELS, None],
+        "description": "How its programme integrates migration",
+    },
 }
 
 
