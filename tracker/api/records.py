@@ -8,21 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import public_data, stats
-from tracker.api.views import bp, page_answer
-from tracker.errors import BadParameter, JsonError
+from tracker.api.views import bp, known_territory, page_answer
 from tracker.extensions import db
-from tracker.models import Organisation, Programme, Territory
-from tracker.params import parse_choice, parse_page, parse_territory, parse_year
+from tracker.models import Organisation, Programme
+from tracker.params import parse_choice, parse_page, parse_year
 from tracker.vocab import INTEGRATION_LEVELS, PROGRAMME_KINDS
-
-
-def known_territory(args) -> Territory | None:
-    """The territory of the `territory` parameter, None when absent; raises `BadParameter`
-    for a bad code and `JsonError` (404, "not_found") for a code no territory has."""
-    try:
-        return parse_territory(args)
-    except BadParameter as unknown:
-        raise JsonError(404, "not_found", unknown.message) from None
 
 
 @bp.get("/programmes")
