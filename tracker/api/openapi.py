@@ -217,6 +217,7 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": list_response("#/components/schemas/Measure", "A page of measures"),
                         "400": error_response("A bad parameter"),
+                        "404": error_response("No territory has this code"),
                     },
                 }
             },
