@@ -234,3 +234,58 @@ def test_a_measure_names_its_programme_only_once_the_programme_is_public(
         db.session.commit()
     assert named() == programme_id
     assert "Programme d&#39;action communale" in client.get(f"/measures/{measure_id}").text
+
+
+def test_measures_of_an_unknown_territory_are_a_404_in_arabic(client):
+    response = client.get("/api/v1/measures?territory=99.999&lang=ar")
+    assert response.status_code == 404
+    error = response.get_json()["error"]
+    assert error["code"] == "not_found" and "99.999" in error["message"]
+    with client.application.test_request_context("/?lang=ar"):
+        from flask_babel import gettext
+
+        assert error["message"] == gettext("No territory has the code %(code)s.", code="99.999")
+    assert error["message"] != "No territory has the code 99.999."
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/territories?level=region",
+        "/api/v1/territories/02",
+        "/api/v1/measures",
+        "/api/v1/programmes",
+        "/api/v1/organisations",
+        "/api/v1/stats",
+        "/api/v1/openapi.json",
+        "/api/v1/territories/99.999",
+        "/api/v1/measures?status=lost",
+    ],
+)
+def test_every_api_answer_may_be_read_from_any_site(client, path):
+    response = client.get(path)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_page_is_not_opened_to_other_sites(client):
+    assert "Access-Control-Allow-Origin" not in client.get("/territories/02").headers
+
+
+def test_counts_are_whole_numbers_in_the_api(client, validated_measure):
+    validated_measure("02.251.01.03", "Cellule", beneficiaries_total="40", sectors=["health"])
+    validated_measure("02.251.01.03", "Cours", beneficiaries_total="3")
+    for metric in ("measures", "sectors_covered", "beneficiaries"):
+        body = client.get(f"/api/v1/stats?level=region&metric={metric}&per_page=20").text
+        item = next(i for i in json.loads(body)["items"] if i["code"] == "02")
+        assert isinstance(item["value"], int), (metric, item)
+        assert f'"value":{item["value"]}}}' in body.replace(" ", "")  # written 2, not 2.0
+    body = client.get("/api/v1/territories/02.251.01.03").get_json()
+    summary = body["summary"]
+    assert summary["measures"] == 2 and isinstance(summary["measures"], int)
+    assert summary["beneficiaries"] == 40 and summary["beneficiaries_small_counts_left_out"] == 1
+    assert isinstance(summary["beneficiaries"], int)
+    assert isinstance(summary["completed_share"], float)
+    for key in ("population_2024", "population_2014", "households_2024"):
+        assert isinstance(body[key], int)
+    region = client.get("/api/v1/territories?level=region").get_json()["items"][0]
+    assert isinstance(region["population_2024"], int)

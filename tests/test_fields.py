@@ -30,6 +30,9 @@ PUBLIC_KEYS = [
     "territory_name_ar",
     "region_code",
     "programme_id",
+    "programme_kind",
+    "programme_title",
+    "programme_integration",
     "title",
     "description",
     "kind",
@@ -162,6 +165,8 @@ def test_the_public_item_has_the_declared_public_fields(app, admin):
     assert item["beneficiaries"] == {"total": 120, "women": 50, "men": 70, "minors": 30}
     assert item["progress"] == 40 and item["review_state"] == "validated"
     assert item["programme_id"] is None  # its programme is not public yet
+    assert item["programme_kind"] is None and item["programme_title"] is None
+    assert item["programme_integration"] is None
 
 
 def test_the_api_schema_describes_the_public_item(client):

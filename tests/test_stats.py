@@ -270,7 +270,6 @@ def test_api_measures_never_show_officers(known, client):
 @pytest.mark.parametrize(
     "query",
     [
-        "territory=99.999",
         "sector=astrology",
         "status=dreaming",
         "year=1850",
@@ -283,6 +282,12 @@ def test_api_bad_filters_are_400(known, client, query):
     response = client.get(f"/api/v1/measures?{query}")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_parameter"
+
+
+def test_api_unknown_territory_is_404(known, client):
+    response = client.get("/api/v1/measures?territory=99.999")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
 
 
 def test_api_stats_every_territory_of_the_level(known, client):

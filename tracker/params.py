@@ -113,6 +113,19 @@ def _year(args: Mapping[str, str], name: str) -> int | None:
     return int(text)
 
 
+def parse_year(args: Mapping[str, str], name: str = "year") -> int | None:
+    """The year in `name`, None when absent; raises `BadParameter` for text that is no
+    year the tracker knows (from `FIRST_YEAR` to ten years ahead)."""
+    return _year(args, name)
+
+
+def parse_choice(args: Mapping[str, str], name: str, choices: Iterable[str]) -> str | None:
+    """The key in `name` if it is one of `choices`, None when absent; raises
+    `BadParameter` saying which they are for any other."""
+    text = _text(args, name)
+    return one_of(text, choices, name) if text else None
+
+
 def parse_filters(args: Mapping[str, str]) -> Filters:
     """`Filters` from `sector`, `status`, `year` and `since`; raises `BadParameter` for a
     bad value."""

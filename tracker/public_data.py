@@ -1,5 +1,5 @@
-"""The public measures, as every public output reads them: one query with the filters
-everyone shares, and one serialisation with small counts suppressed."""
+"""The public measures and programmes, as every public output reads them: one query with
+the filters everyone shares, and one serialisation each, with small counts suppressed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import Measure, Organisation, Territory
+from tracker.models import Measure, Organisation, Programme, Territory
 from tracker.models.record import measure_organisation
 from tracker.privacy import is_public, public_beneficiaries
 from tracker.records.fields import PUBLIC_FIELDS, Field
@@ -25,9 +25,14 @@ def measures_query(territory: str | None = None, filters: Filters = Filters()) -
     return query
 
 
+def count_rows(query: Select) -> int:
+    """How many rows (measures, programmes...) `query` selects."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
 def count_measures(query: Select) -> int:
     """How many measures `query` selects."""
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return count_rows(query)
 
 
 def partner_names(query: Select) -> list[str]:
@@ -55,6 +60,15 @@ def load_measures(query: Select, limit: int | None = None, offset: int = 0) -> l
     return list(db.session.scalars(query))
 
 
+def _programme_of(programme: Programme | None) -> dict:
+    """What a measure says of its programme besides its number (None: not public)."""
+    return {
+        "programme_kind": programme.kind if programme else None,
+        "programme_title": programme.title if programme else None,
+        "programme_integration": programme.integration if programme else None,
+    }
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
@@ -79,8 +93,8 @@ SERIALISERS: dict[str, Callable[[Measure, Field], Any]] = {
 GROUPS: dict[str, Callable[[Measure], dict]] = {"beneficiaries": public_beneficiaries}
 
 
-def _territory(measure: Measure) -> dict:
-    territory: Territory = measure.territory
+def _territory(record: Measure | Programme) -> dict:
+    territory: Territory = record.territory
     return {
         "territory_name_fr": territory.name_fr,
         "territory_name_ar": territory.name_ar,
@@ -91,6 +105,7 @@ def _territory(measure: Measure) -> dict:
 # What public outputs give that is not a field of the form, after the field it follows.
 _AFTER: dict[str, Callable[[Measure], dict]] = {
     "territory_code": _territory,
+    "programme_id": lambda m: _programme_of(m.programme if is_public(m.programme) else None),
     "status": lambda m: {"review_state": m.review_state},
 }
 
@@ -108,3 +123,39 @@ def measure_item(measure: Measure) -> dict:
             item[field.group] = GROUPS[field.group](measure)
         item.update(_AFTER[field.key](measure) if field.key in _AFTER else {})
     return item
+
+
+def public_measure_counts(programme_ids: list[int]) -> dict[int, int]:
+    """`{programme id: public measures}` of the programmes `programme_ids`, in one query;
+    a programme with none is absent."""
+    if not programme_ids:
+        return {}
+    query = (
+        select(Measure.programme_id, func.count())
+        .where(Measure.programme_id.in_(programme_ids), *measure_conditions(Filters()))
+        .group_by(Measure.programme_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def programme_item(programme: Programme, measure_count: int | None = None) -> dict:
+    """A programme as the API and its page give it: its collectivity, kind, title, years,
+    adoption date, reference, how it integrates migration and how many public measures
+    it holds (`measure_count`, counted here when None); never an officer. Public or
+    not is the caller's to check (`privacy.is_public`)."""
+    if measure_count is None:
+        measure_count = public_measure_counts([programme.id]).get(programme.id, 0)
+    return {
+        "id": programme.id,
+        "territory_code": programme.territory_code,
+        **_territory(programme),
+        "kind": programme.kind,
+        "title": programme.title,
+        "first_year": programme.first_year,
+        "last_year": programme.last_year,
+        "adopted_on": _iso(programme.adopted_on),
+        "reference": programme.reference,
+        "integration": programme.integration,
+        "review_state": programme.review_state,
+        "measure_count": measure_count,
+    }

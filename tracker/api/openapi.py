@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
+from tracker.api.openapi_parts import (
+    error_response,
+    list_response,
+    page_parameters,
+    query_parameter,
+)
+from tracker.api.openapi_records import record_paths, record_schemas
 from tracker.models.territory import LEVELS
-from tracker.params import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from tracker.records.fields import PUBLIC_FIELDS, Field
 from tracker.stats import METRICS
-from tracker.vocab import MEASURE_STATUSES
+from tracker.vocab import INTEGRATION_LEVELS, MEASURE_STATUSES, PROGRAMME_KINDS
 
 # The JSON type of each kind of measure field (lists aside).
 _TYPES = {
@@ -34,61 +40,29 @@ _MEASURE_EXTRAS = {
     "territory_name_ar": {"type": "string"},
     "region_code": {"type": "string", "description": "HCP code of the region"},
     "review_state": {"type": "string", "enum": ["validated", "submitted"]},
+    "programme_kind": {
+        "type": ["string", "null"],
+        "enum": [*PROGRAMME_KINDS, None],
+        "description": "Its programme's kind; null when it is in no public programme",
+    },
+    "programme_title": {"type": ["string", "null"], "description": "Its programme's title"},
+    "programme_integration": {
+        "type": ["string", "null"],
+        "enum": [*INTEGRATION_LEVELS, None],
+        "description": "How its programme integrates migration",
+    },
 }
-
-
-def _query(name: str, schema: dict, description: str | None = None) -> dict:
-    """A query parameter of `schema`, with its description when it has one."""
-    parameter = {"name": name, "in": "query", "schema": schema}
-    if description:
-        parameter["description"] = description
-    return parameter
-
-
-def _error_response(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _page_params() -> list[dict]:
-    return [
-        _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
-        _query(
-            "per_page",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
-        ),
-    ]
 
 
 def _filter_params() -> list[dict]:
     return [
-        _query("sector", {"type": "string"}, "A sector key (the SNIA's 11 programmes)"),
-        _query("status", {"type": "string", "enum": list(MEASURE_STATUSES)}),
-        _query("year", {"type": "integer"}, "Measures running at some time that year"),
-        _query("since", {"type": "integer"}, "Measures running at some time from that year on"),
+        query_parameter("sector", {"type": "string"}, "A sector key (the SNIA's 11 programmes)"),
+        query_parameter("status", {"type": "string", "enum": list(MEASURE_STATUSES)}),
+        query_parameter("year", {"type": "integer"}, "Measures running at some time that year"),
+        query_parameter(
+            "since", {"type": "integer"}, "Measures running at some time from that year on"
+        ),
     ]
-
-
-def _list_response(ref: str, description: str) -> dict:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["items", "page", "per_page", "total"],
-                    "properties": {
-                        "items": {"type": "array", "items": {"$ref": ref}},
-                        "page": {"type": "integer"},
-                        "per_page": {"type": "integer"},
-                        "total": {"type": "integer"},
-                    },
-                }
-            }
-        },
-    }
 
 
 def field_schema(field: Field) -> dict:
@@ -185,8 +159,10 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "List territories",
                     "parameters": [
-                        _query("level", {"type": "string", "enum": list(LEVELS)}),
-                        _query("parent", {"type": "string"}, "Code of the parent territory"),
+                        query_parameter("level", {"type": "string", "enum": list(LEVELS)}),
+                        query_parameter(
+                            "parent", {"type": "string"}, "Code of the parent territory"
+                        ),
                         {
                             "name": "q",
                             "in": "query",
@@ -196,13 +172,13 @@ def openapi_document() -> dict:
                                 "Arabic short vowels ignored), or the start of a code"
                             ),
                         },
-                        *_page_params(),
+                        *page_parameters(),
                     ],
                     "responses": {
-                        "200": _list_response(
+                        "200": list_response(
                             "#/components/schemas/Territory", "A page of territories"
                         ),
-                        "400": _error_response("A bad parameter"),
+                        "400": error_response("A bad parameter"),
                     },
                 }
             },
@@ -226,7 +202,7 @@ def openapi_document() -> dict:
                                 }
                             },
                         },
-                        "404": _error_response("No territory has this code"),
+                        "404": error_response("No territory has this code"),
                     },
                 }
             },
@@ -236,19 +212,21 @@ def openapi_document() -> dict:
                     "parameters": [
                         {"name": "territory", "in": "query", "schema": {"type": "string"}},
                         *_filter_params(),
-                        *_page_params(),
+                        *page_parameters(),
                     ],
                     "responses": {
-                        "200": _list_response("#/components/schemas/Measure", "A page of measures"),
-                        "400": _error_response("A bad parameter"),
+                        "200": list_response("#/components/schemas/Measure", "A page of measures"),
+                        "400": error_response("A bad parameter"),
+                        "404": error_response("No territory has this code"),
                     },
                 }
             },
+            **record_paths(),
             "/stats": {
                 "get": {
                     "summary": "A metric for every territory of a level",
                     "parameters": [
-                        _query(
+                        query_parameter(
                             "level", {"type": "string", "enum": list(LEVELS), "default": "region"}
                         ),
                         {
@@ -261,7 +239,7 @@ def openapi_document() -> dict:
                             },
                         },
                         *_filter_params(),
-                        *_page_params(),
+                        *page_parameters(),
                     ],
                     "responses": {
                         "200": {
@@ -275,7 +253,7 @@ def openapi_document() -> dict:
                             ),
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         },
-                        "400": _error_response("A bad parameter"),
+                        "400": error_response("A bad parameter"),
                     },
                 }
             },
@@ -297,8 +275,8 @@ def openapi_document() -> dict:
                             ),
                             "content": {"application/geo+json": {"schema": {"type": "object"}}},
                         },
-                        "404": _error_response("Unknown level"),
-                        "503": _error_response("The boundaries have not been built yet"),
+                        "404": error_response("Unknown level"),
+                        "503": error_response("The boundaries have not been built yet"),
                     },
                 }
             },
@@ -328,6 +306,7 @@ def openapi_document() -> dict:
                     ]
                 },
                 "Measure": measure_schema(),
+                **record_schemas(),
                 "Error": {
                     "type": "object",
                     "required": ["error"],

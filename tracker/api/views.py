@@ -30,12 +30,39 @@ from tracker.writers import boundary_file
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+def known_territory(args) -> Territory | None:
+    """The territory of the `territory` parameter, None when absent; raises `BadParameter`
+    for a bad code and `JsonError` (404, "not_found") for a code no territory has."""
+    try:
+        return parse_territory(args)
+    except BadParameter as unknown:
+        raise JsonError(404, "not_found", unknown.message) from None
+
+
+@bp.after_request
+def open_to_every_origin(response: Response) -> Response:
+    """Every answer of the public, read-only API may be read by a page of any site."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def page_answer(items: list[dict], page: int, per_page: int, total: int) -> Response:
+    """A page of a list, as every list of the API answers it."""
+    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
+
+
+def _number(metric: stats.Metric, value) -> int | float:
+    """A metric's value as JSON gives it: a count as a whole number, any other as a
+    decimal one."""
+    return round(value) if metric.unit == "count" else float(value)
+
+
 def _metric_fields(metric: stats.Metric, value, name: str = "value") -> dict:
     """A metric's value under `name`, a number or null (no data). A count of people is
     its public sum, with `<name>_small_counts_left_out` ("value": the field is then
     `small_counts_left_out`): how many counts under the threshold the sum leaves out,
     each shown as "<5" in the measures list, so that no figure gives one away."""
-    fields = {name: None if value is None else float(value)}
+    fields = {name: None if value is None else _number(metric, value)}
     if metric.counts_people:
         prefix = "" if name == "value" else f"{name}_"
         fields[f"{prefix}small_counts_left_out"] = getattr(value, "left_out", 0)
@@ -86,14 +113,7 @@ def territories():
     rows = db.session.scalars(
         query.order_by(Territory.code).limit(per_page).offset((page - 1) * per_page)
     )
-    return jsonify(
-        {
-            "items": [_territory_item(t) for t in rows],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-        }
-    )
+    return page_answer([_territory_item(t) for t in rows], page, per_page, total)
 
 
 @bp.get("/territories/<code>")
@@ -121,21 +141,15 @@ def territory(code: str):
 @bp.get("/measures")
 def measures():
     """Public (validated) measures within `territory` (its descendants included), filtered by
-    `sector`, `status` and `year`; beneficiary counts from 1 to 4 show as "<5"."""
+    `sector`, `status` and `year`; beneficiary counts from 1 to 4 show as "<5". Refuses
+    (400) a bad filter, page or per_page; 404 for an unknown territory."""
     filters = parse_filters(request.args)
-    territory = parse_territory(request.args)
+    territory = known_territory(request.args)
     page, per_page = parse_page(request.args)
     query = public_data.measures_query(territory.code if territory else None, filters)
     total = public_data.count_measures(query)
     rows = public_data.load_measures(query, limit=per_page, offset=(page - 1) * per_page)
-    return jsonify(
-        {
-            "items": [public_data.measure_item(m) for m in rows],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-        }
-    )
+    return page_answer([public_data.measure_item(m) for m in rows], page, per_page, total)
 
 
 @bp.get("/stats")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from tracker.privacy import public_states
-from tracker.records.fields import EXPORTED_FIELDS, Field
+from tracker.records.fields import EXPORTED_FIELDS, MEASURE_FIELDS, Field
+from tracker.vocab import INTEGRATION_LEVELS, PROGRAMME_KINDS
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,39 @@ _PLACED = {
             width=10,
         ),
     ),
+    # The programme's number is not exported: what it is says more than an id.
+    "programme_id": (
+        Column(
+            "programme_kind",
+            _l("Programme: kind"),
+            _l(
+                "PAC, PDP, PDR or other: the kind of the collectivity's programme the "
+                "measure belongs to; empty when it belongs to no validated programme."
+            ),
+            width=10,
+        ),
+        Column("programme_title", _l("Programme: title"), width=40),
+        Column(
+            "programme_integration",
+            _l("Programme: how it integrates migration"),
+            _l(
+                "absent, mentioned or dedicated: how the measure's programme integrates "
+                "migration (a dedicated axis or measures)."
+            ),
+            width=14,
+        ),
+    ),
 }
 
 COLUMNS: tuple[Column, ...] = (
     *_PLACED[None],
     *(
         column
-        for field in EXPORTED_FIELDS
-        for column in (field_column(field), *_PLACED.get(field.key, ()))
+        for field in MEASURE_FIELDS
+        for column in (
+            *((field_column(field),) if field.exported else ()),
+            *_PLACED.get(field.key, ()),
+        )
     ),
 )
 
@@ -108,8 +134,10 @@ REVIEW_COLUMN = Column(
 )
 
 # The coded columns whose keys the About sheet lists with their labels (sectors are data).
-VOCABULARIES = tuple(
-    (field.key, field.vocabulary) for field in EXPORTED_FIELDS if field.vocabulary is not None
+VOCABULARIES = (
+    ("programme_kind", PROGRAMME_KINDS),
+    ("programme_integration", INTEGRATION_LEVELS),
+    *((field.key, field.vocabulary) for field in EXPORTED_FIELDS if field.vocabulary is not None),
 )
 
 

@@ -1,5 +1,6 @@
-"""Public pages: home and territory pages."""
+"""Public pages: home, territory, measure and programme pages."""
 
+from tracker.public import programmes  # noqa: F401 - registers its pages on `bp`
 from tracker.public import search  # noqa: F401 - its route is on the public blueprint
 from tracker.public.views import bp
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker import permissions
 from tracker.models import Programme
+from tracker.public_data import programme_item
 from tracker.records import forms, service
 from tracker.records.registry import RecordType
 from tracker.vocab import PROGRAMME_KINDS
@@ -23,4 +24,5 @@ RECORD_TYPE = RecordType(
     may_write=permissions.can_write_record,
     order=20,
     partial="records/types/programme.html",
+    public_item=programme_item,
 )
