@@ -14,7 +14,7 @@ from tracker.models import Measure, Organisation, Programme, Territory
 from tracker.models.record import measure_organisation
 from tracker.privacy import is_public, public_beneficiaries
 from tracker.records.fields import PUBLIC_FIELDS, Field
-from tracker.stats import Filters, measure_conditions, within
+from tracker.stats import Filters, measure_conditions, public_record_conditions, within
 
 
 def measures_query(territory: str | None = None, filters: Filters = Filters()) -> Select:
@@ -23,6 +23,38 @@ def measures_query(territory: str | None = None, filters: Filters = Filters()) -
     if territory:
         query = query.where(within(territory))
     return query
+
+
+def programmes_query(
+    territory: str | None = None,
+    kind: str | None = None,
+    integration: str | None = None,
+    year: int | None = None,
+) -> Select:
+    """Public programmes within `territory` (its own council's and those of the
+    territories inside it) of `kind` and `integration`, running in `year` (their years
+    include it); each filter left out when None."""
+    query = select(Programme).where(*public_record_conditions(Programme))
+    if territory:
+        query = query.where(within(territory, Programme))
+    if kind:
+        query = query.where(Programme.kind == kind)
+    if integration:
+        query = query.where(Programme.integration == integration)
+    if year:
+        query = query.where(Programme.first_year <= year, Programme.last_year >= year)
+    return query
+
+
+def load_programmes(query: Select, limit: int | None = None, offset: int = 0) -> list[Programme]:
+    """The programmes of `query` with their collectivities, in a stable order (by
+    collectivity, the latest first)."""
+    query = query.options(selectinload(Programme.territory)).order_by(
+        Programme.territory_code, Programme.first_year.desc(), Programme.id
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(db.session.scalars(query))
 
 
 def count_rows(query: Select) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from flask import Response, request
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from tracker import public_data, stats
+from tracker import public_data
 from tracker.api.views import bp, known_territory, page_answer
 from tracker.extensions import db
-from tracker.models import Organisation, Programme
+from tracker.models import Organisation
 from tracker.params import parse_choice, parse_page, parse_year
 from tracker.vocab import INTEGRATION_LEVELS, PROGRAMME_KINDS
 
@@ -26,22 +25,11 @@ def programmes() -> Response:
     integration = parse_choice(request.args, "integration", INTEGRATION_LEVELS)
     year = parse_year(request.args)
     page, per_page = parse_page(request.args)
-    query = select(Programme).where(*stats.public_record_conditions(Programme))
-    if territory is not None:
-        query = query.where(stats.within(territory.code, Programme))
-    if kind:
-        query = query.where(Programme.kind == kind)
-    if integration:
-        query = query.where(Programme.integration == integration)
-    if year:
-        query = query.where(Programme.first_year <= year, Programme.last_year >= year)
+    query = public_data.programmes_query(
+        territory.code if territory else None, kind, integration, year
+    )
     total = public_data.count_rows(query)
-    rows = db.session.scalars(
-        query.options(selectinload(Programme.territory))
-        .order_by(Programme.territory_code, Programme.first_year.desc(), Programme.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    rows = public_data.load_programmes(query, limit=per_page, offset=(page - 1) * per_page)
     counts = public_data.public_measure_counts([p.id for p in rows])
     items = [public_data.programme_item(p, counts.get(p.id, 0)) for p in rows]
     return page_answer(items, page, per_page, total)

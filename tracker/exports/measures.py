@@ -136,18 +136,31 @@ def _xlsx_cell(sheet, column: Column, value):
     return cell
 
 
-def _about_rows(
-    selection: Selection, columns: tuple[Column, ...], count: int, now: datetime, lang: str
+def write_rows(sheet, columns: tuple[Column, ...], items: Iterable[dict]) -> int:
+    """Write the headings of `columns` then a row per item on the write-only `sheet`
+    (column widths, frozen heading, auto filter); returns how many items it wrote."""
+    for number, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.append([writers.text_cell(sheet, str(column.heading), bold=True) for column in columns])
+    count = 0
+    for item in items:
+        sheet.append([_xlsx_cell(sheet, column, item.get(column.key)) for column in columns])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    return count
+
+
+def summary_rows(
+    title: str, count_label: str, count: int, now: datetime
 ) -> list[tuple[bool, list]]:
-    """The rows of the About sheet as (heading?, cells)."""
-    every = _("All")
-    territory = selection.territory
-    filters = selection.filters
-    rows: list[tuple[bool, list]] = [
-        (True, [_("Integration measures of the collectivities")]),
+    """The About sheet's first rows: `title`, the demo warning, the date, `count` under
+    `count_label`, which records are shown and the export's address."""
+    return [
+        (True, [title]),
         *writers.demo_rows(),
         (False, [_("Exported on (UTC)"), writers.utc_text(now)]),
-        (False, [_("Number of measures"), count]),
+        (False, [count_label, count]),
         (
             False,
             [
@@ -158,22 +171,59 @@ def _about_rows(
             ],
         ),
         (False, [_("Address of this export"), address_in_language()]),
+    ]
+
+
+def territory_row(territory: Territory | None, lang: str) -> tuple[bool, list]:
+    """The About sheet's territory filter: the territory and those inside it, or all."""
+    if territory is None:
+        return (False, [_("Territory"), _("All")])
+    text = _(
+        "%(name)s (%(code)s), with the territories inside it",
+        name=territory.name(lang),
+        code=territory.code,
+    )
+    return (False, [_("Territory"), text])
+
+
+def column_rows(
+    columns: tuple[Column, ...], meanings: Iterable[tuple[str, str, str]]
+) -> list[tuple[bool, list]]:
+    """The About sheet's definition of each column, then the codes of the coded ones:
+    `meanings` as (column key, code, label), then the review states when shown; and
+    the sources."""
+    rows: list[tuple[bool, list]] = [(False, []), (True, [_("Column"), _("Key"), _("Definition")])]
+    rows += [
+        (False, [str(c.heading), c.key, str(c.definition) if c.definition else None])
+        for c in columns
+    ]
+    rows += [(False, []), (True, [_("Column"), _("Key"), _("Meaning")])]
+    headings = {c.key: str(c.heading) for c in columns}
+    rows += [(False, [headings[key], code, str(label)]) for key, code, label in meanings]
+    if REVIEW_COLUMN in columns:
+        rows += [
+            (False, [headings["review_state"], state, str(REVIEW_STATES[state])])
+            for state in public_states()
+        ]
+    rows += [
+        (False, []),
+        (True, [_("Sources and terms")]),
+        *writers.source_rows(with_boundaries=True),
+    ]
+    return rows
+
+
+def _about_rows(
+    selection: Selection, columns: tuple[Column, ...], count: int, now: datetime, lang: str
+) -> list[tuple[bool, list]]:
+    """The rows of the About sheet as (heading?, cells)."""
+    title = _("Integration measures of the collectivities")
+    rows = summary_rows(title, _("Number of measures"), count, now)
+    rows += [
         (False, []),
         (True, [_("Filters")]),
-        (
-            False,
-            [
-                _("Territory"),
-                _(
-                    "%(name)s (%(code)s), with the territories inside it",
-                    name=territory.name(lang),
-                    code=territory.code,
-                )
-                if territory
-                else every,
-            ],
-        ),
-        *writers.filter_rows(filters, lang),
+        territory_row(selection.territory, lang),
+        *writers.filter_rows(selection.filters, lang),
         (False, []),
         (True, [_("Small counts")]),
         (
@@ -189,30 +239,13 @@ def _about_rows(
                 )
             ],
         ),
-        (False, []),
-        (True, [_("Column"), _("Key"), _("Definition")]),
     ]
-    rows += [
-        (False, [str(c.heading), c.key, str(c.definition) if c.definition else None])
-        for c in columns
-    ]
-    rows += [(False, []), (True, [_("Column"), _("Key"), _("Meaning")])]
-    headings = {c.key: str(c.heading) for c in columns}
     sectors = db.session.scalars(select(Sector).order_by(Sector.position))
-    rows += [(False, [headings["sectors"], s.key, s.name(lang)]) for s in sectors]
-    for key, vocabulary in VOCABULARIES:
-        rows += [(False, [headings[key], code, str(label)]) for code, label in vocabulary.items()]
-    if REVIEW_COLUMN in columns:
-        rows += [
-            (False, [headings["review_state"], state, str(REVIEW_STATES[state])])
-            for state in public_states()
-        ]
-    rows += [
-        (False, []),
-        (True, [_("Sources and terms")]),
-        *writers.source_rows(with_boundaries=True),
+    meanings = [("sectors", s.key, s.name(lang)) for s in sectors]
+    meanings += [
+        (key, code, label) for key, vocabulary in VOCABULARIES for code, label in vocabulary.items()
     ]
-    return rows
+    return rows + column_rows(columns, meanings)
 
 
 def xlsx_body(
@@ -226,16 +259,7 @@ def xlsx_body(
     columns = tuple(columns)
     lang = current_language()
     workbook, sheet, about = writers.new_workbook(_("Measures"), lang)
-    for number, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.append([writers.text_cell(sheet, str(column.heading), bold=True) for column in columns])
-    count = 0
-    for item in items:
-        sheet.append([_xlsx_cell(sheet, column, item.get(column.key)) for column in columns])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-
+    count = write_rows(sheet, columns, items)
     writers.write_about(about, _about_rows(selection, columns, count, now, lang), (32, 40, 80))
     return writers.workbook_bytes(workbook)
 

@@ -1,5 +1,5 @@
 """Downloads of what the public pages show, with their filters, under /export/: the public
-measures (`measures.*`) and the map's figures by territory (`figures.*`), each as CSV,
+measures (`measures.*`), the public programmes (`programmes.*`) and the map's figures by territory (`figures.*`), each as CSV,
 XLSX and GeoJSON. A bad query answers 400 with the API's JSON error; a GeoJSON that
 needs the boundaries answers 503 until they are built."""
 
@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import Blueprint, request
 
-from tracker.exports import figures, measures
+from tracker.exports import figures, measures, programmes
 from tracker.exports.columns import export_columns
 from tracker.writers import (
     CSV_MIMETYPE,
@@ -69,6 +69,51 @@ def measures_geojson():
     selection = measures.selection_from(request.args)
     body = measures.geojson_body(measures.export_items(selection.query), measures.locator())
     return download(body, GEOJSON_MIMETYPE, _measures_file(selection, "geojson"))
+
+
+def _programmes_file(
+    selection: programmes.Selection, extension: str, moment: datetime | None = None
+) -> str:
+    """`programmes-`, the territory's code (MA for the whole country), the filters, the day."""
+    territory = selection.territory.code if selection.territory else COUNTRY_IN_NAME
+    parts = [territory, *programmes.name_parts(selection)]
+    return download_name("programmes", parts, extension, moment)
+
+
+@bp.get("/programmes.csv")
+def programmes_csv():
+    """The public programmes the filters keep, as CSV (UTF-8 with BOM, comma-separated).
+
+    Refuses (400, JSON) a bad filter or an export larger than `EXPORT_MAX_ROWS`.
+    """
+    selection = programmes.selection_from(request.args)
+    items = programmes.export_items(selection.query)
+    body = measures.csv_body(programmes.export_columns(), items)
+    return download(body, CSV_MIMETYPE, _programmes_file(selection, "csv"))
+
+
+@bp.get("/programmes.xlsx")
+def programmes_xlsx():
+    """The public programmes the filters keep, as an XLSX workbook with an About sheet.
+
+    Refuses (400, JSON) a bad filter or an export larger than `EXPORT_MAX_ROWS`.
+    """
+    selection = programmes.selection_from(request.args)
+    moment = now()
+    items = programmes.export_items(selection.query)
+    body = programmes.xlsx_body(selection, programmes.export_columns(), items, moment)
+    return download(body, XLSX_MIMETYPE, _programmes_file(selection, "xlsx", moment))
+
+
+@bp.get("/programmes.geojson")
+def programmes_geojson():
+    """The public programmes the filters keep, as a GeoJSON FeatureCollection (RFC 7946),
+    each placed at its collectivity. Refuses (400, JSON) a bad filter or an export
+    larger than `EXPORT_MAX_ROWS`."""
+    selection = programmes.selection_from(request.args)
+    items = programmes.export_items(selection.query)
+    body = measures.geojson_body(items, measures.locator())
+    return download(body, GEOJSON_MIMETYPE, _programmes_file(selection, "geojson"))
 
 
 @bp.get("/figures.csv")
