@@ -4,14 +4,20 @@ and the territory page's measures grouped under their programme."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from tests.test_programmes_public import BOUARFA, FIGUIG, make_programme
+from tests.test_programmes_public import ADMIN, BOUARFA, FIGUIG, make_programme
+from tracker.extensions import db
+from tracker.models import Programme, User
+from tracker.public import views
+from tracker.records import service
 
 FORMULA = '=HYPERLINK("http://x","y")'
 ARABIC = "برنامج عمل جماعة بوعرفة"
@@ -161,3 +167,61 @@ def test_the_territory_page_links_the_programmes_downloads(client, programmes):
     assert "Télécharger les programmes" in page
     assert f"/export/programmes.csv?territory={FIGUIG}&amp;year=2024" in page
     assert f"/export/programmes.geojson?territory={FIGUIG}&amp;year=2024" in page
+
+
+# ---- the territory page's measures under their programme ----------------------------------
+
+
+def group_headings(page: str) -> list[str]:
+    """The text of the measures table's group rows, tags removed."""
+    rows = re.findall(r'<tr class="group"><th[^>]*>(.*?)</th></tr>', page, re.S)
+    return [html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row))).strip() for row in rows]
+
+
+@pytest.fixture
+def grouped(app, validated_measure):
+    """Figuig's validated PAC holding a measure, a measure of a programme later deleted,
+    and a measure attached to none."""
+    public = make_programme(app, title="Programme d'action de Figuig")
+    gone = make_programme(app, title="Programme retiré", first_year="2016", last_year="2021")
+    validated_measure(FIGUIG, "Cellule d'accueil", programme_id=str(public))
+    validated_measure(FIGUIG, "Mesure du programme retiré", programme_id=str(gone))
+    validated_measure(FIGUIG, "Mesure sans programme")
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == ADMIN))
+        service.delete(admin, "programme", db.session.get(Programme, gone))
+        db.session.commit()
+    return public
+
+
+def test_measures_are_listed_under_their_programme_in_french(client, grouped):
+    page = client.get(f"/territories/{FIGUIG}?lang=fr").get_data(as_text=True)
+    assert group_headings(page) == [
+        "Programme d'action de Figuig — Programme d'action communal (PAC), 2023–2028",
+        "Non rattachées à un programme public",
+        "Non rattachées à un programme",
+    ]
+    assert f'href="/programmes/{grouped}" dir="auto"' in page
+    assert "Programme retiré" not in page
+    first, hidden, none = re.split(r'<tr class="group">', page)[1:4]
+    assert "Cellule d&#39;accueil" in first
+    assert "Mesure du programme retiré" in hidden
+    assert "Mesure sans programme" in none
+
+
+def test_measures_grouped_in_arabic(client, grouped):
+    page = client.get(f"/territories/{FIGUIG}?lang=ar").get_data(as_text=True)
+    headings = group_headings(page)
+    assert headings[1:] == ["غير مرتبطة ببرنامج منشور", "غير مرتبطة بأي برنامج"]
+
+
+def test_grouping_keeps_the_pages_and_the_filters(client, grouped, monkeypatch):
+    monkeypatch.setattr(views, "MEASURES_PER_PAGE", 2)
+    first = client.get(f"/territories/{FIGUIG}?lang=fr").get_data(as_text=True)
+    second = client.get(f"/territories/{FIGUIG}?lang=fr&page=2").get_data(as_text=True)
+    assert "Page 1 sur 2" in first and "Page 2 sur 2" in second
+    # Each page groups the measures it shows: two on the first, one on the second.
+    assert len(group_headings(first)) == 2
+    assert group_headings(second) == ["Non rattachées à un programme"]
+    filtered = client.get(f"/territories/{FIGUIG}?lang=fr&status=planned").get_data(as_text=True)
+    assert group_headings(filtered) == []

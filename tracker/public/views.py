@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -27,6 +29,39 @@ bp = Blueprint("public", __name__)
 
 # Measures listed on a territory page at a time; a region may hold thousands.
 MEASURES_PER_PAGE = 50
+
+
+@dataclass
+class MeasureGroup:
+    """Measures of a page under their programme: `programme` when it is public, else
+    None with `attached` saying whether they belong to a programme that is not."""
+
+    programme: Programme | None
+    attached: bool
+    measures: list[Measure] = field(default_factory=list)
+
+
+def measure_groups(measures: list[Measure]) -> list[MeasureGroup]:
+    """`measures` grouped by programme, each keeping the page's order: the public
+    programmes (latest first), then those of a programme that is not public (whose
+    title is not shown), then those attached to none. Groups only what it is given,
+    so a page of a long list groups that page."""
+    groups: dict[tuple, MeasureGroup] = {}
+    for measure in measures:
+        if is_public(measure.programme):
+            key = ("programme", measure.programme_id)
+            group = groups.setdefault(key, MeasureGroup(measure.programme, True))
+        else:
+            attached = measure.programme_id is not None
+            group = groups.setdefault(("other", attached), MeasureGroup(None, attached))
+        group.measures.append(measure)
+
+    def order(group: MeasureGroup) -> tuple:
+        if group.programme is not None:
+            return (0, -group.programme.first_year, group.programme.id)
+        return (1 if group.attached else 2, 0, 0)
+
+    return sorted(groups.values(), key=order)
 
 
 def get_territory(code: str) -> Territory:
@@ -120,6 +155,7 @@ def territory(code: str):
         "territory.html",
         t=t,
         measures=measures,
+        measure_groups=measure_groups(measures),
         total=total,
         page=page,
         pages=pages,
