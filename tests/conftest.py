@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import csrf_token, dispose, make_validated_measure, name_of
+from tests.support import (
+    BOUARFA,
+    FIGUIG,
+    TANGER,
+    csrf_token,
+    dispose,
+    make_validated_measure,
+    name_of,
+)
 from tracker import create_app
 from tracker.cli import upgrade_database
 from tracker.territories import load_territories
@@ -316,7 +324,6 @@ def accounts(app, client):
 
 # ---- known measures: the figures every metric should give are worked out from them ----------
 
-FIGUIG, BOUARFA, TANGER = "02.251.01.03", "02.251.01.01", "01.511.01.0"
 
 # (collectivity, sectors, status, start, end, planned, spent, beneficiaries, validated)
 KNOWN_MEASURES = [

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+# Collectivities the tests record for: the commune of Figuig, its neighbour Bouarfa, Tanger.
+FIGUIG, BOUARFA, TANGER = "02.251.01.03", "02.251.01.01", "01.511.01.0"
+
 
 def name_of(url: str) -> str:
     """The database name in a URL made by the suite's `Databases`."""
@@ -97,3 +100,51 @@ def _factory_admin():
 
     admin = db.session.scalar(select(User).where(User.email == FACTORY_ADMIN))
     return admin or create_user(FACTORY_ADMIN, "a long factory password", "admin")
+
+
+# Programmes, for the tests of their pages, API and exports.
+ADMIN = "programmes.admin@example.org"
+
+PAC = {
+    "territory_code": FIGUIG,
+    "kind": "PAC",
+    "title": "Programme d'action communale de Figuig",
+    "first_year": "2023",
+    "last_year": "2028",
+    "adopted_on": "2023-03-14",
+    "reference": "Délibération 7/2023",
+    "integration": "dedicated",
+}
+
+
+def programmes_admin():
+    """The administrator who records the programmes of these tests (made when first needed)."""
+    from sqlalchemy import select
+
+    from tracker.accounts import create_user
+    from tracker.extensions import db
+    from tracker.models import User
+
+    admin = db.session.scalar(select(User).where(User.email == ADMIN))
+    return admin or create_user(ADMIN, "a long programmes password", "admin")
+
+
+def make_programme(app, state: str = "validated", **fields) -> int:
+    """Record a programme as the app would (PAC of Figuig unless `fields` say otherwise)
+    and take it to `state` (draft, submitted, returned, validated or deleted); its id."""
+    from tracker.extensions import db
+    from tracker.records import service
+
+    with app.app_context():
+        admin = programmes_admin()
+        programme = service.save_programme(admin, {**PAC, **fields})
+        if state != "draft":
+            service.transition(admin, "programme", programme, "submit")
+        if state in ("validated", "deleted"):
+            service.transition(admin, "programme", programme, "validate")
+        if state == "returned":
+            service.transition(admin, "programme", programme, "return", comment="Les années ?")
+        if state == "deleted":
+            service.delete(admin, "programme", programme)
+        db.session.commit()
+        return programme.id

@@ -85,3 +85,27 @@ def test_the_walk_finds_a_private_import_and_a_private_attribute(tmp_path):
         "from tracker.stats import _aggregate",
         "stats._unit_of",
     ]
+
+
+def _test_modules() -> list[Path]:
+    return sorted((ROOT / "tests").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _test_modules(), ids=lambda p: str(p.relative_to(ROOT / "tests")))
+def test_no_test_imports_another_test_module(path):
+    """Fixtures live in conftest.py and plain helpers in tests/support.py: a test that
+    imports another test module (or conftest) ties the two together by accident."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    imported = [
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    ] + [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ]
+    assert [
+        name
+        for name in imported
+        if name.startswith("tests.") and name.split(".")[-1].startswith(("test_", "conftest"))
+    ] == []

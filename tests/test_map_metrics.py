@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import FIGUIG
+from tests.support import FIGUIG
 from tracker.accounts import create_user
 from tracker.extensions import db
 from tracker.records import service

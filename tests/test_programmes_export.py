@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.test_programmes_public import ADMIN, BOUARFA, FIGUIG, make_programme
+from tests.support import ADMIN, BOUARFA, FIGUIG, make_programme
 from tracker.extensions import db
 from tracker.models import Programme, User
 from tracker.public import views

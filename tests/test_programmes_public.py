@@ -6,48 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.support import ADMIN, BOUARFA, FIGUIG, make_programme, programmes_admin
 from tracker.extensions import db
-from tracker.models import Programme, User
+from tracker.models import Programme
 from tracker.records import service
-
-FIGUIG, BOUARFA = "02.251.01.03", "02.251.01.01"
-ADMIN = "programmes.admin@example.org"
-
-PAC = {
-    "territory_code": FIGUIG,
-    "kind": "PAC",
-    "title": "Programme d'action communale de Figuig",
-    "first_year": "2023",
-    "last_year": "2028",
-    "adopted_on": "2023-03-14",
-    "reference": "Délibération 7/2023",
-    "integration": "dedicated",
-}
-
-
-def _admin():
-    from tracker.accounts import create_user
-
-    admin = db.session.scalar(select(User).where(User.email == ADMIN))
-    return admin or create_user(ADMIN, "a long programmes password", "admin")
-
-
-def make_programme(app, state: str = "validated", **fields) -> int:
-    """Record a programme as the app would (PAC of Figuig unless `fields` say otherwise)
-    and take it to `state` (draft, submitted, returned, validated or deleted); its id."""
-    with app.app_context():
-        admin = _admin()
-        programme = service.save_programme(admin, {**PAC, **fields})
-        if state != "draft":
-            service.transition(admin, "programme", programme, "submit")
-        if state in ("validated", "deleted"):
-            service.transition(admin, "programme", programme, "validate")
-        if state == "returned":
-            service.transition(admin, "programme", programme, "return", comment="Les années ?")
-        if state == "deleted":
-            service.delete(admin, "programme", programme)
-        db.session.commit()
-        return programme.id
 
 
 @pytest.fixture
@@ -57,7 +19,7 @@ def programme(app, validated_measure):
     validated_measure(FIGUIG, "Cellule d'accueil", programme_id=str(programme_id))
     validated_measure(FIGUIG, "Cours de darija", programme_id=str(programme_id))
     with app.app_context():
-        admin = _admin()
+        admin = programmes_admin()
         service.save_measure(
             admin,
             {
@@ -277,7 +239,7 @@ def test_the_organisations_are_listed_without_who_recorded_them(app, client):
     with app.app_context():
         from tracker.models import Organisation
 
-        service.delete(_admin(), "organisation", db.session.get(Organisation, gone))
+        service.delete(programmes_admin(), "organisation", db.session.get(Organisation, gone))
         db.session.commit()
     answer = client.get("/api/v1/organisations?per_page=1&page=2").get_json()
     assert answer["total"] == 2 and answer["per_page"] == 1

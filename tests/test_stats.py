@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import BOUARFA, FIGUIG, TANGER
+from tests.support import BOUARFA, FIGUIG, TANGER
 from tracker.extensions import db
 from tracker.i18n import metric_text
 from tracker.models import Measure, User

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from tests.conftest import FIGUIG, dispose
+from tests.support import FIGUIG, dispose
 from tracker import create_app, stats
 from tracker.extensions import db
 from tracker.models import Measure, User

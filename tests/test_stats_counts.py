@@ -5,7 +5,7 @@ home), and which territories have records of which types."""
 
 import pytest
 
-from tests.conftest import BOUARFA, FIGUIG, TANGER
+from tests.support import BOUARFA, FIGUIG, TANGER
 from tracker import stats
 from tracker.extensions import db
 from tracker.models import Measure, Programme, User
