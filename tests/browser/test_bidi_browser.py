@@ -120,4 +120,7 @@ def test_partners_and_a_returned_comment_keep_their_order(page, mixed, tmp_path,
     comment = page.locator("li > q[dir=auto]", has_text="Préciser").first
     assert comment.inner_text().strip().strip('“”"«»').strip() == COMMENT
     assert_reads_before(page, title, comment, lang == "ar")
+    if lang == "ar":  # a French comment opens with its own quote, on its left
+        quotes = comment.evaluate("q => getComputedStyle(q).quotes")
+        assert quotes.startswith('"“" "”"'), quotes
     assert not page.watched.page_errors
