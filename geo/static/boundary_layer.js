@@ -83,9 +83,8 @@ function trackerBoundaryLayer(options, nameOf, choropleth) {
 
     function onEachFeature(feature, shape) {
         var label = document.createElement("span");
+        label.setAttribute("dir", "auto");
         var name = document.createElement("strong");
-        // The name in its own direction, the figure after it in the page's.
-        name.setAttribute("dir", "auto");
         name.textContent = nameOf(feature) || "";
         label.appendChild(name);
         if (choropleth) {
