@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import inspect, select
 
 from tracker.extensions import db
@@ -165,7 +166,8 @@ def display_value(entity: str, field: str, value: Any, lang: str) -> str:
     Keys from a list (kinds, statuses, target groups...) become their labels, sector
     keys their names, partner and programme ids their names, territory codes their
     names, true and false "Yes" and "No"; an empty value is "—". A key no longer known
-    is shown as stored, so nothing in the history is hidden.
+    is shown as stored, so nothing in the history is hidden. Several partners come
+    back as escaped markup, each name in its own `<bdi>` (the page isolates one value).
     """
     if value is None or value == "" or value == []:
         return "—"
@@ -196,4 +198,11 @@ def display_value(entity: str, field: str, value: Any, lang: str) -> str:
         labels = _names(Territory, values, lambda t: t.name(lang))
     else:
         labels = {}
-    return list_separator(lang).join(str(labels.get(v, v)) for v in values)
+    if len(values) == 1 or field != "partners":
+        return list_separator(lang).join(str(labels.get(v, v)) for v in values)
+    # Partners are named as typed, in any language: each name in its own direction,
+    # so a French one between Arabic ones keeps its word order; the separator stays
+    # in the page's direction. Labels of the lists are all in the page's language.
+    return Markup(list_separator(lang)).join(
+        Markup("<bdi>%s</bdi>") % str(labels.get(v, v)) for v in values
+    )
