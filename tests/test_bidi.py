@@ -140,6 +140,7 @@ def test_the_history_isolates_each_partner_of_a_list(app, client, accounts, mixe
 def test_a_history_list_is_escaped_piece_by_piece(app):
     from tracker.audit import display_value
 
+    ids = [make_organisation(app, "<b>A</b>"), make_organisation(app, "B")]
     with app.test_request_context("/?lang=fr"):
-        shown = display_value("measure", "partners", ["<b>A</b>", "B"], "fr")
+        shown = display_value("measure", "partners", ids, "fr")
     assert str(shown) == "<bdi>&lt;b&gt;A&lt;/b&gt;</bdi>, <bdi>B</bdi>"

@@ -152,6 +152,10 @@ def _names(model, keys: list, name) -> dict:
     """`{key: label}` for the rows of `model` with these primary keys (deleted ones too)."""
     column = inspect(model).primary_key[0]
     keys = [k for k in keys if k is not None]
+    if column.type.python_type is int:
+        # A number the history holds as text is asked as the number it is; any other
+        # text is no id (PostgreSQL refuses to compare it with one), and is shown as stored.
+        keys = [int(k) for k in keys if isinstance(k, int) or str(k).isdigit()]
     if not keys:
         return {}
     return {
