@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from tracker.errors import JsonError
 from tracker.privacy import public_states
 from tracker.records.fields import EXPORTED_FIELDS, MEASURE_FIELDS, Field
 from tracker.vocab import INTEGRATION_LEVELS, PROGRAMME_KINDS
@@ -56,6 +58,36 @@ def field_column(field: Field) -> Column:
     )
 
 
+# What a record's collectivity code says besides itself, in every export of records.
+COLLECTIVITY_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "territory_name_fr",
+        _l("Collectivity (French name)"),
+        _l("Names as the HCP publishes them."),
+        width=24,
+    ),
+    Column("territory_name_ar", _l("Collectivity (Arabic name)"), width=24),
+    Column(
+        "region_code",
+        _l("Region code"),
+        _l("HCP code of the region the collectivity is in."),
+        width=10,
+    ),
+)
+
+
+def check_row_limit(total: int, message: str) -> None:
+    """Refuse (`JsonError` 400, "too_many_rows", `message`) an export of more than
+    `EXPORT_MAX_ROWS` rows."""
+    if total > row_limit():
+        raise JsonError(400, "too_many_rows", message)
+
+
+def row_limit() -> int:
+    """The most rows one export may hold (`EXPORT_MAX_ROWS`, 100,000 unless configured)."""
+    return int(current_app.config["EXPORT_MAX_ROWS"])
+
+
 # The columns that are not a measure's fields, each after the field it follows (None: first).
 _PLACED = {
     None: (
@@ -70,21 +102,7 @@ _PLACED = {
             10,
         ),
     ),
-    "territory_code": (
-        Column(
-            "territory_name_fr",
-            _l("Collectivity (French name)"),
-            _l("Names as the HCP publishes them."),
-            width=24,
-        ),
-        Column("territory_name_ar", _l("Collectivity (Arabic name)"), width=24),
-        Column(
-            "region_code",
-            _l("Region code"),
-            _l("HCP code of the region the collectivity is in."),
-            width=10,
-        ),
-    ),
+    "territory_code": COLLECTIVITY_COLUMNS,
     # The programme's number is not exported: what it is says more than an id.
     "programme_id": (
         Column(

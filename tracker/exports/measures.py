@@ -16,15 +16,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, select
 
 from tracker import geography, public_data, writers
-from tracker.errors import JsonError
-from tracker.exports.columns import REVIEW_COLUMN, VOCABULARIES, Column
+from tracker.exports.columns import (
+    REVIEW_COLUMN,
+    VOCABULARIES,
+    Column,
+    check_row_limit,
+    row_limit,
+)
 from tracker.extensions import db
 from tracker.i18n import address_in_language, current_language
 from tracker.models import Sector, Territory
@@ -33,8 +37,6 @@ from tracker.privacy import hidden_label, public_states, threshold
 from tracker.stats import Filters
 from tracker.vocab import REVIEW_STATES
 
-# The most measures one export holds; `EXPORT_MAX_ROWS` overrides it.
-MAX_ROWS = 100_000
 # Measures read from the database at a time, so a large export never holds them all.
 BATCH = 1_000
 
@@ -58,18 +60,15 @@ def selection_from(args) -> Selection:
     territory = parse_territory(args)
     query = public_data.measures_query(territory.code if territory else None, filters)
     total = public_data.count_measures(query)
-    limit = int(current_app.config.get("EXPORT_MAX_ROWS", MAX_ROWS))
-    if total > limit:
-        raise JsonError(
-            400,
-            "too_many_rows",
-            _(
-                "This export would hold %(count)d measures, more than the %(max)d an export "
-                "may hold. Choose a territory, a sector, a status or a year to narrow it.",
-                count=total,
-                max=limit,
-            ),
-        )
+    check_row_limit(
+        total,
+        _(
+            "This export would hold %(count)d measures, more than the %(max)d an export "
+            "may hold. Choose a territory, a sector, a status or a year to narrow it.",
+            count=total,
+            max=row_limit(),
+        ),
+    )
     return Selection(territory, filters, query)
 
 

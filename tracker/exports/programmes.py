@@ -16,17 +16,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from tracker import public_data, writers
-from tracker.errors import JsonError
-from tracker.exports.columns import REVIEW_COLUMN, Column
+from tracker.exports.columns import (
+    COLLECTIVITY_COLUMNS,
+    REVIEW_COLUMN,
+    Column,
+    check_row_limit,
+    row_limit,
+)
 from tracker.exports.measures import (
     BATCH,
-    MAX_ROWS,
     column_rows,
     summary_rows,
     territory_row,
@@ -48,19 +51,7 @@ COLUMNS: tuple[Column, ...] = (
         10,
     ),
     Column("territory_code", _l("Collectivity code"), _l("HCP code of the collectivity.")),
-    Column(
-        "territory_name_fr",
-        _l("Collectivity (French name)"),
-        _l("Names as the HCP publishes them."),
-        width=24,
-    ),
-    Column("territory_name_ar", _l("Collectivity (Arabic name)"), width=24),
-    Column(
-        "region_code",
-        _l("Region code"),
-        _l("HCP code of the region the collectivity is in."),
-        width=10,
-    ),
+    *COLLECTIVITY_COLUMNS,
     Column("kind", _l("Kind of programme"), _l("PAC, PDP, PDR or other."), width=10),
     Column("title", _l("Title"), width=40),
     Column("first_year", _l("First year"), kind="number", width=10),
@@ -118,18 +109,15 @@ def selection_from(args) -> Selection:
     code = territory.code if territory else None
     query = public_data.programmes_query(code, kind, integration, year)
     total = public_data.count_rows(query)
-    limit = int(current_app.config.get("EXPORT_MAX_ROWS", MAX_ROWS))
-    if total > limit:
-        raise JsonError(
-            400,
-            "too_many_rows",
-            _(
-                "This export would hold %(count)d programmes, more than the %(max)d an "
-                "export may hold. Choose a territory, a kind or a year to narrow it.",
-                count=total,
-                max=limit,
-            ),
-        )
+    check_row_limit(
+        total,
+        _(
+            "This export would hold %(count)d programmes, more than the %(max)d an "
+            "export may hold. Choose a territory, a kind or a year to narrow it.",
+            count=total,
+            max=row_limit(),
+        ),
+    )
     return Selection(territory, kind, integration, year, query)
 
 
