@@ -10,13 +10,14 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from tracker.extensions import db
 from tracker.i18n import list_separator
 from tracker.models import AuditEntry, Organisation, Programme, Sector, Territory
 from tracker.records import registry
 from tracker.records.values import same_lines
+from tracker.stats import within
 from tracker.vocab import LABELS_BY_FIELD
 
 # Columns that change with every save and say nothing a reader needs.
@@ -106,6 +107,28 @@ def history(entity: str, entity_id: int) -> list[AuditEntry]:
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         )
     )
+
+
+def last_validated(code: str) -> datetime | None:
+    """When a record within territory `code` (its own council's or one inside it) that is
+    validated now was last validated: the date its public data stands at. None when no
+    record there is validated. Records edited since (back in draft) or deleted do not count:
+    what they said is no longer shown."""
+    latest = [
+        db.session.scalar(
+            select(func.max(AuditEntry.at))
+            .join(record_type.model, record_type.model.id == AuditEntry.entity_id)
+            .where(
+                AuditEntry.entity == record_type.key,
+                AuditEntry.action == "validate",
+                record_type.model.review_state == "validated",
+                record_type.model.deleted_at.is_(None),
+                within(code, record_type.model),
+            )
+        )
+        for record_type in registry.reviewed_types()
+    ]
+    return max((moment for moment in latest if moment is not None), default=None)
 
 
 @dataclass(frozen=True)

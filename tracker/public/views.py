@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from tracker import public_data, stats
+from tracker import audit, public_data, stats
 from tracker.errors import BadParameter
 from tracker.extensions import db
-from tracker.i18n import KIND_NAMES, LEVEL_NAMES, LEVEL_PLURALS, current_language, format_metric
+from tracker.i18n import (
+    KIND_NAMES,
+    LEVEL_NAMES,
+    LEVEL_PLURALS,
+    current_language,
+    format_metric,
+    morocco_time,
+)
 from tracker.models import Measure, Programme, Sector, Territory
 from tracker.params import MAX_PAGE, filter_args, parse_filters, parse_int, sector_choices
 from tracker.privacy import is_public, public_count, public_states, threshold
+from tracker.public.locator import locator
+from tracker.stats.timeline import Timeline, measures_by_year
 from tracker.vocab import (
     INTEGRATION_LEVELS,
     LABELS_BY_FIELD,
@@ -112,11 +122,26 @@ def _page_number(args, pages: int, errors: list[str]) -> int:
     return number
 
 
+def data_as_of(code: str) -> date | None:
+    """The day (in Morocco) a record within territory `code` was last validated, None
+    when none there is validated now (see `audit.last_validated`)."""
+    moment = stats.kept("data_as_of", lambda: audit.last_validated(code), code)
+    return morocco_time(moment).date() if moment is not None else None
+
+
+def years_of(code: str) -> Timeline:
+    """The public measures within territory `code` running each year, up to this year in
+    Morocco (see `stats.timeline`)."""
+    this_year = morocco_time(datetime.now(UTC)).year
+    return stats.kept("timeline", lambda: measures_by_year(code, this_year), code, this_year)
+
+
 @bp.get("/territories/<code>")
 def territory(code: str):
-    """A territory's page: names, place in the hierarchy, programmes, measures (with
-    filters), sectors covered and not, figures against its parent and the country,
-    census figures, partners, children. 404 for an unknown code."""
+    """A territory's page: names, place in the hierarchy, when its data was last
+    validated, a locator map (while the boundaries are built), its measures by year,
+    programmes, measures (with filters), sectors covered and not, figures against its
+    parent and the country, census figures, partners, children. 404 for an unknown code."""
     t = get_territory(code)
     lang = current_language()
     errors = []
@@ -154,6 +179,9 @@ def territory(code: str):
     return render_template(
         "territory.html",
         t=t,
+        as_of=data_as_of(t.code),
+        locator=locator(t, lang),
+        timeline=years_of(t.code),
         measures=measures,
         measure_groups=measure_groups(measures),
         total=total,
