@@ -76,6 +76,17 @@ def _simplified(geoms: np.ndarray) -> np.ndarray:
     return shapely.orient_polygons(simplified, exterior_cw=False)
 
 
+def _ring(target: BaseGeometry) -> tuple[int, int, int] | None:
+    """The centre and radius of a ring around a territory too small to be seen on the grid
+    (its longer side under `RING_BELOW` units), None for one large enough."""
+    x0, y0, x1, y1 = shapely.bounds(target)
+    side = max(x1 - x0, y1 - y0)
+    if side >= RING_BELOW:
+        return None
+    centre = shapely.centroid(target)
+    return round(centre.x), round(centre.y), round(side / 2 + 10)
+
+
 def _numbers(values: Iterable[int]) -> str:
     """Whole numbers as SVG path data writes them most shortly: a minus sign is separator
     enough."""
@@ -135,12 +146,20 @@ def locator_svg(
     context = "".join(
         path_data(g) for code, g in zip(codes, drawn, strict=True) if code != highlight
     )
-    shown_width = round(size * width / max(width, height))
-    shown_height = round(size * height / max(width, height))
+    ring = _ring(target)
+    # The picture's box: the grid, and the ring where it reaches past it.
+    left, top, right, bottom = 0, 0, width, height
+    if ring is not None:
+        cx, cy, r = ring
+        left, top = min(left, cx - r - 2), min(top, cy - r - 2)
+        right, bottom = max(right, cx + r + 2), max(bottom, cy + r + 2)
+    longer = max(right - left, bottom - top)
     label = html.escape(title, quote=True)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="locator" viewBox="0 0 {width} {height}"'
-        f' width="{shown_width}" height="{shown_height}" role="img"'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="locator"'
+        f' viewBox="{left} {top} {right - left} {bottom - top}"'
+        f' width="{round(size * (right - left) / longer)}"'
+        f' height="{round(size * (bottom - top) / longer)}" role="img"'
         f' aria-labelledby="{html.escape(element_id)}">',
         f'<title id="{html.escape(element_id)}">{label}</title>',
     ]
@@ -155,14 +174,11 @@ def locator_svg(
         f' stroke="{style.target_stroke}" stroke-width="1.5" stroke-linejoin="round"'
         f' d="{path_data(drawn[codes.index(highlight)])}"/>'
     )
-    x0, y0, x1, y1 = shapely.bounds(target)
-    side = max(x1 - x0, y1 - y0)
-    if side < RING_BELOW:
-        centre = shapely.centroid(target)
+    if ring is not None:
+        cx, cy, r = ring
         parts.append(
-            f'<circle class="locator-ring" cx="{round(centre.x)}" cy="{round(centre.y)}"'
-            f' r="{round(side / 2 + 10)}" fill="none" stroke="{style.target_stroke}"'
-            ' stroke-width="3"/>'
+            f'<circle class="locator-ring" cx="{cx}" cy="{cy}" r="{r}" fill="none"'
+            f' stroke="{style.target_stroke}" stroke-width="3"/>'
         )
     parts.append("</svg>")
     return "".join(parts)

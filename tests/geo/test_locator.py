@@ -100,10 +100,17 @@ def test_a_territory_alone_is_drawn_without_neighbours():
     assert [p.get("class") for p in paths] == ["locator-target"]
 
 
-def test_a_territory_too_small_to_see_gets_a_ring():
-    tiny = {**UNITS, "T": box(-1.2, 32.8, -1.199, 32.801)}
-    ring = parsed(locator_svg(tiny, "T", "T")).find(f"{SVG}circle")
+def test_a_territory_too_small_to_see_gets_a_ring_inside_the_picture():
+    # In the south-east corner, where a ring would reach past the shapes.
+    tiny = {**UNITS, "T": box(-1.001, 32.0, -1.0, 32.001)}
+    root = parsed(locator_svg(tiny, "T", "T"))
+    ring = root.find(f"{SVG}circle")
     assert ring is not None and ring.get("fill") == "none"
+    left, top, width, height = (int(v) for v in root.get("viewBox").split())
+    cx, cy, r = (int(ring.get(name)) for name in ("cx", "cy", "r"))
+    assert left <= cx - r and cx + r <= left + width
+    assert top <= cy - r and cy + r <= top + height
+    assert max(int(root.get("width")), int(root.get("height"))) == 240
     assert parsed(locator_svg(UNITS, "A", "A")).find(f"{SVG}circle") is None
 
 
