@@ -325,7 +325,8 @@ def territory_map(spec: MapSpec) -> folium.Map:
 
     Leaflet comes from `spec.assets` only (Folium's default CDN links are
     replaced on this map instance, not globally). With no `tiles_url` the map
-    has no base map and draws the boundaries on a plain background.
+    has no base map and draws the boundaries on a plain background. The legend and
+    the layer list fold, and the map is fitted clear of them (`geo.map_controls`).
     """
     m = folium.Map(
         tiles=None,

@@ -125,8 +125,11 @@ def test_on_a_phone_the_map_comes_first_and_the_filters_are_folded(open_map):
     # The figure stays in sight; the summary says how many filters are in use.
     assert page.locator("#metric").is_visible()
     assert page.inner_text("#map-filters > summary").split() == ["Filtres", "2", "appliqués"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".map-filters").screenshot(path=str(SHOTS / "phone-fr-filters-folded.png"))
     page.tap("#map-filters > summary")
     assert page.locator("#sector").is_visible()
+    page.locator(".map-filters").screenshot(path=str(SHOTS / "phone-fr-filters-open.png"))
     assert page.input_value("#sector") == "health"
     assert page.watched.refused == [] and page.watched.page_errors == []
 
