@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import folium
 from branca.element import MacroElement
 
+from .map_controls import Gestures, MapControls
 from .map_script import PackagedScript, ScriptTemplate
 
 # Colours that read on a plain background and on a base map alike.
@@ -34,10 +35,12 @@ FOCUS_CASING = "#ffffff"
 
 @dataclass(frozen=True)
 class MapAssets:
-    """Where the page finds Leaflet: URLs the application serves itself."""
+    """Where the page finds Leaflet and, if it is given, its gesture handling: URLs the
+    application serves itself."""
 
     leaflet_js: str
     leaflet_css: str
+    gestures: Gestures | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ class MapSpec:
     tiles_url: str | None = None
     tiles_attribution: str | None = None
     tiles_title: str = "Base map"
+    layers_title: str = "Layers"
     rtl: bool = False
     focus_code: str | None = None
     focus_level: str | None = None
@@ -273,16 +277,19 @@ class PlaceMarkers(PackagedScript, folium.map.Layer):
         ]
 
 
-class Legend(MacroElement):
-    """A legend drawn as a Leaflet control; one entry a line, so labels never overlap."""
+class Legend(PackagedScript, MacroElement):
+    """A legend drawn as a Leaflet control; one entry a line, so labels never overlap.
+    It folds under its title (a <details>), folded at first on a small map."""
 
+    script_file = "map_controls.js"
     _template = ScriptTemplate(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function() {
-            var box = L.DomUtil.create("div", "map-legend");
-            var title = L.DomUtil.create("div", "map-legend-title", box);
+        {{ this.get_name() }}.onAdd = function(map) {
+            var box = L.DomUtil.create("details", "map-legend");
+            box.open = !trackerSmallMap(map);
+            var title = L.DomUtil.create("summary", "map-legend-title", box);
             title.textContent = {{ this.title|tojson }};
             {{ this.entries|tojson }}.forEach(function(entry) {
                 var row = L.DomUtil.create("div", "map-legend-row", box);
@@ -318,7 +325,8 @@ def territory_map(spec: MapSpec) -> folium.Map:
 
     Leaflet comes from `spec.assets` only (Folium's default CDN links are
     replaced on this map instance, not globally). With no `tiles_url` the map
-    has no base map and draws the boundaries on a plain background.
+    has no base map and draws the boundaries on a plain background. The legend and
+    the layer list fold, and the map is fitted clear of them (`geo.map_controls`).
     """
     m = folium.Map(
         tiles=None,
@@ -361,8 +369,10 @@ def territory_map(spec: MapSpec) -> folium.Map:
             position="bottomleft" if spec.rtl else "bottomright",
         ).add_to(m)
 
-    folium.LayerControl(position="topleft" if spec.rtl else "topright", collapsed=False).add_to(m)
+    layers = folium.LayerControl(position="topleft" if spec.rtl else "topright", collapsed=False)
+    layers.add_to(m)
     m.fit_bounds([list(spec.bounds[0]), list(spec.bounds[1])])
+    MapControls(layers, spec.bounds, spec.layers_title, spec.assets.gestures).add_to(m)
     return m
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from geo.map_controls import Gestures
 from geo.map_script import packaged_script, script_json
 from geo.maps import (
     FOCUS_CASING,
@@ -213,6 +214,61 @@ def test_no_legend_is_drawn_without_entries():
     assert "map-legend" not in rendered(spec())["script"]
 
 
+def test_the_legend_folds_under_its_title_and_starts_folded_on_a_small_map():
+    script = rendered(spec(legend_title="Mesures", legend=[LegendEntry("x", "#ffffff")]))["script"]
+    assert 'L.DomUtil.create("details", "map-legend")' in script
+    assert "box.open = !trackerSmallMap(map);" in script
+    assert 'L.DomUtil.create("summary", "map-legend-title", box)' in script
+    # Its code is written once, with the other controls', ahead of the map.
+    assert script.count("function trackerSmallMap(") == 1
+    assert script.index("function trackerSmallMap(") < script.index("L.map(")
+    assert "size.x < 640" in packaged_script("map_controls.js")
+
+
+# ---- the controls on every screen -----------------------------------------------------------
+
+
+def controls_call(script: str) -> tuple[str, str, dict]:
+    """The map, the layer control and the options `trackerMapControls` is called with."""
+    found = re.search(r"trackerMapControls\((map_\w+), (layer_control_\w+),", script)
+    return found.group(1), found.group(2), json_after(script, found.group(0))
+
+
+def test_the_layer_list_folds_under_its_title_and_the_map_fits_clear_of_the_controls():
+    script = rendered(spec(layers_title="Couches"))["script"]
+    map_name, control, options = controls_call(script)
+    assert f"var {map_name} = L.map(" in script
+    assert f"let {control} = L.control.layers(" in script
+    assert options == {
+        "bounds": [[32.0, -7.0], [36.0, -1.0]],
+        "layers_title": "Couches",
+        "gestures": None,
+    }
+    # After the controls are on the map, so that their size is known when it is fitted.
+    assert script.index(f"let {control} = L.control.layers(") < script.index(
+        f"trackerMapControls({map_name}"
+    )
+    code = packaged_script("map_controls.js")
+    assert 'setAttribute("aria-expanded"' in code
+    assert "paddingTopLeft" in code and "paddingBottomRight" in code
+
+
+def test_gesture_handling_is_loaded_after_leaflet_with_its_hints():
+    gestures = Gestures("/assets/gh.js", "/assets/gh.css", "Deux doigts", "Ctrl", "Cmd")
+    assets = MapAssets("/assets/leaflet.js", "/assets/leaflet.css", gestures=gestures)
+    parts = rendered(spec(assets=assets))
+    scripts = re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"", parts["header"])
+    sheets = re.findall(r"<link[^>]*\bhref=\"([^\"]+)\"", parts["header"])
+    assert scripts == ["/assets/leaflet.js", "/assets/gh.js"]
+    assert sheets == ["/assets/leaflet.css", "/assets/gh.css"]
+    assert controls_call(parts["script"])[2]["gestures"] == {
+        "touch": "Deux doigts",
+        "scroll": "Ctrl",
+        "scrollMac": "Cmd",
+    }
+    assert "gestureHandling.enable()" in packaged_script("map_controls.js")
+
+
 # ---- places ---------------------------------------------------------------------------------
 
 
@@ -278,7 +334,7 @@ def test_names_stay_text_in_tooltips_popups_and_legend(payload):
     assert "<script>alert" not in script and "<img" not in script
     # The page's code sets every text as text, and has no template literal to break out of.
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
-    for name in ("boundary_layer.js", "place_markers.js"):
+    for name in ("boundary_layer.js", "place_markers.js", "map_controls.js"):
         assert "`" not in packaged_script(name)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import geo.maps
 from tracker import geography, public_data, stats
-from tracker.assets import vendor_url
+from tracker.assets import map_assets
 from tracker.errors import BadParameter
 from tracker.extensions import db
 from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, metric_text, text_direction
@@ -206,10 +206,7 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
     ]
     link = url_for("public.territory", code="__CODE__").replace("__CODE__", "{code}")
     return geo.maps.MapSpec(
-        assets=geo.maps.MapAssets(
-            leaflet_js=vendor_url("leaflet", "leaflet.js"),
-            leaflet_css=vendor_url("leaflet", "leaflet.css"),
-        ),
+        assets=map_assets(),
         layers=layers,
         bounds=bounds,
         name_property="name_ar" if lang == "ar" else "name_fr",
@@ -223,6 +220,7 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
         tiles_url=config.get("MAP_TILES_URL") or None,
         tiles_attribution=config.get("MAP_TILES_ATTRIBUTION"),
         tiles_title=_("Base map"),
+        layers_title=_("Layers"),
         rtl=text_direction() == "rtl",
         focus_code=focus.code if focus else None,
         focus_level=focus.level if focus else None,
