@@ -15,6 +15,12 @@ from tracker.assessment import indicators
 NBSP = "\u00a0"
 
 
+def _published(version: int, day: str) -> str:
+    return (
+        f'version {version}, published on <time datetime="{day}"><bdi dir="ltr">{day}</bdi></time>.'
+    )
+
+
 def _page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
@@ -50,7 +56,10 @@ def test_the_page_in_french_shows_the_questions_levels_and_rules(client):
     assert "Score d'une dimension = 100 × points ÷ (3 × questions applicables)" in page
     assert "Score global = moyenne des scores des dimensions" in page
     assert "Calculée sur les dimensions comptant au moins une question applicable." in page
-    assert "Référentiel d'indicateurs, version 1, publiée le 2026-12-07." in page
+    assert (
+        "Référentiel d'indicateurs, version 1, publiée le "
+        '<time datetime="2026-12-07"><bdi dir="ltr">2026-12-07</bdi></time>.'
+    ) in page
     assert "Reception and orientation structure" not in page
 
 
@@ -124,12 +133,12 @@ def test_every_version_is_listed_and_an_earlier_one_can_be_read(client, monkeypa
     monkeypatch.setattr(indicators, "indicator_sets", lambda: (first, newer))
 
     latest = _page(client, "/methodology?lang=en")
-    assert "Indicator set, version 2, published on 2027-06-30." in latest
+    assert "Indicator set, " + _published(2, "2027-06-30") in latest
     assert "Question 7. Vocational training, employment and income" in latest
     assert "Question 7 reworded." in latest and "First version: 15 questions" in latest
     assert '<a href="/methodology?version=1">1</a>' in latest
 
     earlier = _page(client, "/methodology?version=1&lang=en")
-    assert "Indicator set, version 1, published on 2026-12-07." in earlier
+    assert "Indicator set, " + _published(1, "2026-12-07") in earlier
     assert "Question 7. Vocational training and income" in earlier
     assert "This is an earlier version: see the latest, version 2." in earlier
