@@ -212,3 +212,16 @@ def test_a_second_version_is_read_beside_the_first(tmp_path):
     assert latest.question("Q16").allows_not_applicable("region")
     with pytest.raises(KeyError):
         first.question("Q16")
+
+
+def test_the_app_does_not_start_with_a_broken_packaged_file(monkeypatch, tmp_path):
+    from tracker import create_app
+
+    _write(tmp_path, "indicators-1.json", _broken(lambda r: r["questions"][1]["title"].pop("fr")))
+    monkeypatch.setattr(indicators, "data_folder", lambda: tmp_path)
+    indicator_sets.cache_clear()
+    try:
+        with pytest.raises(IndicatorSetError, match="question Q2 title lacks fr"):
+            create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    finally:
+        indicator_sets.cache_clear()

@@ -13,6 +13,14 @@ from tracker.vocab import MEASURE_KINDS
 bp = Blueprint("assessment", __name__)
 
 
+@bp.record_once
+def check_the_packaged_sets(state) -> None:
+    """Read every packaged version when the app is made, so that a broken data file
+    stops the app from starting, naming the file and the problem (`IndicatorSetError`),
+    rather than failing the first page that reads it."""
+    indicators.indicator_sets()
+
+
 def requested_set() -> indicators.IndicatorSet:
     """The version named by `?version=`, the latest without one; aborts with 404 for a
     version that is not a whole number or that was never published."""
