@@ -155,6 +155,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
+    from tracker.assessment import bp as assessment_bp
+
+    app.register_blueprint(assessment_bp)
 
     from tracker import assets, errors
 
