@@ -154,7 +154,7 @@
             var bounds = outline.getBounds();
             // A point placed outside is shown with the boundary, to see how far off it is.
             if (marker) { bounds.extend(marker.getLatLng()); }
-            map.fitBounds(bounds, {padding: [12, 12]});
+            map.fitBounds(bounds, {padding: [12, 12], animate: false});
             widget.classList.add("point-picker-ready");
         }).catch(function () {
             if (options.tiles) {
