@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
 import geo.maps
 from tracker import geography, public_data, stats
+<<<<<<< HEAD
 from tracker.assets import map_assets
 from tracker.errors import BadParameter
+=======
+from tracker.assets import vendor_url
+from tracker.errors import BadParameter, JsonError
+>>>>>>> picker
 from tracker.extensions import db
 from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, metric_text, text_direction
 from tracker.models import Measure, Territory
@@ -25,6 +32,7 @@ from tracker.params import (
     sector_choices,
 )
 from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
+from tracker.writers import boundary_file
 
 bp = Blueprint("maps", __name__)
 
@@ -332,3 +340,32 @@ def figures_table_html(choice: MapChoice) -> tuple[Markup, int]:
     return stats.kept(
         "map-table", render, choice, current_language(), request.script_root, limit=64
     )
+
+
+@bp.get("/map/boundary/<code>.geojson")
+def territory_boundary(code: str):
+    """The simplified boundary of one territory, as a FeatureCollection of its one feature
+    (properties `code`, `name_fr`, `name_ar`, `parent_code`), for the small maps of the pages.
+
+    Answers 404 for a territory unknown or absent from the boundaries, 503 while the
+    geography has not been built; with an ETag, so a browser asks again cheaply.
+    """
+    territory = db.session.get(Territory, code)
+    body = territory and _one_feature(boundary_file(territory.level).raw, territory.code)
+    if not body:
+        raise JsonError(404, "not_found", _("Unknown territory code: %(codes)s.", codes=code))
+    response = Response(body, mimetype="application/geo+json")
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)
+
+
+@lru_cache(maxsize=64)
+def _one_feature(layer: bytes, code: str) -> bytes | None:
+    # Keyed on the layer's bytes, which a rebuild replaces: a new cache is read again.
+    features = [f for f in json.loads(layer)["features"] if f["properties"]["code"] == code]
+    if not features:
+        return None
+    document = {"type": "FeatureCollection", "features": features}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

@@ -60,8 +60,8 @@ _INPUT_ATTRIBUTES = {
     "text": {"dir": "auto"},
     "date": {"type": "date"},
     "money": {"inputmode": "decimal"},
-    "latitude": {"inputmode": "decimal"},
-    "longitude": {"inputmode": "decimal"},
+    "latitude": {"inputmode": "decimal", "data-point-picker": "latitude"},
+    "longitude": {"inputmode": "decimal", "data-point-picker": "longitude"},
     "count": {"inputmode": "numeric"},
     "percent": {"inputmode": "numeric"},
 }

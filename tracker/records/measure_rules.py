@@ -8,10 +8,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+import geo.distance
+from tracker import geography
 from tracker.extensions import db
+from tracker.i18n import current_language
 from tracker.models import Organisation, Programme, Sector, Territory
 from tracker.records import values
 from tracker.records.fields import MEASURE_FIELDS, Field
@@ -103,6 +107,7 @@ def read_measure(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     _check_spending(data, errors)
     _check_beneficiaries(data, errors)
     _check_point(data, errors)
+    _check_point_in_collectivity(data, errors)
     _check_programme(data, errors)
     return data, errors
 
@@ -150,3 +155,38 @@ def _check_programme(data: dict, errors: dict) -> None:
     if db.session.get(Programme, data["programme_id"]).territory_code != data["territory_code"]:
         errors["programme_id"] = _("The programme belongs to another collectivity.")
         data["programme_id"] = None
+
+
+#: How far outside its collectivity's boundary a measure's point may lie: a centre at the edge
+#: of town, or a boundary drawn a little off, is no mistake.
+POINT_MARGIN_M = 2000
+
+
+def _check_point_in_collectivity(data: dict, errors: dict) -> None:
+    """Refuse a point lying more than `POINT_MARGIN_M` outside the boundary of the measure's
+    collectivity, with a message naming the collectivity and how far outside it the point is.
+
+    The boundary is the unsimplified one of the boundary cache. When the cache holds none (not
+    built yet, or no shape for this territory), the point is not refused: there is nothing to
+    measure it against, and the other checks (inside Morocco's box) still apply.
+    """
+    if data["latitude"] is None or data["longitude"] is None:
+        return
+    if errors.keys() & {"latitude", "longitude", "territory_code"}:
+        return
+    territory = db.session.get(Territory, data["territory_code"])
+    boundary = geo.distance.boundary_of(geography.cache_dir(), territory.level, territory.code)
+    if boundary is None:
+        return
+    metres = geo.distance.distance_outside_m(
+        boundary, float(data["longitude"]), float(data["latitude"])
+    )
+    if metres > POINT_MARGIN_M:
+        km = metres / 1000
+        errors["latitude"] = _(
+            "The point lies %(distance)s km outside %(name)s; check the latitude and the "
+            "longitude (a point up to %(margin)s km outside the boundary is accepted).",
+            distance=format_decimal(km, format="#,##0.0" if km < 10 else "#,##0"),
+            name=territory.name(current_language()),
+            margin=format_decimal(POINT_MARGIN_M / 1000, format="#,##0"),
+        )
