@@ -13,13 +13,8 @@ from sqlalchemy import select
 
 import geo.maps
 from tracker import geography, public_data, stats
-<<<<<<< HEAD
 from tracker.assets import map_assets
-from tracker.errors import BadParameter
-=======
-from tracker.assets import vendor_url
 from tracker.errors import BadParameter, JsonError
->>>>>>> picker
 from tracker.extensions import db
 from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, metric_text, text_direction
 from tracker.models import Measure, Territory
