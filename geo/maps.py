@@ -70,24 +70,29 @@ class LegendEntry:
 SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 # Grey, apart from every class of the blue scale (whose lightest holds zero).
 NO_DATA_FILL = "#cfcfcf"
+# Colours for up to four ordered categories, from least to most (ColorBrewer's RdBu,
+# which most colour-blind readers tell apart); none is the no-data grey.
+CATEGORICAL = ("#ef8a62", "#d1e5f0", "#67a9cf", "#2166ac")
 
 
 @dataclass(frozen=True)
 class Choropleth:
-    """Values by territory code, coloured by classes.
+    """Values by territory code, coloured by classes, or by category.
 
     `breaks` are the upper bounds of every class but the last, ascending, so
-    there is one more colour than breaks. A code missing from `values` has no
-    data and is drawn apart from zero. `labels` are the values as the page
-    shows them (formatted, suppressed), keyed by code. Refuses (`ValueError`)
-    more classes than `colours`.
+    there is one more colour than breaks. With `categories` (`{category: colour}`)
+    the values are categories and each has its colour, whatever the breaks. A code
+    missing from `values` has no data and is drawn apart from zero. `labels` are the
+    values as the page shows them (formatted, suppressed, a category's name), keyed by
+    code. Refuses (`ValueError`) more classes than `colours`.
     """
 
-    values: dict[str, float]
-    breaks: Sequence[float]
+    values: dict[str, float | str]
+    breaks: Sequence[float] = ()
     colours: Sequence[str] = SEQUENTIAL
     labels: dict[str, str] = field(default_factory=dict)
     no_data_label: str = "No data"
+    categories: dict[str, str] | None = None
 
     def __post_init__(self):
         if len(self.colours) <= len(self.breaks):
@@ -96,11 +101,13 @@ class Choropleth:
                 f" more than the {len(self.colours)} colours"
             )
 
-    def colour_of(self, value: float | None) -> str:
-        """The fill colour of `value` (the no-data fill for None): the one rule the map's
-        territories are coloured by."""
+    def colour_of(self, value: float | str | None) -> str:
+        """The fill colour of `value` (the no-data fill for None, and for a category
+        that has no colour): the one rule the map's territories are coloured by."""
         if value is None:
             return NO_DATA_FILL
+        if self.categories is not None:
+            return self.categories.get(value, NO_DATA_FILL)
         for bound, colour in zip(self.breaks, self.colours):
             if value <= bound:
                 return colour
@@ -109,6 +116,15 @@ class Choropleth:
     def fills(self) -> dict[str, str]:
         """The fill colour of every territory with data, by code."""
         return {code: self.colour_of(v) for code, v in self.values.items() if v is not None}
+
+
+def category_colours(categories: Sequence[str]) -> dict[str, str]:
+    """`{category: colour}` for up to four ordered categories, least first, in the
+    `CATEGORICAL` colours spread over the scale. Refuses (`ValueError`) more."""
+    if len(categories) > len(CATEGORICAL):
+        raise ValueError(f"{len(categories)} categories, more than {len(CATEGORICAL)} colours")
+    picks = {1: (3,), 2: (0, 3), 3: (0, 2, 3)}.get(len(categories), (0, 1, 2, 3))
+    return {category: CATEGORICAL[i] for category, i in zip(categories, picks)}
 
 
 def class_breaks(values: Sequence[float], classes: int = 5) -> list[float]:
