@@ -32,7 +32,14 @@ def none_matching(shown: str | None) -> str:
     return _("%(value)s (records, none matching the filters)", value=shown)
 
 
-def class_label(unit: str, low, high, whole: bool, smallest=None, largest=None) -> str:
+def class_label(
+    unit: str,
+    low: float | None,
+    high: float | None,
+    whole: bool,
+    smallest: float | None = None,
+    largest: float | None = None,
+) -> str:
     """The legend's words for the class of values above `low` (None: from the smallest)
     up to `high` included (None: to the largest), so that no value reads as belonging to
     two classes. Whole numbers (`whole`) read "0 to 2", "3 to 5": the class starts one

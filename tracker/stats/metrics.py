@@ -50,7 +50,7 @@ class Metric:
     value: Callable[[tuple, int | None], float | None] | None = None
     per_inhabitant: bool = False
     every_status: bool = False
-    compute: Callable[[str, Filters, str | None], dict[str, float | None]] | None = None
+    compute: Callable[[str, Filters, str | None], dict[str, float | str | None]] | None = None
     counts_people: bool = False
     # The value of a territory that has records, none of which the filters keep.
     empty: float | str | None = 0.0
