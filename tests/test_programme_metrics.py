@@ -250,6 +250,21 @@ def test_the_comparison_shows_the_category_label_and_says_why_it_is_not_charted(
     assert 'id="chart-communes_integrating_share"' in page
 
 
+def test_the_comparison_says_which_years_programmes_it_reads(client):
+    page = client.get("/compare?level=region&codes=02&codes=01&year=2022&lang=ar").get_data(
+        as_text=True
+    )
+    assert "البرامج: الجارية منها في 2022." in page
+    row = page[page.index('data-row="programme_integration"') :]
+    assert "محور أو تدابير مخصصة" in row[: row.index("</tr>")]  # the Oriental's PDR
+
+
+def test_the_territory_page_names_the_category_in_arabic(client):
+    page = client.get("/territories/02?year=2025&lang=ar").get_data(as_text=True)
+    row = page[page.index("كيف يدمج برنامج الجماعة الترابية الهجرة") :]
+    assert "محور أو تدابير مخصصة" in row[: row.index("</tr>")]
+
+
 def test_the_comparison_of_communes_leaves_the_share_out(client):
     page = client.get(
         f"/compare?level=commune&codes={FIGUIG}&codes={TANGER}&year=2025&lang=en"

@@ -194,6 +194,7 @@ def compare():
         comparison=comparison,
         charts=charts,
         uncharted=uncharted(comparison) if comparison else [],
+        programme_year=stats.programme_year(selection.filters) if comparison else None,
         slots=slots,
         slot_names=slot_names,
         choices=territory_choices(selection.level, lang),
