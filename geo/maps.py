@@ -8,17 +8,24 @@ with `textContent`, never as HTML, so no name or label can run as markup.
 
 Nothing here imports Flask: the caller passes the URLs of the assets, the
 boundary files and the territory pages. The layers' JavaScript is in `static/`,
-packaged with the module, and written once into the map's script.
+packaged with the module, and written once into the map's script. The territories'
+colours (classes, categories, no data) are `geo.choropleth`'s, named here too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import folium
 from branca.element import MacroElement
 
+from .choropleth import CATEGORICAL as CATEGORICAL
+from .choropleth import NO_DATA_FILL as NO_DATA_FILL
+from .choropleth import SEQUENTIAL as SEQUENTIAL
+from .choropleth import Choropleth as Choropleth
+from .choropleth import category_colours as category_colours
+from .choropleth import class_breaks as class_breaks
 from .map_controls import Gestures, MapControls
 from .map_script import PackagedScript, ScriptTemplate
 
@@ -66,68 +73,6 @@ class LegendEntry:
     dot: bool = False
     # A dashed border, as the map draws territories with no data.
     dashed: bool = False
-
-
-# Sequential colours (light to dark) for choropleth classes; readable in print and
-# by most colour-blind readers.
-SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-# Grey, apart from every class of the blue scale (whose lightest holds zero).
-NO_DATA_FILL = "#cfcfcf"
-
-
-@dataclass(frozen=True)
-class Choropleth:
-    """Values by territory code, coloured by classes.
-
-    `breaks` are the upper bounds of every class but the last, ascending, so
-    there is one more colour than breaks. A code missing from `values` has no
-    data and is drawn apart from zero. `labels` are the values as the page
-    shows them (formatted, suppressed), keyed by code. Refuses (`ValueError`)
-    more classes than `colours`.
-    """
-
-    values: dict[str, float]
-    breaks: Sequence[float]
-    colours: Sequence[str] = SEQUENTIAL
-    labels: dict[str, str] = field(default_factory=dict)
-    no_data_label: str = "No data"
-
-    def __post_init__(self):
-        if len(self.colours) <= len(self.breaks):
-            raise ValueError(
-                f"{len(self.breaks)} breaks make {len(self.breaks) + 1} classes,"
-                f" more than the {len(self.colours)} colours"
-            )
-
-    def colour_of(self, value: float | None) -> str:
-        """The fill colour of `value` (the no-data fill for None): the one rule the map's
-        territories are coloured by."""
-        if value is None:
-            return NO_DATA_FILL
-        for bound, colour in zip(self.breaks, self.colours):
-            if value <= bound:
-                return colour
-        return self.colours[len(self.breaks)]
-
-    def fills(self) -> dict[str, str]:
-        """The fill colour of every territory with data, by code."""
-        return {code: self.colour_of(v) for code, v in self.values.items() if v is not None}
-
-
-def class_breaks(values: Sequence[float], classes: int = 5) -> list[float]:
-    """Upper bounds of up to `classes` quantile classes of `values`, without duplicates.
-
-    Few distinct values give fewer classes rather than empty ones.
-    """
-    ordered = sorted(v for v in values if v is not None)
-    if not ordered:
-        return []
-    bounds: list[float] = []
-    for i in range(1, classes):
-        bound = ordered[min(len(ordered) - 1, (len(ordered) * i) // classes)]
-        if bound < ordered[-1] and (not bounds or bound > bounds[-1]):
-            bounds.append(bound)
-    return bounds
 
 
 @dataclass(frozen=True)

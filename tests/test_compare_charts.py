@@ -14,6 +14,7 @@ from tracker.compare.charts import (
     SectorLine,
     bar_chart,
     fit,
+    isolate,
     sector_grid,
 )
 
@@ -55,7 +56,9 @@ def test_one_line_per_territory_in_the_order_given():
     tops = [bar.top for bar in chart.bars]
     assert tops == sorted(tops) and len(set(tops)) == 3
     assert chart.height == 8 * 2 + 3 * 30
-    assert chart.description == "Oriental: 1; Tanger-Tétouan-Al Hoceima: 2; Béni Mellal-Khénifra: 3"
+    assert chart.description == "; ".join(
+        f"{isolate(name)}: {value}" for name, value in zip(NAMES, (1, 2, 3), strict=True)
+    )
     assert (chart.key, chart.title, chart.kind) == ("measures", "Measures", "bars")
 
 
@@ -103,8 +106,11 @@ def test_cells_say_covered_uncovered_or_no_data():
         [("nodata", "—"), ("covered", "1")],
     ]
     no_data = chart.rows[1].cells[0]
-    assert no_data.title == "Oriental — Education: no data"
-    assert chart.rows[0].cells[1].title == "Tanger-Tétouan-Al Hoceima — Health: not covered"
+    # Each name isolated in its own direction (first-strong isolate ... its end).
+    assert no_data.title == "\u2068Oriental\u2069 — Education: no data"
+    assert chart.rows[0].cells[1].title == (
+        "\u2068Tanger-Tétouan-Al Hoceima\u2069 — Health: not covered"
+    )
     assert chart.cell == CELL and chart.kind == "grid" and chart.key == "sectors"
 
 
@@ -150,7 +156,7 @@ def test_long_sector_and_territory_names_are_fitted():
     assert len(chart.rows[0].label) == SECTOR_CHARS and chart.rows[0].label.endswith("…")
     assert chart.rows[0].full_label == sector
     assert len(chart.headings[0].text) == COLUMN_CHARS and chart.headings[0].full_text == territory
-    assert chart.rows[0].cells[0].title.startswith(territory + " — " + sector)
+    assert chart.rows[0].cells[0].title.startswith(isolate(territory) + " — " + sector)
 
 
 def test_a_sector_line_takes_a_count_per_territory():
@@ -177,3 +183,15 @@ def test_an_axis_mirrors_points_and_boxes():
     assert Axis(100, rtl=True).x(10) == 90
     assert Axis(100, rtl=False).rect_x(10, 30) == 10
     assert Axis(100, rtl=True).rect_x(10, 30) == 60
+
+
+# ---- directions -----------------------------------------------------------------------------
+
+
+def test_names_in_descriptions_are_isolated_in_their_own_direction():
+    # A French name in an Arabic description keeps its order: each name is isolated.
+    chart = bar_chart(
+        "m", "التدابير", ["Oujda-Angad (préfecture)", "وجدة"], [2, 1], ["2", "1"], True
+    )
+    assert chart.description == "\u2068Oujda-Angad (préfecture)\u2069: 2; \u2068وجدة\u2069: 1"
+    assert isolate("Figuig") == "\u2068Figuig\u2069"

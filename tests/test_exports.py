@@ -635,7 +635,8 @@ def test_figures_geojson_puts_the_values_on_the_boundaries(client, known):
         (
             "metric=happiness",
             "metric must be one of: measures, measures_per_100k, budget_planned_per_inhabitant, "
-            "budget_spent_per_inhabitant, sectors_covered, completed_share, beneficiaries.",
+            "budget_spent_per_inhabitant, sectors_covered, completed_share, beneficiaries, "
+            "programme_integration, communes_integrating_share.",
         ),
         ("sector=astrology", "Unknown sector: astrology."),
         ("year=abc", "year must be a year from 2000 to 2050."),

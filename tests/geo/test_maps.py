@@ -11,6 +11,7 @@ import pytest
 from geo.map_controls import Gestures
 from geo.map_script import packaged_script, script_json
 from geo.maps import (
+    CATEGORICAL,
     FOCUS_CASING,
     FOCUS_COLOUR,
     NO_DATA_FILL,
@@ -24,6 +25,7 @@ from geo.maps import (
     MapAssets,
     MapSpec,
     Place,
+    category_colours,
     class_breaks,
     map_components,
     territory_map,
@@ -152,6 +154,37 @@ def test_no_data_has_its_own_label_and_colour_apart_from_zero():
 def test_a_single_class_is_the_lightest_colour():
     script = choropleth_map({"01": 4.0, "02": 4.0}, class_breaks([4.0, 4.0]))
     assert json_after(script, "_fills =") == {"01": SEQUENTIAL[0], "02": SEQUENTIAL[0]}
+
+
+def test_categories_each_have_their_colour_and_an_unknown_one_is_no_data():
+    colours = category_colours(["absent", "mentioned", "dedicated"])
+    assert colours == {
+        "absent": CATEGORICAL[0],
+        "mentioned": CATEGORICAL[2],
+        "dedicated": CATEGORICAL[3],
+    }
+    assert len(set(colours.values()) | {NO_DATA_FILL}) == 4
+    values = {"01": "dedicated", "02": "absent", "03": "mentioned"}
+    script = choropleth_map(
+        values,
+        (),
+        categories=colours,
+        labels={"01": "Un axe dédié", "04": "Aucun programme enregistré"},
+        no_data_label="Aucun programme enregistré",
+    )
+    assert json_after(script, "_fills =") == {
+        "01": CATEGORICAL[3],
+        "02": CATEGORICAL[0],
+        "03": CATEGORICAL[2],
+    }
+    assert json_after(script, "_values =") == values
+    assert layer_options(script, "region")["no_data_label"] == "Aucun programme enregistré"
+    assert Choropleth({}, categories=colours).colour_of("none") == NO_DATA_FILL
+
+
+def test_more_categories_than_colours_are_refused():
+    with pytest.raises(ValueError, match="5 categories"):
+        category_colours(["a", "b", "c", "d", "e"])
 
 
 def test_more_classes_than_colours_are_refused():

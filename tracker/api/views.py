@@ -53,7 +53,9 @@ def page_answer(items: list[dict], page: int, per_page: int, total: int) -> Resp
 
 def _number(metric: stats.Metric, value) -> int | float:
     """A metric's value as JSON gives it: a count as a whole number, any other as a
-    decimal one."""
+    decimal one; a category as its key and label (`Metric.category`)."""
+    if metric.categories is not None:
+        return metric.category(value)
     return round(value) if metric.unit == "count" else float(value)
 
 

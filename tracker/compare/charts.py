@@ -6,6 +6,10 @@ here reads the request, the database or the translations.
 
 Geometry is in SVG user units (CSS pixels at 100 %). Text widths are estimated from
 the number of characters, generously, so a label never runs into its neighbour.
+
+Territory names are user-facing text of either direction: in the sentences made here
+(tooltips, descriptions) each is isolated (`isolate`), and the template isolates the
+names it writes alone in a `<text>` or `<title>` the same way.
 """
 
 from __future__ import annotations
@@ -24,6 +28,19 @@ LABEL_CHARS = 34
 CELL = 22
 COLUMN_CHARS = 24
 SECTOR_CHARS = 52
+
+
+# First-strong isolate and its end: the text between takes the direction of its first
+# letter, whatever the page's, and its neighbours' order is left alone, so that a French
+# name in an Arabic title (or an Arabic one in a French title) keeps its word order.
+FSI = "\u2068"
+PDI = "\u2069"
+
+
+def isolate(text: str) -> str:
+    """`text` between Unicode's first-strong isolate and its end (see `FSI`), for a name
+    set in a sentence of another language, where SVG text has no element to isolate it."""
+    return f"{FSI}{text}{PDI}"
 
 
 def fit(text: str, chars: int) -> str:
@@ -199,7 +216,7 @@ def bar_chart(
     return BarChart(
         key=key,
         title=title,
-        description="; ".join(f"{n}: {t}" for n, t in zip(names, texts)),
+        description="; ".join(f"{isolate(n)}: {t}" for n, t in zip(names, texts)),
         width=round(width, 1),
         height=PAD * 2 + len(bars) * ROW_HEIGHT,
         bars=bars,
@@ -260,7 +277,7 @@ def sector_grid(
                     centre_x=axis.x(centre),
                     text_y=top + ROW_HEIGHT / 2,
                     text=text,
-                    title=f"{names[i]} — {sector.label}: {words}",
+                    title=f"{isolate(names[i])} — {sector.label}: {words}",
                     state=state,
                 )
             )

@@ -3,7 +3,7 @@ territories, and how each value is written on the page and in the downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -34,6 +34,8 @@ class Row:
     definition: object | None = None
     # A sector none of the compared territories covers.
     gap: bool = False
+    # A categorical metric's `{key: label}`: its values are keys, shown by their labels.
+    categories: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,9 @@ SECTOR_DEFINITION = _l(
 
 
 def build_comparison(level: str, territories: Sequence[Territory], filters: Filters) -> Comparison:
-    """Every metric of `tracker.stats.METRICS`, the census and the sectors covered, for
-    `territories` (all of `level`). Raises `ValueError` for an unknown level."""
+    """Every metric of `tracker.stats.METRICS` given for `level`, the census and the
+    sectors covered, for `territories` (all of `level`). Raises `ValueError` for an
+    unknown level."""
     codes = [t.code for t in territories]
     lang = current_language()
     # Each territory's figures, as its page has them (public already: a count of people
@@ -85,8 +88,10 @@ def build_comparison(level: str, territories: Sequence[Territory], filters: Filt
             metric.unit,
             {code: summaries[code][key] for code in codes},
             metric.definition,
+            categories=metric.categories,
         )
         for key, metric in stats.METRICS.items()
+        if level in metric.levels
     ]
     census_rows = [
         Row(
@@ -124,6 +129,8 @@ def cell_text(row: Row, value) -> str:
     """A table cell as the page shows it, in the page's language."""
     if value is None:
         return _("no data")
+    if row.categories is not None:
+        return str(row.categories.get(value, value))
     if row.unit == SECTOR:
         if not value:
             return _("not covered")
@@ -151,9 +158,12 @@ def number_format(row: Row) -> str:
 
 def export_value(row: Row, value) -> int | float | str | None:
     """A value as every download gives it: the number rounded as the CSV writes it,
-    text ("<5", "40 + <5") for a sum that leaves small counts out, None for no data."""
+    text ("<5", "40 + <5") for a sum that leaves small counts out, a category's label
+    in the download's language, None for no data."""
     if value is None:
         return None
+    if row.categories is not None:
+        return cell_text(row, value)
     if isinstance(value, privacy.PublicSum):
         value = privacy.public_figure(value, write=lambda n: str(round(n)))
     if isinstance(value, str):

@@ -71,9 +71,12 @@ ChartBuilder = Callable[[Comparison, str], Chart | None]
 
 def metric_bars(key: str) -> ChartBuilder:
     """A builder of the bar chart of metric `key`: a line per compared territory, its
-    value as the table writes it; a value that is no number (none, or hidden) draws no bar."""
+    value as the table writes it; a value that is no number (none, or hidden) draws no
+    bar. No chart for a level the metric is not given for."""
 
-    def build(comparison: Comparison, lang: str) -> Chart:
+    def build(comparison: Comparison, lang: str) -> Chart | None:
+        if comparison.level not in stats.METRICS[key].levels:
+            return None
         row = comparison.metric(key)
         values = [row.values[t.code] for t in comparison.territories]
         return bar_chart(
@@ -122,6 +125,7 @@ CHART_BUILDERS: list[ChartBuilder] = [
     metric_bars("measures_per_100k"),
     metric_bars("budget_planned_per_inhabitant"),
     metric_bars("budget_spent_per_inhabitant"),
+    metric_bars("communes_integrating_share"),
     sectors_covered,
 ]
 
@@ -130,6 +134,21 @@ CHART_BUILDERS: list[ChartBuilder] = [
 # assessments are recorded: one builder per chart, reading the compared territories'
 # scores. Until then the list is empty and no score is shown or made up.
 ASSESSMENT_CHART_BUILDERS: list[ChartBuilder] = []
+
+
+def uncharted(comparison: Comparison) -> list[str]:
+    """The sentences saying which rows no chart draws, and why: a category (how a
+    council's programme integrates migration) is no quantity a bar could measure, and
+    two to four territories read better in the table than in a count of them."""
+    return [
+        _(
+            "“%(figure)s” is a category, not a quantity: the table above gives it for each "
+            "territory, and no chart draws it.",
+            figure=row.label,
+        )
+        for row in comparison.metric_rows
+        if row.categories is not None
+    ]
 
 
 def build_charts(comparison: Comparison, lang: str) -> list[Chart]:
@@ -174,6 +193,8 @@ def compare():
         selection=selection,
         comparison=comparison,
         charts=charts,
+        uncharted=uncharted(comparison) if comparison else [],
+        programme_year=stats.programme_year(selection.filters) if comparison else None,
         slots=slots,
         slot_names=slot_names,
         choices=territory_choices(selection.level, lang),
@@ -278,15 +299,20 @@ def compare_xlsx():
     return download(body, XLSX_MIMETYPE, _filename(comparison, "xlsx"))
 
 
+def _property(row, value):
+    # A category by its key, which a program reads in any language.
+    return value if row.categories is not None else export_value(row, value)
+
+
 def _properties(comparison: Comparison, territory: Territory) -> dict:
     """A compared territory's GeoJSON properties: its code and names, then every row's
     value under the row's key (the CSV's first column): a number, the text of a sum that
-    leaves small counts out, or None for no data."""
+    leaves small counts out, a category's key, or None for no data."""
     return {
         "code": territory.code,
         "name_fr": territory.name_fr,
         "name_ar": territory.name_ar,
-        **{row.key: export_value(row, row.values[territory.code]) for row in comparison.rows},
+        **{row.key: _property(row, row.values[territory.code]) for row in comparison.rows},
     }
 
 

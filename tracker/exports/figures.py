@@ -4,7 +4,8 @@ GeoJSON.
 
 Values are the public ones (`Metric.public`): a count of people leaves out the small
 counts, and says how many, exactly as the map, the pages and the API do. A territory
-with no public record has no value, which is not zero.
+with no public record has no value, which is not zero. A category (how a council's
+programme integrates migration) is given as its key and, "as shown", its label.
 """
 
 from __future__ import annotations
@@ -50,8 +51,10 @@ def figures_from(args) -> Figures:
 
 def _rows(figures: Figures) -> list[dict]:
     """One row per territory: its names, parent, population and the public value, as a
-    number (`value`) and as the map writes it (`shown`)."""
-    counts_people = figures.metric.counts_people
+    number (`value`) and as the map writes it (`shown`); a category as its key and
+    its label in the request's language."""
+    metric = figures.metric
+    counts_people = metric.counts_people
     rows = []
     for t in figures.territories:
         value = figures.values.get(t.code)
@@ -61,8 +64,13 @@ def _rows(figures: Figures) -> list[dict]:
             "name_ar": t.name_ar,
             "parent_code": t.parent_code,
             "population_2024": t.population_2024,
-            "value": None if value is None else round(float(value), 6),
         }
+        if metric.categories is not None:
+            # The category's key, which reads the same in every language, and its label.
+            row["value"] = value
+            row["shown"] = None if value is None else metric.public(value)
+        else:
+            row["value"] = None if value is None else round(float(value), 6)
         if counts_people:
             row["small_counts_left_out"] = (
                 getattr(value, "left_out", 0) if value is not None else None
@@ -83,6 +91,8 @@ def _headings(figures: Figures) -> list[tuple[str, str]]:
         ("population_2024", _("Population 2024")),
         ("value", str(figures.metric.label)),
     ]
+    if figures.metric.categories is not None:
+        headings.append(("shown", _("As shown")))
     if figures.metric.counts_people:
         headings += [
             ("shown", _("As shown")),
@@ -108,6 +118,15 @@ def csv_body(figures: Figures) -> bytes:
     return writers.csv_bytes([[heading for _key, heading in headings], *rows])
 
 
+def _programme_year_rows(figures: Figures) -> list[tuple[bool, list[str]]]:
+    """The year whose running programmes a programme metric reads (this year unless one
+    is chosen), for the About sheet."""
+    if not figures.metric.by_programme_year:
+        return []
+    year = stats.programme_year(figures.filters)
+    return [(False, [_("Programmes running in"), str(year)])]
+
+
 def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
     """The rows of the About sheet as (heading?, cells)."""
     return [
@@ -118,6 +137,7 @@ def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
         (False, [_("Exported on (UTC)"), writers.utc_text(writers.now())]),
         (False, [_("Address of this export"), address_in_language()]),
         *writers.filter_rows(figures.filters, lang),
+        *_programme_year_rows(figures),
         writers.no_value_row(),
         *writers.source_rows(),
     ]

@@ -16,7 +16,8 @@ from tracker import geography, public_data, stats
 from tracker.assets import map_assets
 from tracker.errors import BadParameter, JsonError
 from tracker.extensions import db
-from tracker.i18n import LEVEL_PLURALS, current_language, format_metric, metric_text, text_direction
+from tracker.i18n import LEVEL_PLURALS, current_language, metric_text, text_direction
+from tracker.maps.choropleth import coloured, none_matching
 from tracker.models import Measure, Territory
 from tracker.params import (
     filter_args,
@@ -72,56 +73,17 @@ def parse_choice(args) -> tuple[MapChoice, list[str]]:
     default_level = focus.level if focus is not None else "commune"
     level = read(lambda a: parse_level(a, default_level), default_level)
     metric = read(lambda a: parse_metric(a, None), None)
+    if metric and level not in stats.METRICS[metric].levels:
+        errors.append(
+            _(
+                "The figure “%(figure)s” is not given for this level (%(level)s).",
+                figure=stats.METRICS[metric].label,
+                level=LEVEL_PLURALS[level],
+            )
+        )
+        metric = None
     filters = read(parse_filters, stats.Filters())
     return MapChoice(level, metric, filters, focus.code if focus else None), errors
-
-
-def _legend_label(unit: str, low, high) -> str:
-    if low is None and high == 0:
-        return format_metric(unit, 0)  # the class of the territories at zero
-    if low is None:
-        return _("up to %(value)s", value=format_metric(unit, high))
-    if high is None:
-        return _("more than %(value)s", value=format_metric(unit, low))
-    return _("%(low)s to %(high)s", low=format_metric(unit, low), high=format_metric(unit, high))
-
-
-def choropleth_for(choice: MapChoice) -> tuple[geo.maps.Choropleth, list, dict]:
-    """The metric's values as classes and labels, the legend entries, and the values."""
-    metric = stats.METRICS[choice.metric]
-    values = stats.metric_values(choice.metric, choice.level, choice.filters)
-    # Coloured by the public value: a count of people by the sum that leaves small
-    # counts out, so neither the colours nor the legend's bounds give one away.
-    numbers = {code: float(v) for code, v in values.items() if v is not None}
-    breaks = []
-    for bound in geo.maps.class_breaks(list(numbers.values())):
-        # Bounds that read alike once rounded ("0.00 to 0.00") make one class.
-        if not breaks or format_metric(metric.unit, bound) != format_metric(
-            metric.unit, breaks[-1]
-        ):
-            breaks.append(bound)
-    labels = {code: metric_text(metric, v) for code, v in values.items()}
-    choropleth = geo.maps.Choropleth(
-        values=numbers, breaks=breaks, labels=labels, no_data_label=_("no data")
-    )
-    bounds = [None, *breaks, None]
-    entries = (
-        [
-            geo.maps.LegendEntry(
-                _legend_label(metric.unit, bounds[i], bounds[i + 1])
-                if breaks
-                else _("all territories"),
-                choropleth.colours[i],
-            )
-            for i in range(len(breaks) + 1)
-        ]
-        if numbers
-        else []
-    )
-    entries.append(
-        geo.maps.LegendEntry(_("no data"), geo.maps.NO_DATA_FILL, border="#777777", dashed=True)
-    )
-    return choropleth, entries, values
 
 
 def _places(lang: str, filters: stats.Filters) -> list[geo.maps.Place]:
@@ -180,8 +142,8 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
         geo.maps.LegendEntry(_("Other territories"), geo.maps.OTHER_FILL),
     ]
     if choice.metric:
-        choropleth, legend, _values = choropleth_for(choice)
-        legend_title = str(stats.METRICS[choice.metric].label)
+        drawn = coloured(choice.metric, choice.level, choice.filters)
+        choropleth, legend, legend_title = drawn.choropleth, drawn.legend, drawn.title
     legend.append(
         geo.maps.LegendEntry(
             _("Places (reception, legal clinics...)"), geo.maps.PLACE_COLOUR, dot=True
@@ -243,6 +205,7 @@ def map_parts(choice: MapChoice) -> dict[str, str]:
         current_language(),
         request.script_root,
         choice,
+        stats.programme_year(choice.filters),  # this year's programmes, when none is chosen
         geography.layer_path("commune").stat().st_mtime,
         config.get("MAP_TILES_URL"),
         tuple(config["PILOT_REGIONS"]),
@@ -253,24 +216,32 @@ def map_parts(choice: MapChoice) -> dict[str, str]:
 
 
 def figures_table(choice: MapChoice) -> list[dict]:
-    """The map's figures as rows for the table under it, largest first (no data last)."""
+    """The map's figures as rows for the table under it, largest first (no data last); a
+    category's rows in the order of its categories, from the most, the sort key its
+    rank (`value`), and `text` set when the value is words rather than a number."""
     if not choice.metric:
         return []
     metric = stats.METRICS[choice.metric]
     values = stats.metric_values(choice.metric, choice.level, choice.filters)
+    unmatched = stats.unmatched(choice.metric, choice.level, choice.filters)
+    ranks = {key: rank for rank, key in enumerate(metric.categories or ())}
     territories = db.session.scalars(
         select(Territory).where(Territory.level == choice.level).order_by(Territory.code)
     ).all()
     lang = current_language()
-    rows = [
-        {
-            "code": t.code,
-            "name": t.name(lang),
-            "value": None if values.get(t.code) is None else float(values[t.code]),
-            "shown": metric_text(metric, values.get(t.code)),
-        }
-        for t in territories
-    ]
+    rows = []
+    for t in territories:
+        value = values.get(t.code)
+        shown = metric_text(metric, value)
+        if t.code in unmatched:
+            shown = none_matching(shown if value is not None else None)
+        if metric.categories is not None:
+            number = None if value in (None, metric.empty) else float(ranks.get(value, -1))
+        else:
+            number = None if value is None else float(value)
+        row = {"code": t.code, "name": t.name(lang), "value": number, "shown": shown}
+        row["text"] = metric.categories is not None or t.code in unmatched
+        rows.append(row)
     with_data = sorted((r for r in rows if r["value"] is not None), key=lambda r: -r["value"])
     return with_data + [r for r in rows if r["value"] is None]
 

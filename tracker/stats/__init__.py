@@ -12,7 +12,8 @@ a collectivity's officers see. Nothing here reads the request: filters come in a
 The modules, each using only those before it: `query` (the filters, the territories
 a record counts towards, the per-collectivity aggregation), `cache` (the one way
 figures are kept between requests), `counts` and `sectors` (counts of records,
-people and sectors), `metrics` (the declared metrics), `values` (their values).
+people and sectors), `programmes` (how the councils' own programmes integrate
+migration), `metrics` (the declared metrics), `values` (their values).
 """
 
 from tracker.stats.cache import KEPT, data_version, kept
@@ -25,6 +26,14 @@ from tracker.stats.counts import (
     recorded,
 )
 from tracker.stats.metrics import METRICS, Metric
+from tracker.stats.programmes import (
+    INTEGRATING,
+    NO_PROGRAMME,
+    OWN_KIND,
+    communes_integrating,
+    own_programmes,
+    programme_year,
+)
 from tracker.stats.query import (
     NATIONAL,
     Filters,
@@ -37,17 +46,27 @@ from tracker.stats.query import (
     within,
 )
 from tracker.stats.sectors import sector_counts, sectors_addressed, sectors_covered
-from tracker.stats.values import figures, metric_values, national_summary, territory_summary
+from tracker.stats.values import (
+    figures,
+    metric_values,
+    national_summary,
+    territory_summary,
+    unmatched,
+)
 
 __all__ = [
+    "INTEGRATING",
     "KEPT",
     "METRICS",
     "NATIONAL",
+    "NO_PROGRAMME",
+    "OWN_KIND",
     "record_models",
     "Filters",
     "Metric",
     "aggregate",
     "codes_within",
+    "communes_integrating",
     "data_version",
     "figures",
     "inside_conditions",
@@ -57,7 +76,9 @@ __all__ = [
     "measures_by_status",
     "metric_values",
     "national_summary",
+    "own_programmes",
     "populations",
+    "programme_year",
     "programmes_inside",
     "public_record_conditions",
     "recorded",
@@ -66,5 +87,6 @@ __all__ = [
     "sectors_covered",
     "territory_summary",
     "unit_of",
+    "unmatched",
     "within",
 ]

@@ -4,7 +4,7 @@ adding one `Metric` to `METRICS`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -12,8 +12,11 @@ from sqlalchemy import Float, case, cast, func
 
 from tracker import privacy
 from tracker.models import Measure
+from tracker.models.territory import LEVELS
+from tracker.stats.programmes import NO_PROGRAMME, communes_integrating, own_programmes
 from tracker.stats.query import Filters
 from tracker.stats.sectors import sectors_covered
+from tracker.vocab import INTEGRATION_LEVELS
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,13 @@ class Metric:
     taken over every status whatever the status filter. A metric that is no sum
     gives `compute(level, filters, inside)` instead, answering `{code: value}`.
 
+    A categorical metric (`unit` "category") has `categories`, `{key: label}` in the
+    order shown, and its values are their keys; `empty` is then the category of a
+    territory with nothing to show, and every territory of the level has a value.
+    `levels` are those the metric is given for ("country" among them for Morocco as a
+    whole). A `by_programme_year` metric reads the programmes running in the filters'
+    year (this year when none is chosen) and no other filter.
+
     `unit` says how a value is shown (`tracker.i18n.metric_text` writes it); `public`
     gives it as every public output does.
     """
@@ -40,15 +50,31 @@ class Metric:
     value: Callable[[tuple, int | None], float | None] | None = None
     per_inhabitant: bool = False
     every_status: bool = False
-    compute: Callable[[str, Filters, str | None], dict[str, float | None]] | None = None
+    compute: Callable[[str, Filters, str | None], dict[str, float | str | None]] | None = None
     counts_people: bool = False
     # The value of a territory that has records, none of which the filters keep.
-    empty: float | None = 0.0
+    empty: float | str | None = 0.0
+    categories: Mapping[str, object] | None = None
+    levels: tuple[str, ...] = (*LEVELS, "country")
+    by_programme_year: bool = False
 
     def public(self, value: object) -> object:
         """`value` as public outputs may give it: a count of people with its small
-        counts suppressed (`privacy.public_figure`), anything else as it is."""
+        counts suppressed (`privacy.public_figure`), a category by its label in the
+        page's language, anything else as it is."""
+        if self.categories is not None and value is not None:
+            return str(self.categories.get(value, value))
         return privacy.public_figure(value) if self.counts_people else value
+
+    def category(self, value: str | None) -> dict[str, str] | None:
+        """A categorical value as JSON gives it: `{"key": ..., "label": ...}`, the label
+        in the request's language; None for no value. Raises `ValueError` for a metric
+        that has no categories."""
+        if self.categories is None:
+            raise ValueError(f"{self.key} is not a categorical metric")
+        if value is None:
+            return None
+        return {"key": value, "label": str(self.categories.get(value, value))}
 
 
 def _per_inhabitant(scale: float):
@@ -171,6 +197,40 @@ METRICS: dict[str, Metric] = {
             ),
             value=_beneficiaries,
             counts_people=True,
+        ),
+        Metric(
+            "programme_integration",
+            _l("How the collectivity's programme integrates migration"),
+            _l(
+                "How the programme of the territory's own council running in the year "
+                "chosen (this year when none is) integrates migration: a commune's PAC, a "
+                "provincial council's PDP, a regional council's PDR, validated. When "
+                "several run, the one adopted for the latest first year. Only the year "
+                "filter applies."
+            ),
+            "category",
+            compute=own_programmes,
+            categories={
+                **INTEGRATION_LEVELS,
+                NO_PROGRAMME: _l("No programme recorded"),
+            },
+            empty=NO_PROGRAMME,
+            levels=("region", "province", "commune"),
+            by_programme_year=True,
+        ),
+        Metric(
+            "communes_integrating_share",
+            _l("Share of communes whose programme integrates migration (%)"),
+            _l(
+                "Communes of the territory whose validated PAC running in the year chosen "
+                "(this year when none is) mentions migration or gives it a dedicated axis "
+                "or measures, as a percentage of all the communes of the territory, those "
+                "with no programme recorded included. Only the year filter applies."
+            ),
+            "percent",
+            compute=communes_integrating,
+            levels=("region", "province", "country"),
+            by_programme_year=True,
         ),
     )
 }

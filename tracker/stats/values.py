@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import func
+
 from tracker.models import Territory
 from tracker.models.territory import LEVELS
 from tracker.stats.cache import kept
@@ -50,16 +52,37 @@ def figures(
 
 
 def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[str, float | None]:
-    """The values of metric `key` for every territory of `level` that has data.
+    """The values of metric `key` for every territory of `level` that has data (of a
+    categorical metric: for every territory of the level); none for a level the metric
+    is not given for.
 
     Raises `KeyError` for an unknown metric and `ValueError` for an unknown level.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     metric = METRICS[key]
+    if level not in metric.levels:
+        return {}
     values = figures([metric], level, filters)[key]
+    if metric.categories is not None:
+        return values
     has_data = recorded(level)
     return {code: values.get(code, metric.empty) for code in has_data}
+
+
+def unmatched(key: str, level: str, filters: Filters) -> set[str]:
+    """The territories of `level` that have public records but no public measure the
+    filters keep (those of metric `key`: every status for a share over every status),
+    whose value is then the metric's `empty`, not a figure of matching measures. Empty
+    with no filter, and for a metric read from the programmes.
+
+    Raises `KeyError` for an unknown metric and `ValueError` for an unknown level.
+    """
+    metric = METRICS[key]
+    wanted = filters.every_status() if metric.every_status else filters
+    if wanted == Filters() or metric.by_programme_year or level not in metric.levels:
+        return set()
+    return recorded(level) - set(aggregate(level, wanted, func.count()))
 
 
 def territory_summary(
@@ -82,7 +105,11 @@ def _kept_summary(level: str, filters: Filters, inside: str | None) -> dict[str,
 
 def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:
     code = inside or NATIONAL
+    given = [metric for metric in METRICS.values() if level in metric.levels]
     if code not in recorded(level, inside):
-        return dict.fromkeys(METRICS)
-    values = figures(METRICS.values(), level, filters, inside)
-    return {key: values[key].get(code, metric.empty) for key, metric in METRICS.items()}
+        # A category is known without any record: "no programme recorded".
+        given = [metric for metric in given if metric.categories is not None]
+    values = figures(given, level, filters, inside)
+    summary = dict.fromkeys(METRICS)
+    summary.update({m.key: values[m.key].get(code, m.empty) for m in given})
+    return summary
