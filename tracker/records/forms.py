@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.i18n import current_language
 from tracker.records.fields import FORM_FIELDS, Field
 from tracker.records.partners import PartnersField
 from tracker.vocab import (
@@ -116,27 +117,24 @@ class ProgrammeForm(RecordForm):
 
 
 class OrganisationForm(RecordForm):
-    """An organisation's names, kind, country (from the list in the page's language,
-    see `organisation_form`) and website."""
+    """An organisation's names, kind, country (named in the page's language, Morocco
+    first) and website."""
 
     name_fr = StringField(
         _l("Name in French (or another language in Latin script)"),
-        render_kw={"maxlength": 200, "dir": "auto", "lang": "fr"},
+        render_kw={"maxlength": 200, "dir": "auto"},
     )
     name_ar = StringField(
         _l("Name in Arabic"), render_kw={"maxlength": 200, "dir": "auto", "lang": "ar"}
     )
     kind = LenientSelectField(_l("Kind of organisation"), choices=_pairs(ORGANISATION_KINDS))
-    country = LenientSelectField(_l("Country"), default=HOME_COUNTRY)
+    # Read when the form is made, in the page's language.
+    country = LenientSelectField(
+        _l("Country"),
+        default=HOME_COUNTRY,
+        choices=lambda: _pairs(country_names(current_language())),
+    )
     website = StringField(_l("Website"), render_kw={"type": "url", "dir": "ltr"})
-
-
-def organisation_form(lang: str, **kwargs) -> OrganisationForm:
-    """The organisation form (`kwargs` as FlaskForm takes them), its countries named in
-    `lang`, Morocco first."""
-    form = OrganisationForm(**kwargs)
-    form.country.choices = _pairs(country_names(lang))
-    return form
 
 
 class ActionForm(FlaskForm):

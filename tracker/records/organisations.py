@@ -21,6 +21,7 @@ from tracker.models import Organisation
 from tracker.models.territory import search_key
 from tracker.records import forms, pages, service
 from tracker.records.pages import form_data, form_version
+from tracker.records.partners import search_text
 from tracker.records.views import bp
 from tracker.vocab import ORGANISATION_KINDS, country_name
 
@@ -53,7 +54,7 @@ def organisation_item(organisation: Organisation, lang: str) -> dict:
         "name": organisation.name_in(lang),
         "name_fr": organisation.name_fr,
         "name_ar": organisation.name_ar,
-        "search": search_key(f"{organisation.name_fr or ''} {organisation.name_ar or ''}"),
+        "search": search_text(organisation),
     }
 
 
@@ -111,7 +112,7 @@ def organisation_form(organisation_id: int | None = None):
             return json_error(403, "forbidden", _("This account may not add organisations."))
         abort(403)
     lang = current_language()
-    form = forms.organisation_form(lang, obj=organisation)
+    form = forms.OrganisationForm(obj=organisation)
     back = _back()
     if form.validate_on_submit():
         raw = form_data(form)

@@ -22,6 +22,12 @@ from tracker.models import Organisation
 from tracker.models.territory import search_key
 
 
+def search_text(organisation: Organisation) -> str:
+    """Both names of `organisation` folded for searching (see `search_key`), as the
+    chooser matches what is typed against them."""
+    return search_key(f"{organisation.name_fr or ''} {organisation.name_ar or ''}")
+
+
 def partner_choices(organisations: Iterable[Organisation], lang: str) -> list[SelectChoice]:
     """The chooser's options: each organisation's id, its name in `lang`, and both its
     names folded for searching (`data-search`), alphabetically in `lang`."""
@@ -29,7 +35,7 @@ def partner_choices(organisations: Iterable[Organisation], lang: str) -> list[Se
         SelectChoice(
             str(o.id),
             o.name_in(lang),
-            render_kw={"data-search": search_key(f"{o.name_fr or ''} {o.name_ar or ''}")},
+            render_kw={"data-search": search_text(o)},
         )
         for o in organisations
     ]

@@ -198,11 +198,11 @@
         cancel.addEventListener("click", function () { dialog.close(); });
         dialog.appendChild(heading);
         dialog.appendChild(body);
-        dialog.appendChild(cancel);
         dialog.addEventListener("close", function () { dialog.remove(); link.focus(); });
         document.body.appendChild(dialog);
 
         function failed() {
+            if (!cancel.isConnected) { body.appendChild(cancel); }
             var message = element("p", "error", texts.failed);
             message.setAttribute("role", "alert");
             body.insertBefore(message, body.firstChild);
@@ -211,7 +211,9 @@
         function show(html) {
             body.innerHTML = html;
             var form = body.querySelector("form");
-            if (!form) { failed(); return; }
+            if (!form) { body.appendChild(cancel); failed(); return; }
+            // Cancel beside Save: leaving the dialog keeps the measure form as it was.
+            form.querySelector("button[type=submit]").after(cancel);
             form.addEventListener("submit", function (event) {
                 event.preventDefault();
                 fetch(form.action, {
