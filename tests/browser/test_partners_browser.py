@@ -168,3 +168,29 @@ def test_screenshots_of_the_partner_chooser_and_the_organisation_form(page, regi
     shoot(page, f"organisation-form-{lang}-{width}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.watched.page_errors == [] and page.watched.refused == []
+
+
+def test_without_javascript_the_select_and_the_link_to_the_form_work(
+    browser, live_server, registry
+):
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    page.base_url = live_server.url
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page)
+    form = f"/work/{FIGUIG}/measure/new?lang=fr"
+    page.goto(f"{page.base_url}{form}")
+    partners = page.locator("select[name=partners]")
+    assert partners.is_visible() and partners.get_attribute("multiple") is not None
+    add = page.locator("[data-partner-add]")
+    assert add.get_attribute("target") == "_blank"
+    partners.scroll_into_view_if_needed()
+    shoot(page, "measure-partners-nojs-fr-390")
+    page.goto(live_server.url + add.get_attribute("href"))
+    page.fill("input[name=name_fr]", "Association des femmes de Figuig")
+    page.click("form.organisation-form button[type=submit]")
+    page.wait_for_url(lambda url: "/work/organisations?next=" in url)
+    page.click("text=Retour au formulaire de la mesure")
+    page.wait_for_url(lambda url: url.endswith(form))
+    assert "Association des femmes de Figuig" in page.locator("select[name=partners]").inner_text()
+    context.close()

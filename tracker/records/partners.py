@@ -71,7 +71,7 @@ class PartnerChooser(Select):
         if permissions.can_create_organisation(current_user):
             add = url_for("records.organisation_form", next=request.full_path.rstrip("?"))
             html += Markup(
-                '<p class="partner-add"><a href="%s" target="_blank" rel="opener" '
+                '<p class="partner-add"><a href="%s" target="_blank" rel="noopener" '
                 'data-partner-add="%s">%s</a> <span class="help">%s</span></p>'
             ) % (
                 add,
