@@ -9,6 +9,7 @@ import csv
 import importlib.util
 import io
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -319,7 +320,7 @@ def test_the_migration_moves_each_old_name_by_its_script(app):
                 "version) VALUES (1, 'Caritas Maroc', 'association', 'MA', :t, :t, 1), "
                 "(2, 'كاريتاس المغرب', 'association', 'MA', :t, :t, 1)"
             ),
-            {"t": "2026-01-01 00:00:00"},
+            {"t": datetime(2026, 1, 1, tzinfo=UTC)},
         )
         db.session.commit()
         flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
