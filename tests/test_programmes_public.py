@@ -244,7 +244,13 @@ def test_the_organisations_are_listed_without_who_recorded_them(app, client):
     answer = client.get("/api/v1/organisations?per_page=1&page=2").get_json()
     assert answer["total"] == 2 and answer["per_page"] == 1
     assert [{k: v for k, v in item.items() if k != "id"} for item in answer["items"]] == [
-        {"name": "Caritas Maroc", "kind": "association", "country": "MA"}
+        {
+            "name": "Caritas Maroc",
+            "name_fr": "Caritas Maroc",
+            "name_ar": None,
+            "kind": "association",
+            "country": "MA",
+        }
     ]
     everything = client.get("/api/v1/organisations").get_data(as_text=True)
     assert "Ancienne" not in everything and "created" not in everything and "@" not in everything

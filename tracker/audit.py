@@ -218,7 +218,7 @@ def display_value(entity: str, field: str, value: Any, lang: str) -> str:
     elif field == "sectors":
         labels = _names(Sector, values, lambda s: s.name(lang))
     elif field == "partners":
-        labels = _names(Organisation, values, lambda o: o.name)
+        labels = _names(Organisation, values, lambda o: o.name_in(lang))
     elif field == "programme_id":
         labels = _names(Programme, values, lambda p: p.title)
     elif field == "territory_code":

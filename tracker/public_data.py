@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
+from tracker.i18n import current_language
 from tracker.models import Measure, Organisation, Programme, Territory
 from tracker.models.record import measure_organisation
 from tracker.privacy import is_public, public_beneficiaries
@@ -67,16 +68,17 @@ def count_measures(query: Select) -> int:
     return count_rows(query)
 
 
-def partner_names(query: Select) -> list[str]:
-    """The names of the organisations partnering some measure of `query`, alphabetically."""
+def partner_names(query: Select, lang: str) -> list[str]:
+    """The names, in `lang` (or their other one), of the organisations partnering some
+    measure of `query`, alphabetically."""
     ids = query.with_only_columns(Measure.id).order_by(None)
-    names = db.session.scalars(
-        select(Organisation.name)
+    partners = db.session.scalars(
+        select(Organisation)
         .join(measure_organisation, measure_organisation.c.organisation_id == Organisation.id)
         .where(measure_organisation.c.measure_id.in_(ids))
         .distinct()
     )
-    return sorted(names, key=str.casefold)
+    return sorted((o.name_in(lang) for o in partners), key=str.casefold)
 
 
 def load_measures(query: Select, limit: int | None = None, offset: int = 0) -> list[Measure]:
@@ -114,7 +116,7 @@ def _number(value) -> float | None:
 SERIALISERS: dict[str, Callable[[Measure, Field], Any]] = {
     "programme": lambda m, f: m.programme_id if is_public(m.programme) else None,
     "sectors": lambda m, f: [s.key for s in m.sectors],
-    "partners": lambda m, f: [p.name for p in m.partners],
+    "partners": lambda m, f: [p.name_in(current_language()) for p in m.partners],
     "choices": lambda m, f: list(getattr(m, f.key) or []),
     "date": lambda m, f: _iso(getattr(m, f.key)),
     "money": lambda m, f: _number(getattr(m, f.key)),

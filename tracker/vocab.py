@@ -6,6 +6,10 @@ are data (the `sector` table), with names in Arabic, French and English.
 
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
+
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 
 PROGRAMME_KINDS = {
@@ -67,7 +71,47 @@ ORGANISATION_KINDS = {
     "university": _l("University"),
     "private": _l("Private sector"),
     "foreign_local_government": _l("Foreign local government or cooperation agency"),
+    "moroccan_collectivity": _l(
+        "Moroccan territorial collectivity (commune, province, regional council)"
+    ),
 }
+
+# Codes Babel names that are not countries of ISO 3166-1: groupings (EU, EZ, UN, QO),
+# codes ISO reserves for other uses (AC, CP, CQ, DG, EA, IC, TA), private-use codes
+# (XA, XB, XK, ZZ). EH is left out too: the HCP's registry the tracker is built on counts
+# the southern regions among Morocco's, so an organisation there is in MA.
+NOT_COUNTRIES = frozenset(
+    ("AC", "CP", "CQ", "DG", "EA", "EH", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ")
+)
+HOME_COUNTRY = "MA"
+
+
+@cache
+def country_names(lang: str) -> tuple[tuple[str, str], ...]:
+    """Every country as (ISO 3166 alpha-2 code, name in `lang`), Morocco first, then by
+    name as `lang` sorts them (accents and case aside)."""
+    names = Locale.parse(lang).territories
+    countries = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    ]
+    countries.sort(key=lambda pair: (pair[0] != HOME_COUNTRY, _sort_key(pair[1])))
+    return tuple(countries)
+
+
+def _sort_key(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+COUNTRY_CODES = frozenset(code for code, _name in country_names("en"))
+
+
+def country_name(code: str | None, lang: str) -> str:
+    """The name of the country `code` in `lang`; the code itself when it names none."""
+    return dict(country_names(lang)).get(code or "", code or "")
+
 
 # The review workflow of programmes and measures.
 REVIEW_STATES = {

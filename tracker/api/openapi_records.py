@@ -44,12 +44,18 @@ _ORGANISATION = {
     "description": "A partner organisation of the collectivities' measures.",
     "properties": {
         "id": {"type": "integer"},
-        "name": {"type": "string", "maxLength": 200},
+        "name": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "In the request's language (Arabic or French), else the other",
+        },
+        "name_fr": {"type": ["string", "null"], "maxLength": 200},
+        "name_ar": {"type": ["string", "null"], "maxLength": 200},
         "kind": {"type": "string", "enum": list(ORGANISATION_KINDS)},
         "country": {"type": "string", "description": "ISO 3166 two-letter code"},
     },
 }
-_ORGANISATION["required"] = list(_ORGANISATION["properties"])
+_ORGANISATION["required"] = ["id", "name", "kind", "country"]
 
 
 def record_schemas() -> dict:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tracker import public_data
 from tracker.api.views import bp, known_territory, page_answer
 from tracker.extensions import db
+from tracker.i18n import current_language
 from tracker.models import Organisation
 from tracker.params import parse_choice, parse_page, parse_year
 from tracker.vocab import INTEGRATION_LEVELS, PROGRAMME_KINDS
@@ -37,8 +38,9 @@ def programmes() -> Response:
 
 @bp.get("/organisations")
 def organisations() -> Response:
-    """Partner organisations by name: id, name, kind and country, never who recorded
-    them; deleted ones left out. Refuses (400) a bad page or per_page."""
+    """Partner organisations by name: id, name (in the request's language, the other
+    when it has only that), name_fr, name_ar, kind and country, never who recorded them;
+    deleted ones left out. Refuses (400) a bad page or per_page."""
     page, per_page = parse_page(request.args)
     query = select(Organisation).where(Organisation.deleted_at.is_(None))
     total = public_data.count_rows(query)
@@ -47,5 +49,16 @@ def organisations() -> Response:
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    items = [{"id": o.id, "name": o.name, "kind": o.kind, "country": o.country} for o in rows]
+    lang = current_language()
+    items = [
+        {
+            "id": o.id,
+            "name": o.name_in(lang),
+            "name_fr": o.name_fr,
+            "name_ar": o.name_ar,
+            "kind": o.kind,
+            "country": o.country,
+        }
+        for o in rows
+    ]
     return page_answer(items, page, per_page, total)

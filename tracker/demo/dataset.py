@@ -61,14 +61,21 @@ class Account:
 
 @dataclass(frozen=True)
 class DemoOrganisation:
-    """A partner organisation of the demo, and the address of the account that records it."""
+    """A partner organisation of the demo, named in French and (but for a few foreign
+    ones) in Arabic, and the address of the account that records it."""
 
     key: str
-    name: str
+    name_fr: str
+    name_ar: str | None
     kind: str
     country: str
     website: str | None
     recorded_by: str
+
+    @property
+    def name(self) -> str:
+        """The name lists show when no language is asked (the French one)."""
+        return self.name_fr
 
 
 @dataclass(frozen=True)

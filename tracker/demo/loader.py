@@ -149,14 +149,15 @@ def _organisations(users: dict[str, User], result: DemoResult) -> dict[str, Orga
     for spec in ORGANISATIONS:
         existing = db.session.scalar(
             select(Organisation).where(
-                Organisation.name == spec.name, Organisation.deleted_at.is_(None)
+                Organisation.name_fr == spec.name_fr, Organisation.deleted_at.is_(None)
             )
         )
         if existing is None:
             existing = service.save_organisation(
                 users[spec.recorded_by],
                 {
-                    "name": spec.name,
+                    "name_fr": spec.name_fr,
+                    "name_ar": spec.name_ar,
                     "kind": spec.kind,
                     "country": spec.country,
                     "website": spec.website,

@@ -86,7 +86,8 @@ class Lookups:
         for organisation in db.session.scalars(
             select(Organisation).where(Organisation.deleted_at.is_(None))
         ):
-            organisations.setdefault(_name_key(organisation.name), []).append(organisation.id)
+            for name in {organisation.name_fr, organisation.name_ar} - {None}:
+                organisations.setdefault(_name_key(name), []).append(organisation.id)
         codes = sorted({row.get("territory_code", "").strip() for row in rows} - {""})
         territories = db.session.scalars(select(Territory).where(Territory.code.in_(codes))).all()
         measures: dict[tuple[str, str], list[Measure]] = {}

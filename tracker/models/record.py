@@ -17,7 +17,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from tracker.extensions import db
@@ -41,13 +43,22 @@ class Sector(db.Model):
         return {"ar": self.name_ar, "fr": self.name_fr}.get(locale, self.name_en)
 
 
+def written_in_arabic(text: str | None) -> bool:
+    """Whether most of the letters of `text` are Arabic (a name with none is not)."""
+    letters = [c for c in text or "" if c.isalpha()]
+    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff")
+    return arabic * 2 > len(letters)
+
+
 class Organisation(db.Model):
-    """A partner organisation (association, international organisation, state service...)."""
+    """A partner organisation (association, international organisation, state service...),
+    named in French (or another Latin-script language), in Arabic, or both."""
 
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name_fr: Mapped[str | None] = mapped_column(String(200))
+    name_ar: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
     country: Mapped[str] = mapped_column(String(2), default="MA")
     website: Mapped[str | None] = mapped_column(String(300))
@@ -60,6 +71,38 @@ class Organisation(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @hybrid_property
+    def name(self) -> str:
+        """The name lists show when no language is asked: French, else Arabic."""
+        return self.name_fr or self.name_ar or ""
+
+    @name.inplace.setter
+    def _name_setter(self, value: str) -> None:
+        # One name given as before the two columns: it goes where its script belongs.
+        if written_in_arabic(value):
+            self.name_ar = value
+        else:
+            self.name_fr = value
+
+    @name.inplace.expression
+    @classmethod
+    def _name_expression(cls):
+        return func.coalesce(cls.name_fr, cls.name_ar)
+
+    def name_in(self, lang: str) -> str:
+        """The name in `lang` (Arabic on an Arabic page, French on the others), the other
+        one when it has only that."""
+        first, second = (
+            (self.name_ar, self.name_fr) if lang == "ar" else (self.name_fr, self.name_ar)
+        )
+        return first or second or ""
+
+    def other_name(self, lang: str) -> str | None:
+        """The name `name_in(lang)` does not show, if the organisation has both."""
+        shown = self.name_in(lang)
+        other = self.name_fr if shown == self.name_ar else self.name_ar
+        return other if other and other != shown else None
 
 
 class ReviewedRecord:

@@ -54,7 +54,7 @@ def programme(programme_id: int):
         by_status=by_status,
         sectors=db.session.scalars(select(Sector).order_by(Sector.position)).all(),
         covered=covered,
-        partners=public_data.partner_names(query),
+        partners=public_data.partner_names(query, current_language()),
         ancestors=[*record.territory.ancestors(), record.territory],
         labels={
             "kind": PROGRAMME_KINDS,

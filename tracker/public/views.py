@@ -171,7 +171,9 @@ def territory(code: str):
     inside = stats.programmes_inside(t.code)
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     covered = set(stats.sectors_addressed(filters, t.code))
-    partners = stats.kept("partners", lambda: public_data.partner_names(query), t.code, filters)
+    partners = stats.kept(
+        "partners", lambda: public_data.partner_names(query, lang), t.code, filters, lang
+    )
     figures = {"self": stats.territory_summary(t, filters)}
     if t.parent is not None:
         figures["parent"] = stats.territory_summary(t.parent, filters)

@@ -18,8 +18,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.i18n import current_language
 from tracker.records.fields import FORM_FIELDS, Field
-from tracker.vocab import INTEGRATION_LEVELS, ORGANISATION_KINDS, PROGRAMME_KINDS
+from tracker.records.partners import PartnersField
+from tracker.vocab import (
+    HOME_COUNTRY,
+    INTEGRATION_LEVELS,
+    ORGANISATION_KINDS,
+    PROGRAMME_KINDS,
+    country_names,
+)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -78,7 +86,9 @@ def form_field(field: Field) -> UnboundField:
         return TextAreaField(field.label, render_kw={"rows": field.rows, "dir": "auto"})
     if field.kind in ("choice", "programme"):
         return LenientSelectField(field.label, choices=_pairs(field.vocabulary or {}))
-    if field.kind in ("choices", "sectors", "partners"):
+    if field.kind == "partners":
+        return PartnersField(field.label, choices=[])
+    if field.kind in ("choices", "sectors"):
         return MultiCheckboxField(field.label, choices=_pairs(field.vocabulary or {}))
     limit = {"maxlength": field.max_length} if field.max_length else {}
     return StringField(field.label, render_kw={**limit, **_INPUT_ATTRIBUTES.get(field.kind, {})})
@@ -107,9 +117,23 @@ class ProgrammeForm(RecordForm):
 
 
 class OrganisationForm(RecordForm):
-    name = StringField(_l("Name"), render_kw={"maxlength": 200, "dir": "auto"})
+    """An organisation's names, kind, country (named in the page's language, Morocco
+    first) and website."""
+
+    name_fr = StringField(
+        _l("Name in French (or another language in Latin script)"),
+        render_kw={"maxlength": 200, "dir": "auto"},
+    )
+    name_ar = StringField(
+        _l("Name in Arabic"), render_kw={"maxlength": 200, "dir": "auto", "lang": "ar"}
+    )
     kind = LenientSelectField(_l("Kind of organisation"), choices=_pairs(ORGANISATION_KINDS))
-    country = StringField(_l("Country (two-letter code)"), default="MA", render_kw={"maxlength": 2})
+    # Read when the form is made, in the page's language.
+    country = LenientSelectField(
+        _l("Country"),
+        default=HOME_COUNTRY,
+        choices=lambda: _pairs(country_names(current_language())),
+    )
     website = StringField(_l("Website"), render_kw={"type": "url", "dir": "ltr"})
 
 

@@ -17,10 +17,17 @@ from tracker import audit, permissions
 from tracker.extensions import db
 from tracker.models import Measure, Organisation, Programme, Sector, Territory
 from tracker.models.base import now_utc
+from tracker.models.record import written_in_arabic
 from tracker.records import registry, values
 from tracker.records.fields import TEXT_MAX, TITLE_MAX
 from tracker.records.measure_rules import read_measure
-from tracker.vocab import INTEGRATION_LEVELS, ORGANISATION_KINDS, PROGRAMME_KINDS
+from tracker.vocab import (
+    COUNTRY_CODES,
+    HOME_COUNTRY,
+    INTEGRATION_LEVELS,
+    ORGANISATION_KINDS,
+    PROGRAMME_KINDS,
+)
 
 MEASURE_RELATIONS = ("sectors", "partners")
 
@@ -208,16 +215,26 @@ def save_programme(
 
 
 def clean_organisation(raw: dict[str, Any]) -> dict[str, Any]:
-    """Check an organisation's fields; raises `RecordInvalid`."""
+    """Check an organisation's fields; raises `RecordInvalid`.
+
+    A name in French (or another Latin-script language) or in Arabic is required, each
+    at most 200 characters; one `name`, as callers gave it before there were two, goes
+    where its script belongs. The kind from its list, the country an ISO 3166 code of
+    the list the form offers (Morocco when none is given), the website an http(s) address.
+    """
     errors: dict[str, str] = {}
-    data = {
-        "name": values.bounded(raw.get("name"), "name", errors, 200, required=True),
-        "kind": values.choice(raw.get("kind"), ORGANISATION_KINDS, "kind", errors),
-        "country": (values.text(raw.get("country")) or "MA").upper(),
-        "website": values.bounded(raw.get("website"), "website", errors, 300),
-    }
-    if len(data["country"]) != 2 or not data["country"].isalpha():
-        errors["country"] = _("Use the two-letter country code, such as MA, ES or FR.")
+    names = {key: raw.get(key) for key in ("name_fr", "name_ar")}
+    legacy = values.text(raw.get("name"))
+    if legacy and not any(values.text(v) for v in names.values()):
+        names["name_ar" if written_in_arabic(legacy) else "name_fr"] = legacy
+    data = {key: values.bounded(value, key, errors, 200) for key, value in names.items()}
+    if not (data["name_fr"] or data["name_ar"]) and not errors:
+        errors["name_fr"] = _("Give the name in French, in Arabic, or both.")
+    data["kind"] = values.choice(raw.get("kind"), ORGANISATION_KINDS, "kind", errors)
+    data["country"] = (values.text(raw.get("country")) or HOME_COUNTRY).upper()
+    data["website"] = values.bounded(raw.get("website"), "website", errors, 300)
+    if data["country"] not in COUNTRY_CODES:
+        errors["country"] = _("Choose the country from the list.")
     if data["website"] and not data["website"].startswith(("http://", "https://")):
         errors["website"] = _("A web address starts with http:// or https://.")
     if errors:

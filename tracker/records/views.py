@@ -17,10 +17,10 @@ from sqlalchemy import select
 from tracker import audit, imports, permissions, stats
 from tracker.extensions import db
 from tracker.i18n import LEVEL_NAMES, LEVEL_PLURALS, current_language
-from tracker.models import Measure, Organisation, Programme, Sector, Territory
+from tracker.models import Measure, Programme, Sector, Territory
 from tracker.records import forms, pages, registry, service
 from tracker.records.pages import form_data, form_version
-from tracker.vocab import MEASURE_STATUSES, ORGANISATION_KINDS, PROGRAMME_KINDS, REVIEW_STATES
+from tracker.vocab import MEASURE_STATUSES, PROGRAMME_KINDS, REVIEW_STATES
 
 bp = Blueprint("records", __name__)
 
@@ -221,60 +221,6 @@ def record_delete(entity: str, record_id: int):
         _("Deleted. An administrator can restore it."),
         url_for("records.home"),
     )
-
-
-@bp.get("/work/organisations")
-@login_required
-def organisations():
-    """The partner registry."""
-    rows = db.session.scalars(
-        select(Organisation).where(Organisation.deleted_at.is_(None)).order_by(Organisation.name)
-    ).all()
-    return render_template(
-        "records/organisations.html",
-        organisations=rows,
-        kinds=ORGANISATION_KINDS,
-        can_add=permissions.can_create_organisation(current_user),
-        can_edit=lambda o: permissions.can_edit_organisation(current_user, o),
-    )
-
-
-@bp.route("/work/organisations/new", methods=["GET", "POST"])
-@bp.route("/work/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
-@login_required
-def organisation_form(organisation_id: int | None = None):
-    """Add a partner organisation (officers, administrators) or change one (its creator,
-    administrators): 404 for an unknown or deleted one, 403 for anyone else."""
-    organisation = None
-    if organisation_id is not None:
-        organisation = db.session.get(Organisation, organisation_id)
-        if organisation is None or organisation.deleted_at is not None:
-            abort(404)
-    if organisation is None and not permissions.can_create_organisation(current_user):
-        abort(403)
-    if organisation is not None and not permissions.can_edit_organisation(
-        current_user, organisation
-    ):
-        abort(403)
-    form = forms.OrganisationForm(obj=organisation)
-    if form.validate_on_submit():
-        outcome, _saved = pages.save_from_form(
-            form,
-            lambda: service.save_organisation(
-                current_user,
-                form_data(form),
-                organisation,
-                expected_version=form_version(form.version.data),
-            ),
-        )
-        if outcome == pages.SAVED:
-            flash(_("Saved."), "info")
-            return redirect(url_for("records.organisations"))
-    elif request.method == "GET" and organisation is not None:
-        form.version.data = organisation.version
-    return render_template(
-        "records/organisation_form.html", form=form, organisation=organisation
-    ), (400 if form.errors else 200)
 
 
 @bp.route("/work/import", methods=["GET", "POST"])

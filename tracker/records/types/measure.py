@@ -15,6 +15,7 @@ from tracker.i18n import current_language
 from tracker.models import Measure, Organisation, Programme, Sector
 from tracker.public_data import measure_item
 from tracker.records import forms, service
+from tracker.records.partners import partner_choices
 from tracker.records.registry import RecordType, plain_form_values
 from tracker.vocab import MEASURE_KINDS
 
@@ -37,10 +38,8 @@ def prepare(form, territory_code: str) -> None:
         [("", _("No programme"))]
         + [(str(p.id), f"{p.kind} {p.first_year}–{p.last_year}: {p.title}") for p in programmes]
     )
-    partners = db.session.scalars(
-        select(Organisation).where(Organisation.deleted_at.is_(None)).order_by(Organisation.name)
-    )
-    form.partners.choices = forms.choices([(str(o.id), o.name) for o in partners])
+    partners = db.session.scalars(select(Organisation).where(Organisation.deleted_at.is_(None)))
+    form.partners.choices = partner_choices(partners, lang)
 
 
 def form_values(measure: Measure) -> dict[str, Any]:
