@@ -63,7 +63,7 @@ def test_a_deleted_assessment_does_not_block_a_new_one_for_the_same_year(ctx):
         db.session.commit()
 
 
-def test_an_assessment_new_and_fresh_is_a_draft_at_version_1(ctx):
+def test_a_new_assessment_is_a_draft_whose_version_every_update_raises(ctx):
     assessment = _assessment()
     assert (assessment.review_state, assessment.version, assessment.deleted_at) == (
         "draft",
