@@ -1,5 +1,6 @@
 """The tracker's database models, one module per concept."""
 
+from tracker.models.assessment import Assessment, AssessmentAnswer
 from tracker.models.audit import AuditEntry
 from tracker.models.record import Measure, Organisation, Programme, Sector
 from tracker.models.setting import Setting
@@ -7,6 +8,8 @@ from tracker.models.territory import Level, Territory
 from tracker.models.user import User
 
 __all__ = [
+    "Assessment",
+    "AssessmentAnswer",
     "AuditEntry",
     "Level",
     "Measure",
