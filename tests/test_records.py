@@ -84,7 +84,7 @@ def test_officer_records_a_measure_exactly_as_typed(app, client, officer):
         ({"target_groups": ["tourists"]}, "target_groups", "tourists"),
         ({"progress": "140"}, "progress", "at most 100"),
         ({"latitude": "48.85", "longitude": "2.35"}, "latitude", "outside Morocco"),
-        ({"start_date": "15/01/2024"}, "start_date", "YYYY-MM-DD"),
+        ({"start_date": "15/01/2024"}, "start_date", "a month (2025-03)"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(
