@@ -165,7 +165,9 @@ def test_the_import_reports_a_row_outside_the_programme_in_arabic(app, officer):
         app, [row(programme_id=str(programme), end_date="2030-06")], lang="ar"
     )
     assert not report.ok
-    assert any("تقع هذه التواريخ خارج سنوات البرنامج (2023–2028)" in line for line in lines)
+    assert any(
+        "تقع هذه التواريخ خارج سنوات البرنامج (\u20662023–2028\u2069)" in line for line in lines
+    )
     assert measures(app) == 0
 
 
@@ -197,7 +199,10 @@ def test_a_year_and_a_month_are_kept_and_shown_as_given(app, client, officer):
     record_page = client.get(f"/work/measure/{measure_id}?lang=fr").get_data(as_text=True)
     facts = record_page.split('<dl class="facts">')[1].split("</dl>")[0]
     assert "2024 → 2026-03" in facts and "2024-01-01" not in facts
-    assert "Précision de la date de début" in record_page  # in the history, by its label
+    # The history names the precision by its label and gives its value's label.
+    history = record_page.split("</dl>", 1)[1]
+    assert "Précision de la date de début" in history and "Année" in history
+    assert ">year<" not in history
     form = client.get(f"/work/measure/{measure_id}/edit?lang=fr").get_data(as_text=True)
     assert 'value="2024"' in form and 'value="2026-03"' in form
 
@@ -463,3 +468,26 @@ def test_extra_widget_attributes_reach_the_page(app):
         macros = app.jinja_env.get_template("_forms.html").module
         html = str(macros.field(form.latitude))
     assert 'data-point-picker="lat"' in html and 'inputmode="decimal"' in html
+
+
+def test_titles_are_compared_without_accents_case_or_short_vowels_but_with_numbers():
+    from tracker.records.duplicates import similar_titles
+
+    assert similar_titles("Cellule d'accueil des migrants", "CELLULE D’ACCUEIL DES MIGRANTS")
+    assert similar_titles("Clinique juridique à Figuig", "Clinique juridique a Figuig")
+    assert similar_titles("خلية استقبال وتوجيه المهاجرين", "خليّة استقبال و توجيه المهاجرين")
+    assert not similar_titles(
+        "Campagne de sensibilisation 2024", "Campagne de sensibilisation 2025"
+    )
+    assert not similar_titles("Cellule d'accueil", "Formation des élus")
+
+
+def test_a_measure_recorded_by_a_program_is_not_asked_about_duplicates(app, officer):
+    with app.test_request_context("/?lang=fr"):
+        admin = find_user(ADMIN)
+        raw = {**MEASURE, "territory_code": FIGUIG}
+        service.save_measure(admin, raw)
+        service.save_measure(admin, raw)  # the demo's loader, a script: what it is given
+        with pytest.raises(service.RecordInvalid) as refused:
+            service.save_measure(admin, raw, warn_duplicates=True)
+        assert "confirm_duplicate" in refused.value.errors

@@ -127,6 +127,8 @@ HEADINGS_BEFORE = {
     "latitude": {"en": "Latitude", "fr": "Latitude", "ar": "خط العرض"},
     "longitude": {"en": "Longitude", "fr": "Longitude", "ar": "خط الطول"},
     "partners": {"en": "Partners", "fr": "Partenaires", "ar": "الشركاء"},
+    # The column that confirms a row's warnings (dates outside its programme, a duplicate).
+    "confirm": {"en": "Confirmed", "fr": "Confirmé", "ar": "مؤكَّد"},
 }
 
 

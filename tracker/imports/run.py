@@ -195,7 +195,7 @@ def _import_row(
     raw.update(raw_values(cells, lookups, errors))
     if errors:
         try:
-            clean_measure(raw)
+            clean_measure(raw, existing, warn_duplicates=True)
         except RecordInvalid as invalid:
             errors = {**invalid.errors, **errors}
         return RowResult(number, reference, errors=_labelled(errors, language))
@@ -204,7 +204,7 @@ def _import_row(
         # The service looks up sectors while it sets the fields; an autoflush there would
         # write the update in two statements and raise the version twice.
         with db.session.no_autoflush:
-            measure = save_measure(user, raw, measure=existing)
+            measure = save_measure(user, raw, measure=existing, warn_duplicates=True)
     except RecordInvalid as invalid:
         return RowResult(number, reference, errors=_labelled(invalid.errors, language))
     except NotAllowed:

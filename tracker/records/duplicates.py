@@ -31,12 +31,15 @@ def normalised_title(title: str) -> str:
 
 
 def similar_titles(first: str, second: str) -> bool:
-    """Whether two titles say the same once normalised: their characters alike by
-    `SIMILAR` (difflib's ratio), or their words shared by as much (shared words over all)."""
+    """Whether two titles say the same once normalised: the same numbers, and their
+    characters alike by `SIMILAR` (difflib's ratio) or their words shared by as much
+    (shared words over all)."""
     a, b = normalised_title(first), normalised_title(second)
-    if not a or not b:
-        return False
     words_a, words_b = set(a.split()), set(b.split())
+    # Numbers tell measures apart ("Campagne 2024", "Campagne 2025", "Cohorte 2").
+    numbers_a, numbers_b = ({w for w in words if w.isdigit()} for words in (words_a, words_b))
+    if not a or not b or numbers_a != numbers_b:
+        return False
     overlap = len(words_a & words_b) / len(words_a | words_b)
     return overlap >= SIMILAR or SequenceMatcher(None, a, b).ratio() >= SIMILAR
 
@@ -47,7 +50,10 @@ def _overlap(
     other_start: dt.date | None,
     other_end: dt.date | None,
 ) -> bool:
-    """Whether two periods share a day; a missing start or end leaves the period open."""
+    """Whether two periods share a day; a missing start or end leaves the period open,
+    and a measure with no date at all has no dates that could overlap."""
+    if (start, end) == (None, None) or (other_start, other_end) == (None, None):
+        return False
     return (start or dt.date.min) <= (other_end or dt.date.max) and (
         other_start or dt.date.min
     ) <= (end or dt.date.max)

@@ -24,11 +24,13 @@ from tracker.records.field_kinds import (
     TITLE_MAX,
     Field,
 )
-from tracker.records.values import PRECISIONS
-from tracker.vocab import FUNDING_SOURCES, MEASURE_KINDS, MEASURE_STATUSES, TARGET_GROUPS
-
-# How precisely a date was given (`values.PRECISIONS`): "2025", "2025-03" or "2025-03-14".
-DATE_PRECISIONS = dict(zip(PRECISIONS, (_l("Year"), _l("Month"), _l("Day")), strict=True))
+from tracker.vocab import (
+    DATE_PRECISIONS,
+    FUNDING_SOURCES,
+    MEASURE_KINDS,
+    MEASURE_STATUSES,
+    TARGET_GROUPS,
+)
 
 # What some fields have in common.
 _LONG_TEXT = {"kind": "longtext", "max_length": TEXT_MAX}

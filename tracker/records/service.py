@@ -64,7 +64,9 @@ class StaleRecord(Exception):
 _CONFIRMED_BY = {CONFIRM_DATES: ("programme_id", "start_date", "end_date")}
 
 
-def clean_measure(raw: dict[str, Any], current: Measure | None = None) -> dict[str, Any]:
+def clean_measure(
+    raw: dict[str, Any], current: Measure | None = None, warn_duplicates: bool = False
+) -> dict[str, Any]:
     """Check and convert the fields of a measure; raises `RecordInvalid` with every problem.
 
     Each field is read as `tracker.records.fields` declares it: title, kind, status and
@@ -76,9 +78,10 @@ def clean_measure(raw: dict[str, Any], current: Measure | None = None) -> dict[s
     coordinates or neither, a programme of the collectivity or of a territory it lies
     in, a future start only for a measure not begun. Dates outside the programme's
     years are refused (under `CONFIRM_DATES`) unless `raw` confirms them or `current`,
-    the measure being changed, already holds them with that programme; a new measure
-    (no `current`) like one of its collectivity's (`duplicates.possible_duplicates`)
-    is refused (under `CONFIRM_DUPLICATE`) unless `raw` confirms it is another. `raw`
+    the measure being changed, already holds them with that programme. With
+    `warn_duplicates` (what a person typed: the form, the import), a new measure (no
+    `current`) like one of its collectivity's (`duplicates.possible_duplicates`) is
+    refused (under `CONFIRM_DUPLICATE`) unless `raw` confirms it is another. `raw`
     confirms with the form's boxes or with an import's `confirm` list (`confirmations`).
     """
     errors: dict[str, str] = {}
@@ -88,7 +91,9 @@ def clean_measure(raw: dict[str, Any], current: Measure | None = None) -> dict[s
     for confirmation, keys in _CONFIRMED_BY.items():
         if current is not None and all(getattr(current, k) == data[k] for k in keys):
             errors.pop(confirmation, None)
-    if current is None and not raw.get(CONFIRM_DUPLICATE) and "title" not in errors:
+    # Asked once the rest is right, but for a confirmation: both are asked together.
+    checked = warn_duplicates and current is None and not set(errors) - {CONFIRM_DATES}
+    if checked and not raw.get(CONFIRM_DUPLICATE):
         twins = possible_duplicates(
             data["territory_code"], data["title"], data["start_date"], data["end_date"]
         )
@@ -193,15 +198,20 @@ def _update(
 
 
 def save_measure(
-    user, raw: dict[str, Any], measure: Measure | None = None, expected_version: int | None = None
+    user,
+    raw: dict[str, Any],
+    measure: Measure | None = None,
+    expected_version: int | None = None,
+    warn_duplicates: bool = False,
 ) -> Measure:
     """Create a measure, or update `measure`, from `raw` values.
 
     Raises `NotAllowed` unless `user` writes for the measure's collectivity (the
-    old and the new one), `RecordInvalid` when a rule is broken, `StaleRecord`
-    when the measure changed since `expected_version`. Records the history.
+    old and the new one), `RecordInvalid` when a rule is broken (a possible duplicate
+    too, with `warn_duplicates`: see `clean_measure`), `StaleRecord` when the measure
+    changed since `expected_version`. Records the history.
     """
-    data = clean_measure(raw, measure)
+    data = clean_measure(raw, measure, warn_duplicates)
     if not permissions.can_write(user, data["territory_code"]):
         raise NotAllowed()
     if measure is None:
@@ -209,6 +219,14 @@ def save_measure(
     if measure.deleted_at is not None or not permissions.can_write(user, measure.territory_code):
         raise NotAllowed()
     return _update("measure", measure, data, user, expected_version, MEASURE_RELATIONS)
+
+
+def save_typed_measure(
+    user, raw: dict[str, Any], measure: Measure | None = None, expected_version: int | None = None
+) -> Measure:
+    """`save_measure` for what a person typed in the form: a new measure like one
+    already recorded is refused until they confirm it is another."""
+    return save_measure(user, raw, measure, expected_version, warn_duplicates=True)
 
 
 # ---- programmes -----------------------------------------------------------------------------
