@@ -9,16 +9,16 @@ from sqlalchemy import inspect
 
 from tracker.models import Measure
 from tracker.records import measure_rules, service
+from tracker.records.field_kinds import KINDS
 from tracker.records.fields import (
     EXPORTED_FIELDS,
     FIELDS_BY_KEY,
     FORM_FIELDS,
     IMPORT_FIELDS,
-    KINDS,
     MEASURE_FIELDS,
     PUBLIC_FIELDS,
 )
-from tracker.records.forms import MeasureForm, form_field
+from tracker.records.forms import CONFIRMATIONS, MeasureForm, form_field
 
 FIGUIG = "02.251.01.03"
 
@@ -41,7 +41,9 @@ PUBLIC_KEYS = [
     "status",
     "review_state",
     "start_date",
+    "start_date_precision",
     "end_date",
+    "end_date_precision",
     "budget_planned",
     "budget_spent",
     "overspend_reason",
@@ -134,7 +136,7 @@ def test_every_field_is_a_column_or_relation_of_measure():
 def test_the_form_has_exactly_the_declared_form_fields_in_order(app):
     with app.test_request_context("/?lang=en"):
         form = MeasureForm(meta={"csrf": False})
-        fields = [f for f in form if f.name != "version"]
+        fields = [f for f in form if f.name != "version" and f.name not in CONFIRMATIONS]
         assert [f.name for f in fields] == [f.key for f in FORM_FIELDS]
         assert [str(f.label.text) for f in fields] == [str(f.label) for f in FORM_FIELDS]
     assert "territory_code" not in {f.key for f in FORM_FIELDS}  # it comes from the address
@@ -142,7 +144,12 @@ def test_the_form_has_exactly_the_declared_form_fields_in_order(app):
 
 def test_the_form_takes_its_limits_from_the_declaration():
     title = dataclasses.replace(FIELDS_BY_KEY["title"], max_length=12)
-    assert form_field(title).kwargs["render_kw"] == {"maxlength": 12, "dir": "auto"}
+    assert form_field(title).kwargs["render_kw"] == {
+        "maxlength": 12,
+        "dir": "auto",
+        "required": True,
+        "aria-required": "true",
+    }
     reference = dataclasses.replace(FIELDS_BY_KEY["reference"], max_length=20)
     assert form_field(reference).kwargs["render_kw"] == {"maxlength": 20}
 
@@ -158,6 +165,7 @@ def test_the_public_item_has_the_declared_public_fields(app, admin):
     declared = {field.group or field.key for field in PUBLIC_FIELDS}
     assert declared <= set(item) and "reference" not in item
     assert item["start_date"] == "2024-01-15" and item["end_date"] == "2026-12-31"
+    assert item["start_date_precision"] == "day" and item["end_date_precision"] == "day"
     assert item["budget_planned"] == 250000.0 and item["budget_spent"] == 260000.5
     assert item["latitude"] == 32.108 and item["longitude"] == -1.228
     assert item["sectors"] == ["social_humanitarian"] and item["target_groups"] == ["refugees"]
@@ -199,7 +207,8 @@ def test_the_import_columns_are_the_imported_fields(app):
     from tracker import imports
 
     with app.test_request_context("/?lang=en"):
-        assert [c.key for c in imports.COLUMNS] == [f.key for f in IMPORT_FIELDS]
+        # Then the column that confirms a row's warnings, which is no field of a measure.
+        assert [c.key for c in imports.COLUMNS] == [f.key for f in IMPORT_FIELDS] + ["confirm"]
         required = [c.key for c in imports.COLUMNS if c.required]
         assert required == [f.key for f in IMPORT_FIELDS if f.required]
     assert IMPORT_FIELDS[-1].key == "partners"

@@ -127,6 +127,8 @@ HEADINGS_BEFORE = {
     "latitude": {"en": "Latitude", "fr": "Latitude", "ar": "خط العرض"},
     "longitude": {"en": "Longitude", "fr": "Longitude", "ar": "خط الطول"},
     "partners": {"en": "Partners", "fr": "Partenaires", "ar": "الشركاء"},
+    # The column that confirms a row's warnings (dates outside its programme, a duplicate).
+    "confirm": {"en": "Confirmed", "fr": "Confirmé", "ar": "مؤكَّد"},
 }
 
 
@@ -541,7 +543,9 @@ def test_blank_xlsx_rows_keep_their_number(app, officer):
 def test_dry_run_writes_nothing(app, officer):
     run_import(app, officer, "m.csv", csv_bytes(table([BASE])))
     audit_before = count(app, AuditEntry)
-    rows = table([{**BASE, "status": "completed"}, {**BASE, "reference": "FIG-02"}])
+    # The second row is another measure, not the first one recorded twice.
+    other = {**BASE, "reference": "FIG-02", "title": "Atelier de formation des élus"}
+    rows = table([{**BASE, "status": "completed"}, other])
     report = run_import(app, officer, "m.csv", csv_bytes(rows), dry_run=True)
     assert report.ok and not report.written
     assert (report.created, report.updated) == (1, 1)

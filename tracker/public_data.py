@@ -118,7 +118,8 @@ SERIALISERS: dict[str, Callable[[Measure, Field], Any]] = {
     "sectors": lambda m, f: [s.key for s in m.sectors],
     "partners": lambda m, f: [p.name_in(current_language()) for p in m.partners],
     "choices": lambda m, f: list(getattr(m, f.key) or []),
-    "date": lambda m, f: _iso(getattr(m, f.key)),
+    # As precisely as given (2025, 2025-03, 2025-03-14); its precision follows it.
+    "date": lambda m, f: m.given_date(f.key),
     "money": lambda m, f: _number(getattr(m, f.key)),
     "latitude": lambda m, f: _number(getattr(m, f.key)),
     "longitude": lambda m, f: _number(getattr(m, f.key)),

@@ -171,7 +171,12 @@ SNIA_SECTORS = (
 
 # The record fields whose stored keys come from one of the lists above (a record's
 # `kind` depends on its record type: see `RecordType.kinds`), for pages and the history.
+# How precisely a measure's date was given (`records.values.PRECISIONS`).
+DATE_PRECISIONS = {"year": _l("Year"), "month": _l("Month"), "day": _l("Day")}
+
 LABELS_BY_FIELD = {
+    "start_date_precision": DATE_PRECISIONS,
+    "end_date_precision": DATE_PRECISIONS,
     "status": MEASURE_STATUSES,
     "review_state": REVIEW_STATES,
     "integration": INTEGRATION_LEVELS,

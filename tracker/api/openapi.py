@@ -24,6 +24,7 @@ _TYPES = {
     "territory": "string",
     "choice": "string",
     "date": "string",
+    "precision": "string",
     "programme": "integer",
     "count": "integer",
     "percent": "integer",
@@ -76,7 +77,8 @@ def field_schema(field: Field) -> dict:
         kind = _TYPES[field.kind]
         schema = {"type": kind if field.required else [kind, "null"], **enum}
         if field.kind == "date":
-            schema["format"] = "date"
+            # A year, a month or a day, as given: its precision is the field after it.
+            schema["pattern"] = r"^\d{4}(-\d{2}(-\d{2})?)?$"
         if field.max_length is not None:
             schema["maxLength"] = field.max_length
         for bound in ("minimum", "maximum"):

@@ -125,7 +125,8 @@ _NUMBER_FORMATS = {"money": "#,##0.00", "coordinate": "0.000000"}
 def _xlsx_cell(sheet, column: Column, value):
     if isinstance(value, list):
         return writers.text_cell(sheet, writers.SEPARATOR.join(str(v) for v in value))
-    if column.kind == "date" and isinstance(value, str):
+    # A day is a date cell; a year or a month given alone stays the text it was given as.
+    if column.kind == "date" and isinstance(value, str) and len(value) == len("2025-03-14"):
         cell = WriteOnlyCell(sheet, date.fromisoformat(value))
         cell.number_format = "yyyy-mm-dd"
         return cell

@@ -17,7 +17,12 @@ The file:
 - A value from a list (kind, status, sectors, target groups, funding sources) is
   its key or its label in any of the three languages.
 - Partners are organisation names as registered, compared without regard to case.
-- Dates are YYYY-MM-DD (or DD/MM/YYYY); in an XLSX, date cells are read as dates.
+- A date is a year (2025), a month (2025-03) or a day (2025-03-14, or 14/03/2025),
+  kept as precisely as given; in an XLSX, date cells are read as days.
+- A row that only a person's confirmation would let through (dates outside its
+  programme's years, a measure like one already recorded) is reported with the
+  warning and nothing is written: a file confirms nothing, since no one has seen the
+  warning when it was filled in; the form, which shows it, confirms it.
 - A row with a reference updates the measure of the same collectivity that has
   this reference; any other row creates a measure. On an update, a column left
   out of the file leaves that field as it was; a blank cell empties it.

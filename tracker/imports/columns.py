@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, get_locale
 
+from tracker.records.confirmations import CONFIRM_FIELD
 from tracker.records.fields import IMPORT_FIELDS, Field
 
 # The languages the template, the report and the headings are offered in.
@@ -64,8 +65,11 @@ class Column:
             return str(self.field.import_note)
 
 
-# In the order of the template, which has not changed since the first one.
-COLUMNS: tuple[Column, ...] = tuple(Column(field) for field in IMPORT_FIELDS)
+# In the order of the template, which has not changed since the first one; the column
+# that confirms a warning comes last, after the measure's fields.
+COLUMNS: tuple[Column, ...] = tuple(Column(field) for field in (*IMPORT_FIELDS, CONFIRM_FIELD))
+# The columns that fill a field of the measure.
+MEASURE_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.field in IMPORT_FIELDS)
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 REQUIRED = tuple(column.key for column in COLUMNS if column.required)
 

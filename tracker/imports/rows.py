@@ -18,9 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.imports.columns import (
-    COLUMNS,
     COLUMNS_BY_KEY,
     LANGUAGES,
+    MEASURE_COLUMNS,
     SEPARATOR,
     VOCABULARIES,
     Column,
@@ -148,9 +148,12 @@ def _current_value(measure: Measure, column: Column) -> Any:
         return [organisation.id for organisation in value]
     if column.kind == "choices":
         return list(value or [])
+    if column.kind == "date":
+        # As given, so that a year or a month stays one.
+        return measure.given_date(column.key)
     return value
 
 
 def current_values(measure: Measure) -> dict[str, Any]:
     """A measure's values as `clean_measure` reads them: what a column left out keeps."""
-    return {column.key: _current_value(measure, column) for column in COLUMNS}
+    return {column.key: _current_value(measure, column) for column in MEASURE_COLUMNS}

@@ -18,6 +18,7 @@ from tracker.extensions import db
 from tracker.imports.columns import COLUMNS, COLUMNS_BY_KEY, user_language
 from tracker.imports.reading import is_blank, read_rows
 from tracker.imports.rows import Lookups, current_values, raw_values
+from tracker.records.confirmations import CONFIRM_FIELD, CONFIRMED_BY_KEY
 from tracker.records.service import NotAllowed, RecordInvalid, clean_measure, save_measure
 
 if TYPE_CHECKING:
@@ -133,8 +134,28 @@ def action_labels(report: ImportReport) -> dict:
     return _DONE if report.written else _PLANNED
 
 
+def _confirmable(errors: dict[str, str], language: str) -> dict[str, str]:
+    """`errors` with each warning a row may confirm under the confirmations' column,
+    saying what to write there."""
+    column = COLUMNS_BY_KEY[CONFIRM_FIELD.key]
+    for key, confirmation in CONFIRMED_BY_KEY.items():
+        if confirmation in errors:
+            hint = _(
+                "To confirm it, write %(key)s in the column %(column)s.",
+                key=key,
+                column=column.heading(language),
+            )
+            warning = f"{errors.pop(confirmation)} {hint}"
+            errors[column.key] = (
+                f"{errors[column.key]} {warning}" if column.key in errors else warning
+            )
+    return errors
+
+
 def _labelled(errors: dict[str, str], language: str) -> dict[str, str]:
-    """Errors keyed by the column heading in `language`, in the order of the columns."""
+    """Errors keyed by the column heading in `language`, in the order of the columns (a
+    warning to confirm under the confirmations' column)."""
+    errors = _confirmable(dict(errors), language)
     order = {column.key: i for i, column in enumerate(COLUMNS)}
     return {
         (COLUMNS_BY_KEY[key].heading(language) if key in COLUMNS_BY_KEY else key): message
@@ -174,7 +195,7 @@ def _import_row(
     raw.update(raw_values(cells, lookups, errors))
     if errors:
         try:
-            clean_measure(raw)
+            clean_measure(raw, existing, warn_duplicates=True)
         except RecordInvalid as invalid:
             errors = {**invalid.errors, **errors}
         return RowResult(number, reference, errors=_labelled(errors, language))
@@ -183,7 +204,7 @@ def _import_row(
         # The service looks up sectors while it sets the fields; an autoflush there would
         # write the update in two statements and raise the version twice.
         with db.session.no_autoflush:
-            measure = save_measure(user, raw, measure=existing)
+            measure = save_measure(user, raw, measure=existing, warn_duplicates=True)
     except RecordInvalid as invalid:
         return RowResult(number, reference, errors=_labelled(invalid.errors, language))
     except NotAllowed:

@@ -72,6 +72,7 @@ def _example() -> dict[str, Any]:
         "latitude": 32.1167,
         "longitude": -1.2269,
         "partners": None,
+        "confirm": None,
     }
 
 

@@ -194,8 +194,12 @@ class Measure(ReviewedRecord, db.Model):
     kind: Mapped[str] = mapped_column(String(24))
     target_groups: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), index=True)
+    # A date given as a year or a month is stored as its first day (a start) or its last
+    # (an end), with its precision (year, month, day) beside it: see `given_date`.
     start_date: Mapped[date | None] = mapped_column(Date)
+    start_date_precision: Mapped[str | None] = mapped_column(String(5))
     end_date: Mapped[date | None] = mapped_column(Date)
+    end_date_precision: Mapped[str | None] = mapped_column(String(5))
     budget_planned: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     budget_spent: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     overspend_reason: Mapped[str | None] = mapped_column(Text)
@@ -215,3 +219,11 @@ class Measure(ReviewedRecord, db.Model):
     partners: Mapped[list[Organisation]] = relationship(
         secondary=measure_organisation, order_by=Organisation.name
     )
+
+    def given_date(self, key: str) -> str | None:
+        """The date `key` (start_date or end_date) as it was given: 2025, 2025-03 or
+        2025-03-14; None when there is none."""
+        # Imported here: `tracker.records` imports the models.
+        from tracker.records.values import given_date
+
+        return given_date(getattr(self, key), getattr(self, f"{key}_precision"))

@@ -3,88 +3,34 @@ the form, the public outputs, the exports and the import file. The form, the che
 public serialiser, the API schema and the export and import columns are made from
 `MEASURE_FIELDS`; `tests/test_fields.py` checks the model and the pages against it.
 
-Adding a field to measures: a column on `Measure` (and a migration), one `Field` here, then
-what its kind does not give (a rule in `measure_rules`, a line on the record and measure pages).
+Adding a field to measures: a column on `Measure` (and a migration), one `Field` here
+(`tracker.records.field_kinds` says what a field may declare), then what its kind does
+not give (a rule in `measure_rules`, a line on the record and measure pages).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal
-
-from flask_babel import LazyString, lazy_pgettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
-from tracker.vocab import FUNDING_SOURCES, MEASURE_KINDS, MEASURE_STATUSES, TARGET_GROUPS
-
-TITLE_MAX = 300
-TEXT_MAX = 5000
-REFERENCE_MAX = 64
-# The largest amount the budget columns (Numeric(14, 2)) hold: just under 1,000 billion MAD,
-# far above any collectivity's budget, so anything larger is a typing error.
-MAX_BUDGET = Decimal("999999999999.99")
-MAX_COUNT = 10_000_000
-# Morocco's box, in WGS 84 decimal degrees: a point outside it is a typing error.
-LATITUDES = (Decimal("20.0"), Decimal("36.5"))
-LONGITUDES = (Decimal("-17.5"), Decimal("-0.9"))
-
-# text and longtext: one line or several, at most `max_length` characters; reference: the
-# collectivity's own (one line, no direction of writing); territory: a collectivity's HCP
-# code; programme: a programme of the same collectivity; choice and choices: keys of
-# `vocabulary`; sectors: keys of the `sector` table; partners: registered organisations
-# (ids in the form, names in public outputs); money: dirhams to the cent; count and
-# percent: whole numbers; latitude and longitude: decimal degrees. Numbers are read from
-# `minimum` (0 for money and counts) to `maximum`.
-KINDS = (
-    *("text", "longtext", "reference", "territory", "programme"),
-    *("choice", "choices", "sectors", "partners"),
-    *("date", "money", "count", "percent", "latitude", "longitude"),
+# `Field` and the limits are imported from here by the outputs made from these fields.
+from tracker.records.field_kinds import (
+    LATITUDES,
+    LONGITUDES,
+    MAX_BUDGET,
+    MAX_COUNT,
+    REFERENCE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Field,
 )
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a measure. `key`: the `Measure` attribute, and the key in the form,
-    `clean_measure`, `measure_item`, the exports and the import. `label`: the form's and
-    the record page's; `heading`: the export's, when it differs; `definition`: for the
-    export's About sheet and the API. `public`: in `measure_item`; `exported`: a column of
-    the measures exports; `import_heading`: a column of the import file; `form`: a field
-    of the measure form (`rows`: a long text's height there). Public outputs give the
-    fields of a `group` as one object keyed by the rest of each key (`beneficiaries.total`).
-    """
-
-    key: str
-    label: LazyString
-    kind: str
-    required: bool = False
-    max_length: int | None = None
-    minimum: Decimal | int | None = None
-    maximum: Decimal | int | None = None
-    vocabulary: Mapping[str, LazyString] | None = None
-    heading: LazyString | None = None
-    definition: LazyString | None = None
-    width: int = 16
-    public: bool = True
-    exported: bool = True
-    import_heading: LazyString | None = None
-    import_note: LazyString | None = None
-    form: bool = True
-    rows: int = 2
-    group: str | None = None
-
-    def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"{self.key}: unknown kind {self.kind!r}")
-        # Amounts and counts are read from 0 up: their message says "cannot be negative".
-        if self.kind in ("money", "count", "percent") and self.minimum not in (None, 0):
-            raise ValueError(f"{self.key}: a {self.kind} starts at 0")
-
-    @property
-    def export_heading(self) -> LazyString:
-        """The heading of the field's export column."""
-        return self.heading or self.label
-
+from tracker.vocab import (
+    DATE_PRECISIONS,
+    FUNDING_SOURCES,
+    MEASURE_KINDS,
+    MEASURE_STATUSES,
+    TARGET_GROUPS,
+)
 
 # What some fields have in common.
 _LONG_TEXT = {"kind": "longtext", "max_length": TEXT_MAX}
@@ -102,6 +48,9 @@ _CHOICE_NOTE = lazy_pgettext(
 )
 _MULTIPLE_NOTE = lazy_pgettext(
     "import", "One or more values from the list (Lists sheet), separated by |."
+)
+_DATE_NOTE = lazy_pgettext(
+    "import", "A year (2025), a month (2025-03) or a day (2025-03-14, or 14/03/2025)."
 )
 _AMOUNT_NOTE = lazy_pgettext("import", "An amount in dirhams, such as 250000 or 250000.50.")
 
@@ -212,18 +161,31 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         width=12,
         import_heading=lazy_pgettext("import", "Status"),
         import_note=_CHOICE_NOTE,
+        section="when",
     ),
     Field(
         "start_date",
         _l("Start date"),
         "date",
         definition=_l(
-            "Dates as YYYY-MM-DD. The year filter keeps the measures that started by the "
-            "end of that year and had not ended before its start."
+            "Dates as given: a year (2025), a month (2025-03) or a day (2025-03-14). The "
+            "year filter keeps the measures that started by the end of that year and had "
+            "not ended before its start."
         ),
         width=12,
         import_heading=lazy_pgettext("import", "Start date"),
-        import_note=lazy_pgettext("import", "A date as YYYY-MM-DD (or DD/MM/YYYY)."),
+        import_note=_DATE_NOTE,
+        section="when",
+    ),
+    Field(
+        "start_date_precision",
+        _l("Precision of the start date"),
+        "precision",
+        vocabulary=DATE_PRECISIONS,
+        definition=_l("Whether the start date is a year, a month or a day."),
+        width=10,
+        form=False,
+        section="when",
     ),
     Field(
         "end_date",
@@ -233,8 +195,21 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         width=12,
         import_heading=lazy_pgettext("import", "End date"),
         import_note=lazy_pgettext(
-            "import", "A date as YYYY-MM-DD (or DD/MM/YYYY). Not before the start date."
+            "import",
+            "A year (2025), a month (2025-03) or a day (2025-03-14, or 14/03/2025). "
+            "Not before the start date.",
         ),
+        section="when",
+    ),
+    Field(
+        "end_date_precision",
+        _l("Precision of the end date"),
+        "precision",
+        vocabulary=DATE_PRECISIONS,
+        definition=_l("Whether the end date is a year, a month or a day."),
+        width=10,
+        form=False,
+        section="when",
     ),
     Field(
         "budget_planned",
@@ -243,6 +218,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         definition=_l("Amount planned for the measure, in Moroccan dirhams."),
         import_heading=lazy_pgettext("import", "Planned budget (MAD)"),
         import_note=_AMOUNT_NOTE,
+        section="money",
     ),
     Field(
         "budget_spent",
@@ -255,6 +231,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
             "An amount in dirhams, such as 250000 or 250000.50. "
             "More than planned only with a reason.",
         ),
+        section="money",
     ),
     Field(
         "overspend_reason",
@@ -264,6 +241,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         width=40,
         import_heading=lazy_pgettext("import", "Reason for overspending"),
         import_note=lazy_pgettext("import", "Required when more was spent than planned."),
+        section="money",
     ),
     Field(
         "funding_sources",
@@ -274,6 +252,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         width=24,
         import_heading=lazy_pgettext("import", "Funding sources"),
         import_note=_MULTIPLE_NOTE,
+        section="money",
     ),
     Field(
         "partners",
@@ -301,6 +280,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         import_note=lazy_pgettext(
             "import", "An aggregate count, a whole number. Never names or personal data."
         ),
+        section="people",
     ),
     Field(
         "beneficiaries_women",
@@ -310,6 +290,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         definition=_PARTS_DEFINITION,
         import_heading=lazy_pgettext("import", "Beneficiaries (women)"),
         import_note=_WOMEN_AND_MEN_NOTE,
+        section="people",
     ),
     Field(
         "beneficiaries_men",
@@ -319,6 +300,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         definition=_PARTS_DEFINITION,
         import_heading=lazy_pgettext("import", "Beneficiaries (men)"),
         import_note=_WOMEN_AND_MEN_NOTE,
+        section="people",
     ),
     Field(
         "beneficiaries_minors",
@@ -328,6 +310,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         definition=_l("People under 18 among the beneficiaries."),
         import_heading=lazy_pgettext("import", "Beneficiaries (minors)"),
         import_note=lazy_pgettext("import", "A whole number, not above the total."),
+        section="people",
     ),
     Field(
         "progress",
@@ -339,6 +322,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         width=10,
         import_heading=lazy_pgettext("import", "Progress (%)"),
         import_note=lazy_pgettext("import", "A whole number from 0 to 100."),
+        section="when",
     ),
     Field(
         "evidence",
@@ -353,6 +337,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         import_note=lazy_pgettext(
             "import", "A link (https://...) or a note saying where the proof is kept."
         ),
+        section="evidence",
     ),
     Field(
         "latitude",
@@ -372,6 +357,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
             "Where the measure is a place: decimal degrees, such as 32.1167. "
             "Give latitude and longitude together, or neither.",
         ),
+        section="where",
     ),
     Field(
         "longitude",
@@ -385,6 +371,7 @@ MEASURE_FIELDS: tuple[Field, ...] = (
         import_note=lazy_pgettext(
             "import", "Decimal degrees, such as -1.2269 (west of Greenwich is negative)."
         ),
+        section="where",
     ),
 )
 

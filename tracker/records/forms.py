@@ -19,7 +19,10 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.i18n import current_language
+from tracker.records.duplicates import CONFIRM_DUPLICATE
+from tracker.records.field_kinds import SECTIONS
 from tracker.records.fields import FORM_FIELDS, Field
+from tracker.records.measure_rules import CONFIRM_DATES
 from tracker.records.partners import PartnersField
 from tracker.vocab import (
     HOME_COUNTRY,
@@ -66,7 +69,8 @@ class RecordForm(FlaskForm):
 # The attributes of each kind's input, after `maxlength` where the field has a limit.
 _INPUT_ATTRIBUTES = {
     "text": {"dir": "auto"},
-    "date": {"type": "date"},
+    # Text, not a date picker: a date may be a year or a month as well as a day.
+    "date": {"placeholder": "2025-03-14", "dir": "ltr", "autocomplete": "off"},
     "money": {"inputmode": "decimal"},
     "latitude": {"inputmode": "decimal", "data-point-picker": "latitude"},
     "longitude": {"inputmode": "decimal", "data-point-picker": "longitude"},
@@ -75,31 +79,59 @@ _INPUT_ATTRIBUTES = {
 }
 
 
+# What the form says under a kind's input.
+_HELP = {"date": _l("A year (2025), a month (2025-03) or a day (2025-03-14).")}
+
+
 def form_field(field: Field) -> UnboundField:
     """The form's input for a declared measure field, as its kind asks.
 
     Long texts are boxes of `field.rows` lines; choices a select or check boxes from
     the field's vocabulary (programmes, sectors and partners get their options from
-    the view); the other kinds one line, with its limit as `maxlength`.
+    the view); the other kinds one line, with its limit as `maxlength`. A required
+    field's input says so (`required`, `aria-required`); the form is sent unchecked by
+    the browser all the same (`novalidate`), for the service's messages.
     """
+    marked = {"required": True, "aria-required": "true"} if field.required else {}
     if field.kind == "longtext":
-        return TextAreaField(field.label, render_kw={"rows": field.rows, "dir": "auto"})
+        return TextAreaField(field.label, render_kw={"rows": field.rows, "dir": "auto", **marked})
     if field.kind in ("choice", "programme"):
-        return LenientSelectField(field.label, choices=_pairs(field.vocabulary or {}))
+        return LenientSelectField(
+            field.label, choices=_pairs(field.vocabulary or {}), render_kw=marked or None
+        )
     if field.kind == "partners":
-        return PartnersField(field.label, choices=[])
+        return PartnersField(field.label, choices=[], render_kw=marked or None)
     if field.kind in ("choices", "sectors"):
         return MultiCheckboxField(field.label, choices=_pairs(field.vocabulary or {}))
     limit = {"maxlength": field.max_length} if field.max_length else {}
-    return StringField(field.label, render_kw={**limit, **_INPUT_ATTRIBUTES.get(field.kind, {})})
+    return StringField(
+        field.label,
+        description=_HELP.get(field.kind, ""),
+        render_kw={**limit, **_INPUT_ATTRIBUTES.get(field.kind, {}), **marked},
+    )
 
 
 class MeasureForm(RecordForm):
-    """A measure's fields, in the order and with the labels `MEASURE_FIELDS` declares."""
+    """A measure's fields, in the order and with the labels `MEASURE_FIELDS` declares,
+    then the boxes that confirm what the rules only warn about (shown with the warning)."""
 
 
 for _field in FORM_FIELDS:
     setattr(MeasureForm, _field.key, form_field(_field))
+# Confirmations come after every declared field, so that the form keeps their order.
+CONFIRMATIONS = {
+    CONFIRM_DATES: _l("Yes, these dates are right"),
+    CONFIRM_DUPLICATE: _l("This is another measure: save it anyway"),
+}
+for _key, _label in CONFIRMATIONS.items():
+    setattr(MeasureForm, _key, BooleanField(_label))
+# The parts the form is shown in: (section, its title, its fields' names), in order.
+MeasureForm.form_sections = [
+    (key, title, [f.key for f in FORM_FIELDS if f.section == key])
+    for key, title in SECTIONS.items()
+    if any(f.section == key for f in FORM_FIELDS)
+]
+MeasureForm.confirmations = tuple(CONFIRMATIONS)
 
 
 class ProgrammeForm(RecordForm):

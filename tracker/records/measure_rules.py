@@ -4,6 +4,7 @@ finds; the form and the import both go through it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -15,10 +16,17 @@ from sqlalchemy import select
 import geo.distance
 from tracker import geography
 from tracker.extensions import db
-from tracker.i18n import current_language
+from tracker.i18n import current_language, morocco_time
 from tracker.models import Organisation, Programme, Sector, Territory
+from tracker.models.base import now_utc
 from tracker.records import values
 from tracker.records.fields import MEASURE_FIELDS, Field
+
+# The statuses of a measure that has begun: its start cannot be in the future.
+STARTED = ("ongoing", "completed")
+# The boxes a form ticks (and the keys a save is given) to confirm what a rule only warns
+# about; without it, the warning is the refusal, under this key.
+CONFIRM_DATES = "confirm_dates"
 
 
 def _territory(field: Field, value: Any, errors: dict) -> str | None:
@@ -59,7 +67,9 @@ def _sectors(field: Field, value: Any, errors: dict) -> list[str]:
 
 
 def _bounded(field: Field, value: Any, errors: dict) -> str | None:
-    return values.bounded(value, field.key, errors, field.max_length, field.required)
+    return values.bounded(
+        value, field.key, errors, field.max_length, field.required, field.kind == "longtext"
+    )
 
 
 def _count(field: Field, value: Any, errors: dict) -> int | None:
@@ -81,7 +91,9 @@ READERS: dict[str, Callable[[Field, Any, dict], Any]] = {
     "choices": lambda f, v, e: values.choices(v, f.vocabulary, f.key, e),
     "sectors": _sectors,
     "partners": _partners,
-    "date": lambda f, v, e: values.date(v, f.key, e),
+    "date": lambda f, v, e: values.period(v, f.key, e),
+    # Set with the date before it (`_check_dates`), from how that date was written.
+    "precision": lambda f, v, e: None,
     "money": lambda f, v, e: values.amount(v, f.key, e, f.maximum),
     "count": _count,
     "percent": _count,
@@ -94,9 +106,12 @@ def read_measure(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The fields of a measure read from `raw`, and the problems found (field → message).
 
     Each field is read as its kind says, within its declared bounds; then: the end
-    date not before the start, more spent than planned only with a reason, women plus
-    men not above the total and minors not above it either, a total whenever a part is
-    given, both coordinates or neither, the programme of the measure's collectivity.
+    date not before the start, and no future start for a measure ongoing or completed
+    (`_check_dates`); more spent than planned only with a reason, women plus men not
+    above the total and minors not above it either, a total whenever a part is given,
+    both coordinates or neither, a programme of the measure's collectivity or of a
+    territory it lies in, and dates outside that programme's years only when
+    `raw[CONFIRM_DATES]` confirms them.
     """
     errors: dict[str, str] = {}
     data = {
@@ -109,12 +124,33 @@ def read_measure(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     _check_point(data, errors)
     _check_point_in_collectivity(data, errors)
     _check_programme(data, errors)
+    _check_programme_years(data, errors, bool(raw.get(CONFIRM_DATES)))
     return data, errors
 
 
+def today() -> dt.date:
+    """Today's date in Morocco, where the measures are carried out."""
+    return morocco_time(now_utc()).date()
+
+
 def _check_dates(data: dict, errors: dict) -> None:
-    if data["start_date"] and data["end_date"] and data["end_date"] < data["start_date"]:
+    """Store each date as the day it is compared by, with its precision: a start by
+    the first day of the year or month given, an end by the last (an end given as
+    "2025" is not before a start given as "2025-03"); then the end not before the
+    start, and no future start for a measure that has begun (today in Morocco)."""
+    start, end = data["start_date"], data["end_date"]
+    data["start_date"], data["end_date"] = start and start.first, end and end.last
+    data["start_date_precision"] = start and start.precision
+    data["end_date_precision"] = end and end.precision
+    if start and end and end.last < start.first:
         errors["end_date"] = _("The end date cannot be before the start date.")
+    if start and data["status"] in STARTED and start.first > today():
+        errors["start_date"] = _(
+            "A measure that is ongoing or completed cannot start in the future (%(start)s; "
+            "today is %(today)s): correct the start date or the status.",
+            start=start.text,
+            today=today().isoformat(),
+        )
 
 
 def _check_spending(data: dict, errors: dict) -> None:
@@ -149,11 +185,25 @@ def _check_point(data: dict, errors: dict) -> None:
         errors["longitude"] = _("Give both latitude and longitude, or neither.")
 
 
+def programme_holders(code: str | None) -> list[str]:
+    """The collectivities whose programmes a measure of collectivity `code` may belong
+    to: itself, then the territories it lies in, nearest first (a commune's province,
+    then its region); nothing for an unknown code."""
+    territory = db.session.get(Territory, code) if code else None
+    if territory is None:
+        return []
+    return [territory.code, *(t.code for t in reversed(territory.ancestors()))]
+
+
 def _check_programme(data: dict, errors: dict) -> None:
     if data["programme_id"] is None:
         return
-    if db.session.get(Programme, data["programme_id"]).territory_code != data["territory_code"]:
-        errors["programme_id"] = _("The programme belongs to another collectivity.")
+    programme = db.session.get(Programme, data["programme_id"])
+    if programme.territory_code not in programme_holders(data["territory_code"]):
+        errors["programme_id"] = _(
+            "The programme belongs to a collectivity this one is not part of: choose one "
+            "of its own programmes or of its province's or region's."
+        )
         data["programme_id"] = None
 
 
@@ -189,4 +239,21 @@ def _check_point_in_collectivity(data: dict, errors: dict) -> None:
             distance=format_decimal(km, format="#,##0.0" if km < 10 else "#,##0"),
             name=territory.name(current_language()),
             margin=format_decimal(POINT_MARGIN_M / 1000, format="#,##0"),
+        )
+
+
+def _check_programme_years(data: dict, errors: dict, confirmed: bool) -> None:
+    """Dates outside the programme's years are refused unless confirmed: a start by
+    the first day it gives, an end by the last."""
+    if data["programme_id"] is None or confirmed or "start_date" in errors:
+        return
+    programme = db.session.get(Programme, data["programme_id"])
+    first, last = dt.date(programme.first_year, 1, 1), dt.date(programme.last_year, 12, 31)
+    dates = [d for d in (data["start_date"], data["end_date"]) if d is not None]
+    if any(not first <= day <= last for day in dates):
+        errors[CONFIRM_DATES] = _(
+            "These dates fall outside the years of the programme (%(first)d–%(last)d). "
+            "If they are right, tick the box to confirm them, then save again.",
+            first=programme.first_year,
+            last=programme.last_year,
         )

@@ -13,7 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from tracker.extensions import db
+from tracker.i18n import morocco_time
 from tracker.records import service
+from tracker.records.fields import FIELDS_BY_KEY
 from tracker.records.registry import RecordType, find
 from tracker.vocab import LABELS_BY_FIELD
 
@@ -79,16 +81,33 @@ def field_label(form, field: str) -> str:
     """The label a field has in `form`, or in the history for the fields no form has."""
     if field in form:
         return str(form[field].label.text)
-    return {
+    others = {
         "review_state": _("Review"),
         "deleted": _("Deleted"),
         "territory_code": _("Collectivity"),
-    }.get(field, field)
+    }
+    if field not in others and field in FIELDS_BY_KEY:
+        return str(FIELDS_BY_KEY[field].label)
+    return others.get(field, field)
 
 
 def show_stale(form, stale: service.StaleRecord) -> None:
-    """Say who saved the record since the user opened it and which fields they changed."""
+    """Say who saved the record since the user opened it and which fields they changed
+    (the user themselves, in another tab or window, says so, with the time)."""
     changed = ", ".join(field_label(form, f) for f in stale.changes) or _("its review state")
+    if stale.own_at is not None:
+        own_at = f"{morocco_time(stale.own_at):%H:%M}"
+        flash(
+            _(
+                "You saved this record in another tab or window at %(time)s; this form was "
+                "opened before that. Nothing you typed here was saved. Changed there: "
+                "%(fields)s. Open the record again to see that version, then make your change.",
+                time=own_at,
+                fields=changed,
+            ),
+            "error",
+        )
+        return
     flash(
         _(
             "Someone else (%(who)s) saved this record after you opened it. Nothing you typed "

@@ -8,6 +8,7 @@ caller (one transaction per request or per import).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -15,12 +16,15 @@ from sqlalchemy import select
 
 from tracker import audit, permissions
 from tracker.extensions import db
-from tracker.models import Measure, Organisation, Programme, Sector, Territory
+from tracker.i18n import list_separator
+from tracker.models import AuditEntry, Measure, Organisation, Programme, Sector, Territory
 from tracker.models.base import now_utc
 from tracker.models.record import written_in_arabic
 from tracker.records import registry, values
+from tracker.records.confirmations import with_confirmations
+from tracker.records.duplicates import CONFIRM_DUPLICATE, possible_duplicates
 from tracker.records.fields import TEXT_MAX, TITLE_MAX
-from tracker.records.measure_rules import read_measure
+from tracker.records.measure_rules import CONFIRM_DATES, read_measure
 from tracker.vocab import (
     COUNTRY_CODES,
     HOME_COUNTRY,
@@ -47,19 +51,29 @@ class RecordInvalid(Exception):
 class StaleRecord(Exception):
     """Someone saved the record after the user opened it; nothing was overwritten.
 
-    `changes` maps each field changed since to `[old, new]`, `by` names who changed it.
+    `changes` maps each field changed since to `[old, new]`, `by` names who changed it;
+    `own_at` is when the user saved it last, when every change since was the user's own
+    (in another tab or window), and None otherwise.
     """
 
-    def __init__(self, changes: dict[str, list], by: list[str]):
+    def __init__(self, changes: dict[str, list], by: list[str], own_at: datetime | None = None):
         super().__init__("stale")
         self.changes = changes
         self.by = by
+        self.own_at = own_at
 
 
 # ---- measures -------------------------------------------------------------------------------
 
 
-def clean_measure(raw: dict[str, Any]) -> dict[str, Any]:
+# What a warning checks, for each confirmation (`measure_rules`): a measure saved with the
+# same values has had its warning confirmed already, and is not asked again.
+_CONFIRMED_BY = {CONFIRM_DATES: ("programme_id", "start_date", "end_date")}
+
+
+def clean_measure(
+    raw: dict[str, Any], current: Measure | None = None, warn_duplicates: bool = False
+) -> dict[str, Any]:
     """Check and convert the fields of a measure; raises `RecordInvalid` with every problem.
 
     Each field is read as `tracker.records.fields` declares it: title, kind, status and
@@ -68,9 +82,36 @@ def clean_measure(raw: dict[str, Any]) -> dict[str, Any]:
     funding sources, programme and partners only from their lists. Then the rules across
     fields (`measure_rules.read_measure`): end date not before the start, spent above
     planned only with a reason, women plus men and minors not above the total, both
-    coordinates or neither, the programme of the same collectivity.
+    coordinates or neither, a programme of the collectivity or of a territory it lies
+    in, a future start only for a measure not begun. Dates outside the programme's
+    years are refused (under `CONFIRM_DATES`) unless `raw` confirms them or `current`,
+    the measure being changed, already holds them with that programme. With
+    `warn_duplicates` (what a person typed: the form, the import), a new measure (no
+    `current`) like one of its collectivity's (`duplicates.possible_duplicates`) is
+    refused (under `CONFIRM_DUPLICATE`) unless `raw` confirms it is another. `raw`
+    confirms with the form's boxes or with an import's `confirm` list (`confirmations`).
     """
-    data, errors = read_measure(raw)
+    errors: dict[str, str] = {}
+    raw = with_confirmations(raw, errors)
+    data, found = read_measure(raw)
+    errors.update(found)
+    for confirmation, keys in _CONFIRMED_BY.items():
+        if current is not None and all(getattr(current, k) == data[k] for k in keys):
+            errors.pop(confirmation, None)
+    # Asked once the rest is right, but for a confirmation: both are asked together.
+    checked = warn_duplicates and current is None and not set(errors) - {CONFIRM_DATES}
+    if checked and not raw.get(CONFIRM_DUPLICATE):
+        twins = possible_duplicates(
+            data["territory_code"], data["title"], data["start_date"], data["end_date"]
+        )
+        if twins:
+            named = [_("no. %(number)d, %(title)s", number=m.id, title=m.title) for m in twins]
+            errors[CONFIRM_DUPLICATE] = _(
+                "This collectivity already has a measure with a similar title and "
+                "overlapping dates: %(measures)s. If this one is another measure, tick the "
+                "box to save it anyway.",
+                measures=list_separator().join(named),
+            )
     if errors:
         raise RecordInvalid(errors)
     return data
@@ -96,6 +137,22 @@ def check_version(entity: str, record, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != record.version:
         since = audit.changes_since(entity, record.id, int(expected_version))
         raise StaleRecord(since.changes, since.by)
+
+
+def _own_save(entity: str, record, version: int, user) -> datetime | None:
+    """When `user` last saved `record`, if every history entry after `version` is theirs."""
+    if getattr(user, "id", None) is None:
+        return None
+    entries = db.session.execute(
+        select(AuditEntry.user_id, AuditEntry.at).where(
+            AuditEntry.entity == entity,
+            AuditEntry.entity_id == record.id,
+            AuditEntry.version > int(version),
+        )
+    ).all()
+    if not entries or any(by != user.id for by, _at in entries):
+        return None
+    return max(at for _by, at in entries)
 
 
 def _reopen_for_review(record) -> str | None:
@@ -127,9 +184,14 @@ def _update(
 ):
     """Apply `data` to `record` if it is still at `expected_version`; record what changed.
 
-    A reviewed record that changes goes back to draft. Raises `StaleRecord`.
+    A reviewed record that changes goes back to draft. Raises `StaleRecord` (saying
+    when `user` saved it, when every change since was theirs).
     """
-    check_version(entity, record, expected_version)
+    try:
+        check_version(entity, record, expected_version)
+    except StaleRecord as stale:
+        stale.own_at = _own_save(entity, record, expected_version, user)
+        raise
     before = audit.snapshot(record, relations)
     _apply(record, data)
     changes = audit.diff(before, audit.snapshot(record, relations))
@@ -143,15 +205,20 @@ def _update(
 
 
 def save_measure(
-    user, raw: dict[str, Any], measure: Measure | None = None, expected_version: int | None = None
+    user,
+    raw: dict[str, Any],
+    measure: Measure | None = None,
+    expected_version: int | None = None,
+    warn_duplicates: bool = False,
 ) -> Measure:
     """Create a measure, or update `measure`, from `raw` values.
 
     Raises `NotAllowed` unless `user` writes for the measure's collectivity (the
-    old and the new one), `RecordInvalid` when a rule is broken, `StaleRecord`
-    when the measure changed since `expected_version`. Records the history.
+    old and the new one), `RecordInvalid` when a rule is broken (a possible duplicate
+    too, with `warn_duplicates`: see `clean_measure`), `StaleRecord` when the measure
+    changed since `expected_version`. Records the history.
     """
-    data = clean_measure(raw)
+    data = clean_measure(raw, measure, warn_duplicates)
     if not permissions.can_write(user, data["territory_code"]):
         raise NotAllowed()
     if measure is None:
@@ -159,6 +226,14 @@ def save_measure(
     if measure.deleted_at is not None or not permissions.can_write(user, measure.territory_code):
         raise NotAllowed()
     return _update("measure", measure, data, user, expected_version, MEASURE_RELATIONS)
+
+
+def save_typed_measure(
+    user, raw: dict[str, Any], measure: Measure | None = None, expected_version: int | None = None
+) -> Measure:
+    """`save_measure` for what a person typed in the form: a new measure like one
+    already recorded is refused until they confirm it is another."""
+    return save_measure(user, raw, measure, expected_version, warn_duplicates=True)
 
 
 # ---- programmes -----------------------------------------------------------------------------

@@ -8,8 +8,12 @@ for the cross-field rules to see). No reader raises.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -28,8 +32,31 @@ CENT = Decimal("0.01")
 MICRODEGREE = Decimal("0.000001")
 
 
+# How precisely a date may be given: a year, a month of a year, or a day.
+PRECISIONS = ("year", "month", "day")
+_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+# Characters that turn the text around them right to left or left to right whatever it
+# says (embeddings, overrides, isolates): in a title they can make one measure read as
+# another, on every page and list it is shown in.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _blank(value: Any) -> bool:
     return value in (None, "")
+
+
+def _forbidden(read: str, multiline: bool) -> str | None:
+    """The first character of `read` no text may hold: a direction control, or a control
+    character (C0 and C1), but for line breaks and tabs in a text of several lines."""
+    allowed = "\n\t" if multiline else ""
+    for character in read:
+        if character in BIDI_CONTROLS:
+            return character
+        if unicodedata.category(character) == "Cc" and character not in allowed:
+            return character
+    return None
 
 
 def same_lines(value: str) -> str:
@@ -46,14 +73,33 @@ def text(value: Any) -> str | None:
     return same_lines(str(value)) or None
 
 
-def bounded(value: Any, field: str, errors: dict, limit: int, required: bool = False) -> str | None:
-    """Text of at most `limit` characters (returned even when longer, with the error)."""
+def bounded(
+    value: Any,
+    field: str,
+    errors: dict,
+    limit: int,
+    required: bool = False,
+    multiline: bool = False,
+) -> str | None:
+    """Text of at most `limit` characters (returned even when longer, with the error).
+
+    Refuses the invisible characters that reorder the text's direction (U+202A to U+202E,
+    U+2066 to U+2069) and control characters (C0 and C1; line breaks and tabs only in a
+    `multiline` text), naming the one found.
+    """
     read = text(value)
     if read is None:
         if required:
             errors[field] = _("This field is required.")
         return None
-    if len(read) > limit:
+    if (character := _forbidden(read, multiline)) is not None:
+        code = format(ord(character), "04X")
+        errors[field] = _(
+            "This text holds an invisible character (U+%(code)s) that changes how text is "
+            "shown or reordered. Remove it: retype the text, or paste it as plain text.",
+            code=code,
+        )
+    elif len(read) > limit:
         errors[field] = _("At most %(max)d characters.", max=limit)
     return read
 
@@ -74,6 +120,72 @@ def date(value: Any, field: str, errors: dict) -> dt.date | None:
             errors[field] = _("Enter a date as YYYY-MM-DD.")
             return None
     if not FIRST_YEAR <= read.year <= LAST_YEAR:
+        errors[field] = _(
+            "Enter a date from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR
+        )
+    return read
+
+
+@dataclass(frozen=True)
+class Period:
+    """A date as given: a year, a month or a day (`precision`, one of `PRECISIONS`),
+    from its `first` day to its `last`. A start is compared by its first day and an
+    end by its last, so that "2025" ends on 31 December 2025, not on 1 January."""
+
+    first: dt.date
+    last: dt.date
+    precision: str
+
+    @property
+    def text(self) -> str:
+        """The date as it was given: 2025, 2025-03 or 2025-03-14."""
+        return given_date(self.first, self.precision)
+
+
+def given_date(day: dt.date | None, precision: str | None) -> str | None:
+    """A stored date written as precisely as it was given (`precision`: year, month or
+    day; a day when unknown): 2025, 2025-03 or 2025-03-14; None for no date."""
+    if day is None:
+        return None
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+def _period_of(value: Any) -> Period | None:
+    """`value` read as a year, a month or a day; None when it is none of them."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return Period(value, value, "day")
+    written = str(value).strip()
+    try:
+        if match := _YEAR.match(written):
+            year = int(match.group(1))
+            return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+        if match := _MONTH.match(written):
+            year, month = int(match.group(1)), int(match.group(2))
+            last = calendar.monthrange(year, month)[1]
+            return Period(dt.date(year, month, 1), dt.date(year, month, last), "month")
+        day = dt.date.fromisoformat(written)
+    except ValueError:
+        return None
+    return Period(day, day, "day")
+
+
+def period(value: Any, field: str, errors: dict) -> Period | None:
+    """A date given as a year (2025), a month (2025-03) or a day (2025-03-14, or a date
+    or datetime), from `FIRST_YEAR` to `LAST_YEAR` (returned even when outside those
+    years, with the error)."""
+    if _blank(value):
+        return None
+    read = _period_of(value)
+    if read is None:
+        errors[field] = _("Enter a year (2025), a month (2025-03) or a day (2025-03-14).")
+        return None
+    if not FIRST_YEAR <= read.first.year <= LAST_YEAR:
         errors[field] = _(
             "Enter a date from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR
         )

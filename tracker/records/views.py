@@ -19,6 +19,7 @@ from tracker.extensions import db
 from tracker.i18n import LEVEL_NAMES, LEVEL_PLURALS, current_language
 from tracker.models import Measure, Programme, Sector, Territory
 from tracker.records import forms, pages, registry, service
+from tracker.records.duplicates import CONFIRM_DUPLICATE, duplicates_of
 from tracker.records.pages import form_data, form_version
 from tracker.vocab import MEASURE_STATUSES, PROGRAMME_KINDS, REVIEW_STATES
 
@@ -44,6 +45,14 @@ def _prepare(record_type: registry.RecordType, form, territory_code: str) -> Non
 
 def _raw(form, territory_code: str) -> dict:
     return {**form_data(form), "territory_code": territory_code}
+
+
+def _duplicates(form, territory_code: str) -> list[Measure]:
+    """The measures a new record was refused as a possible duplicate of, for the page
+    to link to (none when the form has no such refusal)."""
+    if CONFIRM_DUPLICATE not in form or not form[CONFIRM_DUPLICATE].errors:
+        return []
+    return duplicates_of(_raw(form, territory_code))
 
 
 def _collectivity(territory: Territory, sectors: list[Sector]) -> dict:
@@ -124,6 +133,7 @@ def record_new(code: str, entity: str):
         record_type=record_type,
         territory=territory,
         record=None,
+        duplicates=_duplicates(form, territory.code),
     ), (400 if form.errors else 200)
 
 
