@@ -329,8 +329,10 @@ def test_programme_titles_and_organisation_names_are_checked_too(app, officer):
             )
         assert "يحتوي هذا النص على حرف غير مرئي (U+202B)" in refused.value.errors["title"]
         with pytest.raises(service.RecordInvalid) as refused:
-            service.save_organisation(admin, {"name": "Association\u202e", "kind": "association"})
-        assert "U+202E" in refused.value.errors["name"]
+            service.save_organisation(
+                admin, {"name_fr": "Association", "name_ar": "جمعية\u202e", "kind": "association"}
+            )
+        assert "U+202E" in refused.value.errors["name_ar"]
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(Programme)) == 0
         assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0

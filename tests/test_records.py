@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from tests.support import csrf_token
 from tracker.extensions import db
 from tracker.models import AuditEntry, Measure, Organisation, Programme
-from tracker.records import registry, service
+from tracker.records import outcomes, registry
 
 FIGUIG = "02.251.01.03"
 
@@ -357,7 +357,7 @@ def test_a_review_step_without_its_version_is_refused(app, client, officer, acti
 def _someone_saves_meanwhile(monkeypatch, model, record_id):
     """Make another connection raise the record's version just after the service has
     checked it and before it writes: the race that the database's version check catches."""
-    real = service.check_version
+    real = outcomes.check_version
 
     def check_then_race(entity, record, expected_version):
         real(entity, record, expected_version)
@@ -366,7 +366,7 @@ def _someone_saves_meanwhile(monkeypatch, model, record_id):
                 update(model).where(model.id == record_id).values(version=model.version + 1)
             )
 
-    monkeypatch.setattr(service, "check_version", check_then_race)
+    monkeypatch.setattr(outcomes, "check_version", check_then_race)
 
 
 @pytest.mark.parametrize("action", ["submit", "delete"])

@@ -18,13 +18,14 @@ from tracker import audit, permissions
 from tracker.extensions import db
 from tracker.i18n import list_separator
 from tracker.models import AuditEntry, Measure, Organisation, Programme, Sector, Territory
-from tracker.models.base import now_utc
 from tracker.models.record import written_in_arabic
-from tracker.records import registry, values
+from tracker.records import outcomes, values
 from tracker.records.confirmations import with_confirmations
 from tracker.records.duplicates import CONFIRM_DUPLICATE, possible_duplicates
-from tracker.records.fields import TEXT_MAX, TITLE_MAX
+from tracker.records.fields import TITLE_MAX
+from tracker.records.lifecycle import TRANSITIONS, WrongState, delete, restore, transition
 from tracker.records.measure_rules import CONFIRM_DATES, read_measure
+from tracker.records.outcomes import NotAllowed, RecordInvalid, StaleRecord
 from tracker.vocab import (
     COUNTRY_CODES,
     HOME_COUNTRY,
@@ -33,34 +34,20 @@ from tracker.vocab import (
     PROGRAMME_KINDS,
 )
 
+# The review steps and the outcomes live in their own modules; they are named here too, as
+# every writer has always found them.
+__all__ = [
+    "TRANSITIONS",
+    "NotAllowed",
+    "RecordInvalid",
+    "StaleRecord",
+    "WrongState",
+    "delete",
+    "restore",
+    "transition",
+]
+
 MEASURE_RELATIONS = ("sectors", "partners")
-
-
-class NotAllowed(Exception):
-    """The user may not do this to this record (answered 403)."""
-
-
-class RecordInvalid(Exception):
-    """The data breaks a rule; `errors` maps each field to a message in the user's language."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-class StaleRecord(Exception):
-    """Someone saved the record after the user opened it; nothing was overwritten.
-
-    `changes` maps each field changed since to `[old, new]`, `by` names who changed it;
-    `own_at` is when the user saved it last, when every change since was the user's own
-    (in another tab or window), and None otherwise.
-    """
-
-    def __init__(self, changes: dict[str, list], by: list[str], own_at: datetime | None = None):
-        super().__init__("stale")
-        self.changes = changes
-        self.by = by
-        self.own_at = own_at
 
 
 # ---- measures -------------------------------------------------------------------------------
@@ -131,14 +118,6 @@ def _apply(record, data: dict[str, Any]) -> None:
                 setattr(record, key, value)
 
 
-def check_version(entity: str, record, expected_version: int | None) -> None:
-    """Raise `StaleRecord`, with what changed since and who changed it, unless `record`
-    is still at `expected_version` (None: the caller does not know it, nothing is checked)."""
-    if expected_version is not None and int(expected_version) != record.version:
-        since = audit.changes_since(entity, record.id, int(expected_version))
-        raise StaleRecord(since.changes, since.by)
-
-
 def _own_save(entity: str, record, version: int, user) -> datetime | None:
     """When `user` last saved `record`, if every history entry after `version` is theirs."""
     if getattr(user, "id", None) is None:
@@ -188,7 +167,7 @@ def _update(
     when `user` saved it, when every change since was theirs).
     """
     try:
-        check_version(entity, record, expected_version)
+        outcomes.check_version(entity, record, expected_version)
     except StaleRecord as stale:
         stale.own_at = _own_save(entity, record, expected_version, user)
         raise
@@ -335,80 +314,3 @@ def save_organisation(
     ):
         raise NotAllowed()
     return _update("organisation", organisation, data, user, expected_version, reviewed=False)
-
-
-# ---- review, delete, restore ----------------------------------------------------------------
-
-# action → (states it may start from, state it leads to, the rule for who may take it)
-TRANSITIONS = {
-    "submit": (("draft", "returned"), "submitted", permissions.can_write),
-    "validate": (("submitted",), "validated", permissions.can_review),
-    "return": (("submitted",), "returned", permissions.can_review),
-}
-
-
-class WrongState(Exception):
-    """The record is not in a state this step can start from."""
-
-
-def transition(
-    user,
-    entity: str,
-    record,
-    action: str,
-    comment: str | None = None,
-    expected_version: int | None = None,
-) -> None:
-    """Move a programme or measure through review: submit, validate, or return with a comment.
-
-    Raises `NotAllowed` (wrong person), `WrongState`, `RecordInvalid` (a return
-    without a comment), `StaleRecord`.
-    """
-    starts, target, may = TRANSITIONS[action]
-    if not may(user, record.territory_code) or record.deleted_at is not None:
-        raise NotAllowed()
-    check_version(entity, record, expected_version)
-    if record.review_state not in starts:
-        raise WrongState()
-    comment = values.text(comment)
-    if action == "return" and not comment:
-        raise RecordInvalid({"comment": _("Say what needs correcting.")})
-    if comment and len(comment) > TEXT_MAX:
-        raise RecordInvalid({"comment": _("At most %(max)d characters.", max=TEXT_MAX)})
-    previous = record.review_state
-    record.review_state = target
-    if action == "return":
-        record.review_comment = comment
-    elif action == "validate":
-        record.review_comment = None
-    db.session.flush()
-    audit.log(entity, record, action, user, {"review_state": [previous, target]}, comment)
-
-
-def delete(user, entity: str, record, expected_version: int | None = None) -> None:
-    """Delete a record (it is kept, hidden, and an administrator can restore it).
-
-    Raises `NotAllowed` unless the record type's write rule lets `user` change the
-    record and it is not deleted already, `StaleRecord` when it changed since
-    `expected_version`.
-    """
-    if not registry.record_type(entity).may_write(user, record) or record.deleted_at is not None:
-        raise NotAllowed()
-    check_version(entity, record, expected_version)
-    record.deleted_at = now_utc()
-    db.session.flush()
-    audit.log(entity, record, "delete", user, {"deleted": [False, True]})
-
-
-def restore(user, entity: str, record) -> None:
-    """Bring a deleted record back (administrators only), as it was when deleted.
-
-    Raises `NotAllowed` for anyone else, `WrongState` when the record is not deleted.
-    """
-    if not permissions.can_restore(user):
-        raise NotAllowed()
-    if record.deleted_at is None:
-        raise WrongState()
-    record.deleted_at = None
-    db.session.flush()
-    audit.log(entity, record, "restore", user, {"deleted": [True, False]})
