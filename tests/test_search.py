@@ -221,8 +221,8 @@ def test_focus_takes_the_territory_level_unless_one_is_given(client):
 @pytest.mark.parametrize(
     "lang, said",
     [
-        ("en", "No territory has the code 99.99."),
-        ("fr", "Aucun territoire ne porte le code 99.99."),
+        ("en", "Territory shown: no territory has the code 99.99."),
+        ("fr", "Territoire affiché : aucun territoire ne porte le code 99.99."),
     ],
 )
 def test_an_unknown_focus_is_refused_beside_the_form(client, lang, said):

@@ -1,11 +1,12 @@
-"""Serving third-party front-end files (Leaflet) from the application itself.
+"""Serving third-party front-end files (Leaflet, Swagger UI) from the application itself.
 
-The files come from the XStatic packages on PyPI, so a page never needs a CDN
-and the map works on an intranet with no internet access.
+The files come from packages on PyPI (XStatic's, swagger-ui-bundle), so a page never
+needs a CDN and the map works on an intranet with no internet access.
 """
 
 from __future__ import annotations
 
+import swagger_ui_bundle
 import xstatic.pkg.leaflet
 from flask import Blueprint, Flask, abort, current_app, send_from_directory, url_for
 
@@ -13,6 +14,11 @@ from flask import Blueprint, Flask, abort, current_app, send_from_directory, url
 # so a new version is a new URL and browsers may cache the files for long).
 LIBRARIES = {
     "leaflet": (xstatic.pkg.leaflet.BASE_DIR, xstatic.pkg.leaflet.VERSION),
+    # The API page's viewer; its folder is named after the version it holds.
+    "swagger-ui": (
+        str(swagger_ui_bundle.swagger_ui_path),
+        swagger_ui_bundle.swagger_ui_path.name.removeprefix("swagger-ui-"),
+    ),
 }
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
