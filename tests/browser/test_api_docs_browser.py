@@ -69,7 +69,11 @@ def test_the_api_page_renders_every_operation_offline(page, lang):
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
+            page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(Path(SHOTS) / f"api-{lang}-{width}.png"), full_page=False)
+            operation.scroll_into_view_if_needed()
+            shot = Path(SHOTS) / f"api-{lang}-{width}-measures.png"
+            page.screenshot(path=str(shot), full_page=False)
     assert page.watched.refused == []
     assert page.watched.page_errors == []
     assert page.watched.console_errors == []

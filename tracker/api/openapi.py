@@ -78,8 +78,7 @@ def _territory_paths() -> dict:
     }
 
 
-def _figure_paths() -> dict:
-    metrics = "; ".join(f"{key}: {metric.label}" for key, metric in METRICS.items())
+def _measure_paths() -> dict:
     return {
         "/measures": {
             "get": {
@@ -93,6 +92,12 @@ def _figure_paths() -> dict:
             }
         },
         **record_paths(),
+    }
+
+
+def _figure_paths() -> dict:
+    metrics = "; ".join(f"{key}: {metric.label}" for key, metric in METRICS.items())
+    return {
         "/stats": {
             "get": {
                 "summary": _("A metric for every territory of a level"),
@@ -149,8 +154,21 @@ def _figure_paths() -> dict:
     }
 
 
+def _tagged(paths: dict, tag: str) -> dict:
+    """`paths` with every operation under `tag`, the heading the API page groups them by."""
+    return {
+        path: {method: {**operation, "tags": [tag]} for method, operation in item.items()}
+        for path, item in paths.items()
+    }
+
+
 def openapi_document() -> dict:
     """The API's description as a dict, ready for `jsonify`, in the request's language."""
+    places, records, figures = (
+        _("Territories"),
+        _("Measures, programmes and partners"),
+        _("Figures and boundaries"),
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -158,13 +176,18 @@ def openapi_document() -> dict:
             "version": "1",
             "description": _(
                 "Public, read-only. Territory codes are HCP's (RGPH 2024) strings. Lists are "
-                'paginated; errors answer {"error": {"code", "message"}}, with "parameter" '
+                'paginated; errors answer `{"error": {"code", "message"}}`, with `parameter` '
                 "naming a bad parameter."
             ),
             "license": {"name": _("Census data: HCP, RGPH 2024 and 2014, CC BY 4.0")},
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": {**_territory_paths(), **_figure_paths()},
+        "tags": [{"name": tag} for tag in (places, records, figures)],
+        "paths": {
+            **_tagged(_territory_paths(), places),
+            **_tagged(_measure_paths(), records),
+            **_tagged(_figure_paths(), figures),
+        },
         "components": {
             "schemas": {
                 "Territory": territory_schema(),
