@@ -155,7 +155,7 @@ def test_a_long_list_of_measures_comes_in_pages_with_every_sector_counted(
         ("fr", "abc", "Page : abc n&#39;est pas un nombre entier."),
         ("fr", "9", "Il y a 1 page de mesures."),
         ("ar", "abc", "الصفحة: القيمة abc ليست عددًا صحيحًا."),
-        ("ar", "9", "عدد صفحات التدابير: 1."),
+        ("ar", "9", "توجد صفحة واحدة من التدابير."),
     ],
 )
 def test_a_page_beyond_the_list_says_so(client, validated_measure, lang, page, message):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from tracker import public_data, stats
@@ -111,7 +112,13 @@ def territories():
     if text:
         if len(text) > 100:
             raise BadParameter(
-                "q", _("%(label)s: at most %(max)d characters.", label=label("q"), max=100)
+                "q",
+                ngettext(
+                    "%(label)s: at most %(num)d character.",
+                    "%(label)s: at most %(num)d characters.",
+                    100,
+                    label=label("q"),
+                ),
             )
         query = query.where(
             or_(

@@ -1,0 +1,66 @@
+"""Counts in sentences take the Arabic number's form: one, two (the dual), three to ten,
+eleven to ninety-nine, a hundred; and every plural message of the Arabic catalogue has
+its six forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import ngettext
+
+ARABIC = Path(__file__).resolve().parents[1] / "tracker/translations/ar/LC_MESSAGES/messages.po"
+
+
+def test_every_arabic_plural_has_its_six_forms():
+    with open(ARABIC, "rb") as f:
+        catalogue = read_po(f)
+    assert catalogue.num_plurals == 6
+    plurals = [m for m in catalogue if m.id and isinstance(m.id, (tuple, list))]
+    assert len(plurals) >= 10
+    for message in plurals:
+        assert len(message.string) == 6 and all(message.string), message.id
+
+
+@pytest.mark.parametrize(
+    "count, measures, pages",
+    [
+        (1, "تدبير واحد", "توجد صفحة واحدة من التدابير."),
+        (2, "تدبيران", "توجد صفحتان من التدابير."),
+        (3, "3 تدابير", "توجد 3 صفحات من التدابير."),
+        (11, "11 تدبيرًا", "توجد 11 صفحة من التدابير."),
+        (100, "100 تدبير", "توجد 100 صفحة من التدابير."),
+    ],
+)
+def test_counts_take_the_arabic_forms(app, count, measures, pages):
+    with app.test_request_context("/?lang=ar"):
+        assert ngettext("%(num)d measure", "%(num)d measures", count) == measures
+        assert (
+            ngettext(
+                "There is %(num)d page of measures.", "There are %(num)d pages of measures.", count
+            )
+            == pages
+        )
+
+
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        ("ar", "اختر وحدتين ترابيتين على الأقل للمقارنة."),
+        ("fr", "Choisissez au moins 2 territoires à comparer."),
+        ("en", "Choose at least 2 territories to compare."),
+    ],
+)
+def test_the_comparison_asks_for_two_territories_in_the_dual(client, lang, said):
+    response = client.get(f"/compare?level=region&codes=02&lang={lang}")
+    assert response.status_code == 400
+    assert said in response.get_data(as_text=True)
+
+
+def test_a_long_list_of_measures_says_how_many_in_arabic(client, validated_measure):
+    for n in range(51):
+        validated_measure("02.251.01.03", f"Mesure {n:03d}")
+    page = client.get("/territories/02.251.01.03?lang=ar").get_data(as_text=True)
+    # 51 is in the forms of eleven to ninety-nine.
+    assert "التدابير من 1 إلى 50 من أصل 51 تدبيرًا." in page
