@@ -64,3 +64,23 @@ def test_a_long_list_of_measures_says_how_many_in_arabic(client, validated_measu
     page = client.get("/territories/02.251.01.03?lang=ar").get_data(as_text=True)
     # 51 is in the forms of eleven to ninety-nine.
     assert "التدابير من 1 إلى 50 من أصل 51 تدبيرًا." in page
+
+
+# ---- a quoted user text keeps the quotes on the page's sides --------------------------
+
+
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        ("fr", "1 territoire correspond à « <bdi>فجيج</bdi> »."),
+        ("ar", "وحدة ترابية واحدة تطابق «<bdi>فجيج</bdi>»."),
+    ],
+)
+def test_a_text_looked_for_is_isolated_inside_its_quotes(client, lang, said):
+    page = client.get(f"/search?q=فجيج&level=province&lang={lang}").get_data(as_text=True)
+    assert said in page
+
+
+def test_a_text_found_nowhere_is_isolated_inside_its_quotes(client):
+    page = client.get("/search?q=مدينة+لا+توجد&lang=fr").get_data(as_text=True)
+    assert "Aucun territoire ne correspond à « <bdi>مدينة لا توجد</bdi> »." in page
