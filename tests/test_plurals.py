@@ -1,6 +1,6 @@
 """Counts in sentences take the Arabic number's form: one, two (the dual), three to ten,
-eleven to ninety-nine, a hundred; and every plural message of the Arabic catalogue has
-its six forms."""
+eleven to ninety-nine, a hundred; every plural message of the Arabic catalogue has its
+six forms. And a user's text quoted in a sentence is isolated inside its quotes."""
 
 from __future__ import annotations
 
@@ -64,6 +64,37 @@ def test_a_long_list_of_measures_says_how_many_in_arabic(client, validated_measu
     page = client.get("/territories/02.251.01.03?lang=ar").get_data(as_text=True)
     # 51 is in the forms of eleven to ninety-nine.
     assert "التدابير من 1 إلى 50 من أصل 51 تدبيرًا." in page
+
+
+@pytest.mark.parametrize(
+    "count, rows",
+    [
+        (1, "لم يُحفظ أي شيء: سطر واحد من أصل 120 يتضمن أخطاء."),
+        (2, "لم يُحفظ أي شيء: سطران من أصل 120 يتضمنان أخطاء."),
+        (3, "لم يُحفظ أي شيء: 3 أسطر من أصل 120 تتضمن أخطاء."),
+        (11, "لم يُحفظ أي شيء: 11 سطرًا من أصل 120 تتضمن أخطاء."),
+        (100, "لم يُحفظ أي شيء: 100 سطر من أصل 120 تتضمن أخطاء."),
+    ],
+)
+def test_an_import_counts_its_wrong_rows_in_arabic(app, count, rows):
+    with app.test_request_context("/?lang=ar"):
+        said = ngettext(
+            "Nothing was saved: %(num)d of %(total)d rows has errors.",
+            "Nothing was saved: %(num)d of %(total)d rows have errors.",
+            count,
+            total=120,
+        )
+    assert said == rows
+
+
+def test_an_export_too_large_counts_its_programmes_in_arabic(app, client):
+    from tests.support import make_programme
+
+    for _ in range(2):
+        make_programme(app, "validated")
+    app.config["EXPORT_MAX_ROWS"] = 1
+    answer = client.get("/export/programmes.csv?lang=ar").get_json()
+    assert answer["error"]["message"].startswith("سيتضمن هذا التصدير برنامجين،")
 
 
 # ---- a quoted user text keeps the quotes on the page's sides --------------------------
