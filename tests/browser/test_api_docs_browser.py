@@ -77,3 +77,18 @@ def test_the_api_page_renders_every_operation_offline(page, lang):
     assert page.watched.refused == []
     assert page.watched.page_errors == []
     assert page.watched.console_errors == []
+
+
+def test_a_request_tried_from_the_page_stays_on_the_site(page):
+    page.goto(f"{page.base_url}/api?lang=fr")
+    operation = page.locator(".opblock-summary-path[data-path='/programmes']")
+    operation.wait_for(timeout=20_000)
+    operation.click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+    status = page.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for(timeout=10_000)
+    assert status.inner_text().strip() == "200"
+    assert "Programme" in page.locator(".live-responses-table .microlight").first.inner_text()
+    assert page.watched.refused == []
+    assert page.watched.page_errors == []
