@@ -53,20 +53,25 @@ def test_search_treats_percent_literally(client):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("level=planet", "level must be one of: region, province, commune."),
-        ("parent=99.999", "Unknown parent territory 99.999."),
-        ("page=0", "page must be between 1 and 1000000."),
-        ("page=abc", "page must be a whole number."),
-        ("page=99999999999999999999", "page must be between 1 and 1000000."),
-        ("per_page=501", "per_page must be between 1 and 500."),
-        ("per_page=-1", "per_page must be between 1 and 500."),
-        ("q=" + "x" * 101, "q is too long (at most 100 characters)."),
+        ("level=planet", "Level: planet is not one of region, province, commune."),
+        ("parent=99.999", "Parent territory: no territory has the code 99.999."),
+        ("page=0", "Page: 0 is not between 1 and 1000000."),
+        ("page=abc", "Page: abc is not a whole number."),
+        ("page=99999999999999999999", "Page: 99999999999999999999 is not between 1 and 1000000."),
+        ("per_page=501", "Items per page: 501 is not between 1 and 500."),
+        ("per_page=-1", "Items per page: -1 is not between 1 and 500."),
+        ("q=" + "x" * 101, "Text looked for: at most 100 characters."),
     ],
 )
 def test_bad_parameters_are_400_json(client, query, message):
     response = client.get(f"/api/v1/territories?{query}&lang=en")
     assert response.status_code == 400
-    assert response.get_json()["error"] == {"code": "bad_parameter", "message": message}
+    parameter = query.split("=")[0]
+    assert response.get_json()["error"] == {
+        "code": "bad_parameter",
+        "message": message,
+        "parameter": parameter,
+    }
 
 
 @pytest.mark.parametrize(
@@ -86,7 +91,7 @@ def test_hostile_parameters_are_400_json_on_every_database(client, path):
     if "%00" in path:
         assert message == "The request contains a character that is not allowed."
     else:
-        assert message == "page must be between 1 and 1000000."
+        assert message == "Page: 99999999999999999999 is not between 1 and 1000000."
 
 
 def test_an_unexpected_failure_in_the_api_answers_json(app, client, monkeypatch):
@@ -130,9 +135,9 @@ def test_unknown_api_path_is_json(client):
 @pytest.mark.parametrize(
     "lang, message",
     [
-        ("en", "level must be one of: region, province, commune."),
-        ("fr", "level doit prendre l'une des valeurs suivantes : region, province, commune."),
-        ("ar", "يجب أن تكون قيمة level إحدى القيم التالية: region, province, commune."),
+        ("en", "Level: planet is not one of region, province, commune."),
+        ("fr", "Niveau : planet ne fait pas partie de : region, province, commune."),
+        ("ar", "المستوى: القيمة planet ليست من بين: region, province, commune."),
     ],
 )
 def test_error_messages_follow_the_language(client, lang, message):
@@ -244,8 +249,13 @@ def test_measures_of_an_unknown_territory_are_a_404_in_arabic(client):
     with client.application.test_request_context("/?lang=ar"):
         from flask_babel import gettext
 
-        assert error["message"] == gettext("No territory has the code %(code)s.", code="99.999")
-    assert error["message"] != "No territory has the code 99.999."
+        assert error["message"] == gettext(
+            "%(label)s: no territory has the code %(value)s.",
+            label="الوحدة الترابية",
+            value="99.999",
+        )
+    assert error["message"] == "الوحدة الترابية: لا توجد وحدة ترابية تحمل الرمز 99.999."
+    assert error["parameter"] == "territory"
 
 
 @pytest.mark.parametrize(

@@ -100,8 +100,9 @@ def test_the_officers_home_isolates_a_returned_title_and_its_comment(app, client
     accounts.login("figuig@example.org")
     page = client.get(f"/work?lang={lang}").get_data(as_text=True)
     assert_isolated(page, ARABIC_TITLE)
-    # The colon between title and comment is outside both; the quotes come from <q>.
-    assert re.search(r"</a>: <q dir=\"auto\">" + re.escape(COMMENT) + "</q>", page)
+    # The colon between title and comment is outside both; the quotes come from <q>, in
+    # the page's direction, around the comment isolated in its own.
+    assert re.search(r"</a>: <q><bdi>" + re.escape(COMMENT) + "</bdi></q>", page)
 
 
 def test_the_review_queue_isolates_each_title(app, client, accounts):

@@ -359,9 +359,12 @@ def test_english_bars_have_names_on_the_left(client):
         ("?codes=02&codes=02.251", "Figuig (02.251) is not of the level compared (Region)"),
         ("?level=province&codes=02&codes=01", "Oriental (02) is not of the level compared"),
         ("?codes=02&codes=02", "Oriental (02) is chosen twice."),
-        ("?level=planet&codes=02&codes=01", "level must be one of: region, province, commune."),
-        ("?codes=02&codes=01&year=next", "year must be a year from"),
-        ("?codes=02&codes=01&sector=astrology", "Unknown sector: astrology."),
+        (
+            "?level=planet&codes=02&codes=01",
+            "Level: planet is not one of region, province, commune.",
+        ),
+        ("?codes=02&codes=01&year=next", "Year: next is not a year between 2000 and 2050."),
+        ("?codes=02&codes=01&sector=astrology", "Sector: astrology is not one of education_"),
     ],
 )
 def test_bad_input_answers_400_with_the_form_and_a_message(client, query, message):

@@ -149,13 +149,13 @@ def test_a_long_list_of_measures_comes_in_pages_with_every_sector_counted(
 @pytest.mark.parametrize(
     "lang, page, message",
     [
-        ("en", "abc", "page must be a whole number."),
+        ("en", "abc", "Page: abc is not a whole number."),
         ("en", "0", "There is 1 page of measures."),
         ("en", "9", "There is 1 page of measures."),
-        ("fr", "abc", "page doit être un nombre entier."),
+        ("fr", "abc", "Page : abc n&#39;est pas un nombre entier."),
         ("fr", "9", "Il y a 1 page de mesures."),
-        ("ar", "abc", "يجب أن يكون رقم الصفحة عددًا صحيحًا."),
-        ("ar", "9", "عدد صفحات التدابير: 1."),
+        ("ar", "abc", "الصفحة: القيمة abc ليست عددًا صحيحًا."),
+        ("ar", "9", "توجد صفحة واحدة من التدابير."),
     ],
 )
 def test_a_page_beyond_the_list_says_so(client, validated_measure, lang, page, message):

@@ -99,15 +99,19 @@ def test_the_file_is_named_after_its_territory_and_filters(client, programmes):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("territory=99.999", "No territory has the code 99.999."),
-        ("kind=PXX", "kind must be one of: PAC, PDP, PDR, other."),
-        ("year=1800", "year must be a year from 2000 to 2050."),
+        ("territory=99.999", "Territory: no territory has the code 99.999."),
+        ("kind=PXX", "Programme kind: PXX is not one of PAC, PDP, PDR, other."),
+        ("year=1800", "Year: 1800 is not a year between 2000 and 2050."),
     ],
 )
 def test_a_bad_filter_is_a_400_json(client, programmes, extension, query, message):
     response = client.get(f"/export/programmes.{extension}?{query}&lang=en")
     assert response.status_code == 400
-    assert response.get_json()["error"] == {"code": "bad_parameter", "message": message}
+    assert response.get_json()["error"] == {
+        "code": "bad_parameter",
+        "message": message,
+        "parameter": query.split("=")[0],
+    }
 
 
 def test_xlsx_keeps_the_formula_as_text_and_has_an_about_sheet(client, programmes):

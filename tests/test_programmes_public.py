@@ -203,14 +203,19 @@ def test_the_programmes_are_filtered_by_kind_integration_and_year(app, client):
 
 
 @pytest.mark.parametrize(
-    "query, field",
-    [("kind=PCD", "kind"), ("integration=some", "integration"), ("year=1990", "year")],
+    "query, field, label",
+    [
+        ("kind=PCD", "kind", "Type de programme : PCD "),
+        ("integration=some", "integration", "Intégration de la migration : some "),
+        ("year=1990", "year", "Année : 1990 n'est pas une année comprise entre 2000 et 2050."),
+    ],
 )
-def test_a_bad_programme_filter_is_a_400_in_french(client, query, field):
+def test_a_bad_programme_filter_is_a_400_in_french(client, query, field, label):
     answer = client.get(f"/api/v1/programmes?{query}&lang=fr")
     assert answer.status_code == 400
     error = answer.get_json()["error"]
-    assert error["code"] == "bad_parameter" and error["message"].startswith(f"{field} ")
+    assert error["code"] == "bad_parameter" and error["message"].startswith(label)
+    assert error["parameter"] == field
 
 
 def test_the_programmes_of_an_unknown_territory_are_a_404(client):
@@ -218,7 +223,8 @@ def test_the_programmes_of_an_unknown_territory_are_a_404(client):
     assert answer.status_code == 404
     assert answer.get_json()["error"] == {
         "code": "not_found",
-        "message": "Aucun territoire ne porte le code 99.999.",
+        "message": "Territoire : aucun territoire ne porte le code 99.999.",
+        "parameter": "territory",
     }
 
 

@@ -60,7 +60,7 @@ def test_the_start_of_a_code_lists_the_territories_under_it(client):
     codes = listed(page)
     assert FIGUIG in codes and "02.251.01.01" in codes
     assert all(code.startswith("02.251.01") for code in codes)
-    assert f"{len(codes)} territories match “02.251.01”." in page
+    assert f"{len(codes)} territories match “<bdi>02.251.01</bdi>”." in page
 
 
 def test_a_name_shared_by_a_province_and_a_commune_lists_both_best_first(client):
@@ -73,9 +73,9 @@ def test_a_name_shared_by_a_province_and_a_commune_lists_both_best_first(client)
 @pytest.mark.parametrize(
     "lang, said",
     [
-        ("en", "No territory matches “Zzyzx”."),
-        ("fr", "Aucun territoire ne correspond à « Zzyzx »."),
-        ("ar", "لا توجد أي وحدة ترابية تطابق «Zzyzx»."),
+        ("en", "No territory matches “<bdi>Zzyzx</bdi>”."),
+        ("fr", "Aucun territoire ne correspond à « <bdi>Zzyzx</bdi> »."),
+        ("ar", "لا توجد أي وحدة ترابية تطابق «<bdi>Zzyzx</bdi>»."),
     ],
 )
 def test_no_match_says_so_in_the_page_language(client, lang, said):
@@ -221,8 +221,8 @@ def test_focus_takes_the_territory_level_unless_one_is_given(client):
 @pytest.mark.parametrize(
     "lang, said",
     [
-        ("en", "No territory has the code 99.99."),
-        ("fr", "Aucun territoire ne porte le code 99.99."),
+        ("en", "Territory shown: no territory has the code 99.99."),
+        ("fr", "Territoire affiché : aucun territoire ne porte le code 99.99."),
     ],
 )
 def test_an_unknown_focus_is_refused_beside_the_form(client, lang, said):

@@ -231,7 +231,7 @@ def test_the_filters_take_the_same_years_in_english(client, known):
     assert client.get("/export/measures.csv?since=2040").status_code == 200
     response = client.get("/api/v1/measures?year=2051&lang=en")
     assert response.status_code == 400
-    assert response.json["error"]["message"] == "year must be a year from 2000 to 2050."
+    assert response.json["error"]["message"] == "Year: 2051 is not a year between 2000 and 2050."
 
 
 # ---- a multi-line text saved untouched changes nothing ---------------------------------------

@@ -1,12 +1,13 @@
-"""Serving third-party front-end files (Leaflet and its gesture handling) from the
-application itself.
+"""Serving third-party front-end files (Leaflet and its gesture handling, Swagger UI) from
+the application itself.
 
-The files come from the XStatic packages on PyPI, so a page never needs a CDN
-and the map works on an intranet with no internet access.
+The files come from packages on PyPI (XStatic's, swagger-ui-bundle), so a page never
+needs a CDN and the map works on an intranet with no internet access.
 """
 
 from __future__ import annotations
 
+import swagger_ui_bundle
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_gesturehandling
 from flask import Blueprint, Flask, abort, current_app, send_from_directory, url_for
@@ -22,6 +23,11 @@ LIBRARIES = {
     "leaflet-gesture-handling": (
         xstatic.pkg.leaflet_gesturehandling.BASE_DIR,
         xstatic.pkg.leaflet_gesturehandling.VERSION,
+    ),
+    # The API page's viewer; its folder is named after the version it holds.
+    "swagger-ui": (
+        str(swagger_ui_bundle.swagger_ui_path),
+        swagger_ui_bundle.swagger_ui_path.name.removeprefix("swagger-ui-"),
     ),
 }
 

@@ -1,5 +1,6 @@
 """Errors in the user's language: pages for people, and one JSON envelope,
-`{"error": {"code": ..., "message": ...}}`, for the API and every download."""
+`{"error": {"code": ..., "message": ...}}` (with "parameter" for a bad parameter), for
+the API and every download."""
 
 from __future__ import annotations
 
@@ -14,21 +15,24 @@ from tracker.i18n import current_language
 class JsonError(Exception):
     """A request the API or a download refuses: answered as the JSON envelope with
     `status` (4xx, or 503 while something the answer needs is not built), a stable
-    `code` for programs and a `message` in the user's language."""
+    `code` for programs, a `message` in the user's language and, when one parameter is
+    to blame, its name (`parameter`)."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, parameter: str | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.parameter = parameter
 
 
 class BadParameter(JsonError):
-    """A query parameter that is not acceptable (400, "bad_parameter"); `field` names it.
-    Pages catch it to show the message beside their form; elsewhere it answers JSON."""
+    """A query parameter that is not acceptable (400, "bad_parameter"); `field` names the
+    parameter, and the message the field's label (see `tracker.params`). Pages catch it
+    to show the message beside their form; elsewhere it answers JSON."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(400, "bad_parameter", message)
+        super().__init__(400, "bad_parameter", message, parameter=field)
         self.field = field
 
 
@@ -36,13 +40,17 @@ class BadParameter(JsonError):
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
-def json_error(status: int, code: str, message: str):
-    """The JSON error response: the envelope and its status."""
-    return jsonify({"error": {"code": code, "message": message}}), status
+def json_error(status: int, code: str, message: str, parameter: str | None = None):
+    """The JSON error response: the envelope and its status; `parameter`, when given,
+    names the parameter refused, for programs (the message names its label, for people)."""
+    error = {"code": code, "message": message}
+    if parameter is not None:
+        error["parameter"] = parameter
+    return jsonify({"error": error}), status
 
 
 def _json_error(error: JsonError):
-    return json_error(error.status, error.code, error.message)
+    return json_error(error.status, error.code, error.message, error.parameter)
 
 
 def _not_found_message() -> str:

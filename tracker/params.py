@@ -3,7 +3,9 @@ pages, the comparison, the exports and the API, with a message in the user's lan
 for each bad value.
 
 Every parser raises `tracker.errors.BadParameter` (400, "bad_parameter"): the API and
-the downloads answer it as JSON, a page catches it and shows its message by its form.
+the downloads answer it as JSON (the parameter's name under "parameter"), a page catches
+it and shows its message by its form. A message names the field as the form labels it,
+"Year: 3000 is not a year between 2000 and 2050.", not the parameter of the address.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from tracker.errors import BadParameter
@@ -27,13 +30,50 @@ MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50
 
+# Each parameter's name in a message: the label of its field in the forms.
+LABELS = {
+    "level": _l("Level"),
+    "metric": _l("Figure"),
+    "page": _l("Page"),
+    "per_page": _l("Items per page"),
+    "sector": _l("Sector"),
+    "status": _l("Status"),
+    "year": _l("Year"),
+    "since": _l("From year"),
+    "territory": _l("Territory"),
+    "focus": _l("Territory shown"),
+    "parent": _l("Parent territory"),
+    "kind": _l("Programme kind"),
+    "integration": _l("Integration of migration"),
+    "q": _l("Text looked for"),
+}
+# A value longer than this is cut in a message: it is quoted, not echoed whole.
+_SHOWN = 40
+
+
+def label(name: str) -> str:
+    """The label of parameter `name` as a message names it, in the user's language (the
+    name itself for a parameter no form shows)."""
+    return str(LABELS.get(name, name))
+
+
+def shown(value: str) -> str:
+    """`value` as a message quotes it: cut after a few dozen characters."""
+    return value if len(value) <= _SHOWN else value[:_SHOWN] + "…"
+
 
 def one_of(value: str, choices: Iterable[str], name: str) -> str:
     """`value` if it is one of `choices`; raises `BadParameter` saying which they are."""
     choices = list(choices)
     if value not in choices:
         raise BadParameter(
-            name, _("%(name)s must be one of: %(choices)s.", name=name, choices=", ".join(choices))
+            name,
+            _(
+                "%(label)s: %(value)s is not one of %(choices)s.",
+                label=label(name),
+                value=shown(value),
+                choices=", ".join(choices),
+            ),
         )
     return value
 
@@ -67,15 +107,31 @@ def parse_int(
     try:
         value = int(text)
     except ValueError:
-        raise BadParameter(name, _("%(name)s must be a whole number.", name=name)) from None
+        raise BadParameter(
+            name,
+            _(
+                "%(label)s: %(value)s is not a whole number.",
+                label=label(name),
+                value=shown(text),
+            ),
+        ) from None
     if maximum is None and value < minimum:
-        raise BadParameter(name, _("%(name)s must be at least %(min)d.", name=name, min=minimum))
+        raise BadParameter(
+            name,
+            _(
+                "%(label)s: %(value)s is less than %(min)d.",
+                label=label(name),
+                value=shown(text),
+                min=minimum,
+            ),
+        )
     if maximum is not None and not minimum <= value <= maximum:
         raise BadParameter(
             name,
             _(
-                "%(name)s must be between %(min)d and %(max)d.",
-                name=name,
+                "%(label)s: %(value)s is not between %(min)d and %(max)d.",
+                label=label(name),
+                value=shown(text),
                 min=minimum,
                 max=maximum,
             ),
@@ -104,8 +160,9 @@ def _year(args: Mapping[str, str], name: str) -> int | None:
         raise BadParameter(
             name,
             _(
-                "%(name)s must be a year from %(first)d to %(last)d.",
-                name=name,
+                "%(label)s: %(value)s is not a year between %(first)d and %(last)d.",
+                label=label(name),
+                value=shown(text),
                 first=FIRST_YEAR,
                 last=LAST_YEAR,
             ),
@@ -132,7 +189,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     sector = _text(args, "sector") or None
     status = _text(args, "status") or None
     if sector is not None and db.session.get(Sector, sector) is None:
-        raise BadParameter("sector", _("Unknown sector: %(value)s.", value=sector))
+        one_of(sector, db.session.scalars(select(Sector.key).order_by(Sector.position)), "sector")
     if status is not None:
         one_of(status, MEASURE_STATUSES, "status")
     return Filters(
@@ -148,7 +205,14 @@ def parse_territory(args: Mapping[str, str], name: str = "territory") -> Territo
         return None
     territory = db.session.get(Territory, code)
     if territory is None:
-        raise BadParameter(name, _("No territory has the code %(code)s.", code=code))
+        raise BadParameter(
+            name,
+            _(
+                "%(label)s: no territory has the code %(value)s.",
+                label=label(name),
+                value=shown(code),
+            ),
+        )
     return territory
 
 

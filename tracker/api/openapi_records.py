@@ -1,66 +1,94 @@
 """The OpenAPI description of the programmes and organisations lists: their paths and
-their items' schemas."""
+their items' schemas, described in the language of the request."""
 
 from __future__ import annotations
+
+from flask_babel import gettext as _
 
 from tracker.api.openapi_parts import (
     error_response,
     list_response,
     page_parameters,
     query_parameter,
+    territory_parameter,
+    year_schema,
 )
 from tracker.vocab import INTEGRATION_LEVELS, ORGANISATION_KINDS, PROGRAMME_KINDS
 
-_PROGRAMME = {
-    "type": "object",
-    "description": (
-        "A validated programme of a collectivity (a commune's PAC, a provincial council's "
-        "PDP, a regional council's PDR) and how it integrates migration."
-    ),
-    "properties": {
+
+def _described(schema: dict, description: str) -> dict:
+    return {**schema, "description": description}
+
+
+def _programme() -> dict:
+    properties = {
         "id": {"type": "integer"},
-        "territory_code": {"type": "string", "description": "HCP code of its collectivity"},
-        "territory_name_fr": {"type": "string"},
-        "territory_name_ar": {"type": "string"},
-        "region_code": {"type": "string", "description": "HCP code of the region"},
+        "territory_code": {"type": "string", "description": _("HCP code of its collectivity")},
+        "territory_name_fr": {
+            "type": "string",
+            "description": _("Its collectivity's name in French"),
+        },
+        "territory_name_ar": {
+            "type": "string",
+            "description": _("Its collectivity's name in Arabic"),
+        },
+        "region_code": {"type": "string", "description": _("HCP code of the region")},
         "kind": {"type": "string", "enum": list(PROGRAMME_KINDS)},
         "title": {"type": "string", "maxLength": 300},
-        "first_year": {"type": "integer"},
-        "last_year": {"type": "integer"},
+        "first_year": _described(year_schema(), _("First year of the programme")),
+        "last_year": _described(year_schema(), _("Last year of the programme")),
         "adopted_on": {"type": ["string", "null"], "format": "date"},
         "reference": {
             "type": ["string", "null"],
-            "description": "The deliberation's number and date",
+            "description": _("The deliberation's number and date"),
         },
-        "integration": {"type": "string", "enum": list(INTEGRATION_LEVELS)},
+        "integration": {
+            "type": "string",
+            "enum": list(INTEGRATION_LEVELS),
+            "description": _("How it integrates migration"),
+        },
         "review_state": {"type": "string", "enum": ["validated", "submitted"]},
-        "measure_count": {"type": "integer", "description": "Its public measures"},
-    },
-}
-_PROGRAMME["required"] = list(_PROGRAMME["properties"])
+        "measure_count": {
+            "type": "integer",
+            "minimum": 0,
+            "description": _("Its public measures"),
+        },
+    }
+    return {
+        "type": "object",
+        "description": _(
+            "A validated programme of a collectivity (a commune's PAC, a provincial "
+            "council's PDP, a regional council's PDR) and how it integrates migration."
+        ),
+        "required": list(properties),
+        "properties": properties,
+    }
 
-_ORGANISATION = {
-    "type": "object",
-    "description": "A partner organisation of the collectivities' measures.",
-    "properties": {
+
+def _organisation() -> dict:
+    properties = {
         "id": {"type": "integer"},
         "name": {
             "type": "string",
             "maxLength": 200,
-            "description": "In the request's language (Arabic or French), else the other",
+            "description": _("In the request's language (Arabic or French), else the other"),
         },
         "name_fr": {"type": ["string", "null"], "maxLength": 200},
         "name_ar": {"type": ["string", "null"], "maxLength": 200},
         "kind": {"type": "string", "enum": list(ORGANISATION_KINDS)},
-        "country": {"type": "string", "description": "ISO 3166 two-letter code"},
-    },
-}
-_ORGANISATION["required"] = ["id", "name", "kind", "country"]
+        "country": {"type": "string", "description": _("ISO 3166 two-letter code")},
+    }
+    return {
+        "type": "object",
+        "description": _("A partner organisation of the collectivities' measures."),
+        "required": list(properties),
+        "properties": properties,
+    }
 
 
 def record_schemas() -> dict:
     """The schemas of a programme and an organisation, by their component names."""
-    return {"Programme": _PROGRAMME, "Organisation": _ORGANISATION}
+    return {"Programme": _programme(), "Organisation": _organisation()}
 
 
 def record_paths() -> dict:
@@ -68,34 +96,34 @@ def record_paths() -> dict:
     return {
         "/programmes": {
             "get": {
-                "summary": "Validated programmes within a territory (its descendants included)",
+                "summary": _("Validated programmes within a territory (its descendants included)"),
                 "parameters": [
-                    query_parameter("territory", {"type": "string"}, "HCP code of a territory"),
+                    territory_parameter(),
                     query_parameter("kind", {"type": "string", "enum": list(PROGRAMME_KINDS)}),
                     query_parameter(
                         "integration", {"type": "string", "enum": list(INTEGRATION_LEVELS)}
                     ),
-                    query_parameter(
-                        "year", {"type": "integer"}, "Programmes whose years include it"
-                    ),
+                    query_parameter("year", year_schema(), _("Programmes whose years include it")),
                     *page_parameters(),
                 ],
                 "responses": {
-                    "200": list_response("#/components/schemas/Programme", "A page of programmes"),
-                    "400": error_response("A bad parameter"),
-                    "404": error_response("No territory has this code"),
+                    "200": list_response(
+                        "#/components/schemas/Programme", _("A page of programmes")
+                    ),
+                    "400": error_response(_("A bad parameter")),
+                    "404": error_response(_("No territory has this code")),
                 },
             }
         },
         "/organisations": {
             "get": {
-                "summary": "Partner organisations, by name",
+                "summary": _("Partner organisations, by name"),
                 "parameters": page_parameters(),
                 "responses": {
                     "200": list_response(
-                        "#/components/schemas/Organisation", "A page of organisations"
+                        "#/components/schemas/Organisation", _("A page of organisations")
                     ),
-                    "400": error_response("A bad parameter"),
+                    "400": error_response(_("A bad parameter")),
                 },
             }
         },

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from tracker import public_data, stats
@@ -18,12 +19,14 @@ from tracker.extensions import db
 from tracker.models import Territory
 from tracker.models.territory import LEVELS, search_key
 from tracker.params import (
+    label,
     one_of,
     parse_filters,
     parse_level,
     parse_metric,
     parse_page,
     parse_territory,
+    shown,
 )
 from tracker.writers import boundary_file
 
@@ -36,7 +39,7 @@ def known_territory(args) -> Territory | None:
     try:
         return parse_territory(args)
     except BadParameter as unknown:
-        raise JsonError(404, "not_found", unknown.message) from None
+        raise JsonError(404, "not_found", unknown.message, unknown.field) from None
 
 
 @bp.after_request
@@ -99,11 +102,26 @@ def territories():
         query = query.where(Territory.level == level)
     if parent:
         if db.session.get(Territory, parent) is None:
-            raise BadParameter("parent", _("Unknown parent territory %(code)s.", code=parent))
+            raise BadParameter(
+                "parent",
+                _(
+                    "%(label)s: no territory has the code %(value)s.",
+                    label=label("parent"),
+                    value=shown(parent),
+                ),
+            )
         query = query.where(Territory.parent_code == parent)
     if text:
         if len(text) > 100:
-            raise BadParameter("q", _("q is too long (at most 100 characters)."))
+            raise BadParameter(
+                "q",
+                ngettext(
+                    "%(label)s: at most %(num)d character.",
+                    "%(label)s: at most %(num)d characters.",
+                    100,
+                    label=label("q"),
+                ),
+            )
         query = query.where(
             or_(
                 Territory.search_text.contains(search_key(text), autoescape=True),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker.errors import BadParameter
@@ -147,7 +148,11 @@ def read_selection(args: Mapping) -> Selection:
     if len(texts) > MAX_TERRITORIES:
         # Not one lookup more: the count alone is the answer.
         selection.errors.append(
-            _("Choose at most %(most)d territories to compare.", most=MAX_TERRITORIES)
+            ngettext(
+                "Choose at most %(num)d territory to compare.",
+                "Choose at most %(num)d territories to compare.",
+                MAX_TERRITORIES,
+            )
         )
         selection.level = level_asked or "region"
         return selection
@@ -159,7 +164,11 @@ def read_selection(args: Mapping) -> Selection:
 
     if len(texts) < MIN_TERRITORIES:
         selection.errors.append(
-            _("Choose at least %(least)d territories to compare.", least=MIN_TERRITORIES)
+            ngettext(
+                "Choose at least %(num)d territory to compare.",
+                "Choose at least %(num)d territories to compare.",
+                MIN_TERRITORIES,
+            )
         )
     found: list[Territory] = []
     for index, text in enumerate(texts):

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from openpyxl.utils import get_column_letter
 
 from tracker import stats
@@ -220,7 +221,11 @@ def requested_comparison() -> Comparison:
     selection = read_selection(request.args)
     if not selection.ready:
         errors = selection.errors or [
-            _("Choose at least %(least)d territories to compare.", least=MIN_TERRITORIES)
+            ngettext(
+                "Choose at least %(num)d territory to compare.",
+                "Choose at least %(num)d territories to compare.",
+                MIN_TERRITORIES,
+            )
         ]
         raise JsonError(400, "bad_request", " ".join(errors))
     return build_comparison(selection.level, selection.territories, selection.filters)

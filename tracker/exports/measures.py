@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, select
@@ -62,10 +63,12 @@ def selection_from(args) -> Selection:
     total = public_data.count_measures(query)
     check_row_limit(
         total,
-        _(
-            "This export would hold %(count)d measures, more than the %(max)d an export "
+        ngettext(
+            "This export would hold %(num)d measure, more than the %(max)d an export "
             "may hold. Choose a territory, a sector, a status or a year to narrow it.",
-            count=total,
+            "This export would hold %(num)d measures, more than the %(max)d an export "
+            "may hold. Choose a territory, a sector, a status or a year to narrow it.",
+            total,
             max=row_limit(),
         ),
     )

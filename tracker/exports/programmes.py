@@ -18,6 +18,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Select
 
 from tracker import public_data, writers
@@ -111,10 +112,12 @@ def selection_from(args) -> Selection:
     total = public_data.count_rows(query)
     check_row_limit(
         total,
-        _(
-            "This export would hold %(count)d programmes, more than the %(max)d an "
+        ngettext(
+            "This export would hold %(num)d programme, more than the %(max)d an "
             "export may hold. Choose a territory, a kind or a year to narrow it.",
-            count=total,
+            "This export would hold %(num)d programmes, more than the %(max)d an "
+            "export may hold. Choose a territory, a kind or a year to narrow it.",
+            total,
             max=row_limit(),
         ),
     )

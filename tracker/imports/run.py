@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from tracker.extensions import db
 from tracker.imports.columns import COLUMNS, COLUMNS_BY_KEY, user_language
@@ -112,9 +113,10 @@ class ImportReport:
             )
         elif not self.ok:
             lines.append(
-                _(
-                    "Nothing was saved: %(count)d of %(total)d rows have errors.",
-                    count=len(self.failed),
+                ngettext(
+                    "Nothing was saved: %(num)d of %(total)d rows has errors.",
+                    "Nothing was saved: %(num)d of %(total)d rows have errors.",
+                    len(self.failed),
                     total=len(self.rows),
                 )
             )

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
@@ -109,8 +108,8 @@ def _page_number(args, pages: int, errors: list[str]) -> int:
     and the nearest page for a value outside."""
     try:
         number = parse_int(args, "page", 1, 0, MAX_PAGE)
-    except BadParameter:
-        errors.append(_("page must be a whole number."))
+    except BadParameter as bad:
+        errors.append(bad.message)
         return 1
     if not 1 <= number <= pages:
         errors.append(
