@@ -47,7 +47,11 @@ function trackerFitClear(map, bounds) {
     var used = {top: 0, bottom: 0, left: 0, right: 0};
     map.getContainer().querySelectorAll(".leaflet-control").forEach(function(control) {
         var box = control.getBoundingClientRect();
-        if (!box.width && !box.height) { return; }
+        // The attribution line runs along the whole bottom edge when tiles are shown: it
+        // is a line of small print, meant to be drawn over, not a corner to keep clear.
+        if ((!box.width && !box.height) || control.classList.contains("leaflet-control-attribution")) {
+            return;
+        }
         var corner = control.parentNode.classList;
         var vertical = corner.contains("leaflet-top") ? "top" : "bottom";
         var horizontal = corner.contains("leaflet-left") ? "left" : "right";
@@ -61,10 +65,19 @@ function trackerFitClear(map, bounds) {
         [L.point(margin, used.top + margin), L.point(margin, used.bottom + margin)],
         [L.point(used.left + margin, margin), L.point(used.right + margin, margin)]
     ];
-    function zoomOf(choice) {
-        return map.getBoundsZoom(bounds, false, choice[0].add(choice[1]));
+    // A band that leaves less than a third of the map for the box is no choice: Leaflet
+    // would zoom in without end to fit it into nothing.
+    var size = map.getSize();
+    function fits(choice) {
+        var padding = choice[0].add(choice[1]);
+        return padding.x < size.x * 2 / 3 && padding.y < size.y * 2 / 3;
     }
+    function zoomOf(choice) {
+        return fits(choice) ? map.getBoundsZoom(bounds, false, choice[0].add(choice[1])) : -Infinity;
+    }
+    var plain = [L.point(margin, margin), L.point(margin, margin)];
     var best = zoomOf(choices[1]) > zoomOf(choices[0]) ? choices[1] : choices[0];
+    if (!fits(best)) { best = plain; }
     map.fitBounds(bounds, {paddingTopLeft: best[0], paddingBottomRight: best[1], animate: false});
 }
 

@@ -276,6 +276,24 @@ def test_the_map_loads_nothing_from_another_host_and_works_when_tiles_fail(live_
     assert page.locator("path.leaflet-interactive").count() > 1000
 
 
+def test_on_a_phone_with_a_base_map_the_map_shows_the_pilot_and_the_territory(live_app, open_map):
+    # With tiles, the attribution line runs along the whole bottom of a phone's map: the map
+    # is still fitted to Morocco's pilot, not zoomed in on a street, and Figuig fills it.
+    live_app.config["MAP_TILES_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
+    live_app.config["MAP_TILES_ATTRIBUTION"] = (
+        "© OpenStreetMap contributors, a long line of credits"
+    )
+    page = open_map("", tiles_host="tiles.example.org")
+    page.wait_for_selector(".leaflet-control-attribution")
+    assert 4 <= page.evaluate(MAP_VIEW)["zoom"] <= 8
+    page = open_map(f"focus={FIGUIG}", tiles_host="tiles.example.org")
+    page.wait_for_selector(f".folium-map[data-focus='{FIGUIG}']")
+    box = page.evaluate(FOCUS_BOX)
+    frame = page.locator(".map-frame").bounding_box()
+    assert box["width"] > frame["width"] * 0.3 or box["height"] > frame["height"] * 0.3
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+
+
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_screenshots_in_each_language(open_map, lang, viewport):
