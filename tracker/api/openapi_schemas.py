@@ -60,6 +60,8 @@ def field_schema(field: Field) -> dict:
     else:
         kind = _TYPES[field.kind]
         schema = {"type": kind if field.required else [kind, "null"], **enum}
+        if enum and not field.required:
+            schema["enum"] = [*enum["enum"], None]
         if field.kind == "date":
             # A year, a month or a day, as given: its precision is the field after it.
             schema["pattern"] = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -143,8 +145,19 @@ def territory_schema() -> dict:
 def metric_value_schema(metric: Metric) -> dict:
     """A metric's value for a territory: by its unit, a whole number, a decimal one or a
     category's key; null where the territory has no record."""
-    kind = _VALUE_TYPES.get(metric.unit, "string")
-    return {"type": [kind, "null"], "description": f"{metric.label} ({metric.unit})"}
+    described = f"{metric.label} ({metric.unit})"
+    if _categorical(metric):
+        return {"type": ["object", "null"], "description": described, **_category_schema(metric)}
+    return {"type": [_VALUE_TYPES[metric.unit], "null"], "description": described}
+
+
+def _category_schema(metric: Metric) -> dict:
+    """A category's key (one of the metric's) and its label in the request's language."""
+    properties = {
+        "key": _string(enum=list(metric.categories)),
+        "label": _string(_("The category's name, for a metric of categories")),
+    }
+    return {"required": ["key", "label"], "properties": properties}
 
 
 def _left_out(metric: Metric) -> dict:
@@ -171,8 +184,6 @@ def territory_detail_schema() -> dict:
         summary[key] = metric_value_schema(metric)
         if metric.counts_people:
             summary[f"{key}_small_counts_left_out"] = _left_out(metric)
-        if _categorical(metric):
-            summary[f"{key}_label"] = {"type": ["string", "null"]}
     extra = {
         "region_code": _string(_("HCP code of the region")),
         "population_2014": {
@@ -217,7 +228,8 @@ def stats_item_schema() -> dict:
         if metric.counts_people:
             properties["small_counts_left_out"] = _left_out(metric)
         if _categorical(metric):
-            properties["label"] = _string(_("The category's name, for a metric of categories"))
+            # A category's value is an object: its key and its label.
+            properties["value"].update(_category_schema(metric))
     return {"type": "object", "required": ["code", "value"], "properties": properties}
 
 
