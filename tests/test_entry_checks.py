@@ -225,7 +225,8 @@ def test_the_public_outputs_give_the_dates_as_given(app, client, officer, valida
     headings = [cell.value for cell in sheet[1]]
     assert sheet.cell(row=2, column=headings.index("Date de début") + 1).value == "2025"
     schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Measure"]
-    assert schema["properties"]["start_date_precision"]["enum"] == ["year", "month", "day"]
+    # Null with no date.
+    assert schema["properties"]["start_date_precision"]["enum"] == ["year", "month", "day", None]
 
 
 def test_a_start_month_and_an_end_year_compare_by_the_ends_of_their_periods(app, client, officer):
