@@ -271,7 +271,15 @@ def test_the_openapi_describes_the_programmes_and_organisations(client):
         "mentioned",
         "dedicated",
     ]
-    assert set(schemas["Organisation"]["required"]) == {"id", "name", "kind", "country"}
+    # Both names are always there, null when not given.
+    assert set(schemas["Organisation"]["required"]) == {
+        "id",
+        "name",
+        "name_fr",
+        "name_ar",
+        "kind",
+        "country",
+    }
     names = [p["name"] for p in document["paths"]["/programmes"]["get"]["parameters"]]
     assert names == ["territory", "kind", "integration", "year", "page", "per_page"]
     assert "404" in document["paths"]["/programmes"]["get"]["responses"]
