@@ -202,6 +202,9 @@ def test_a_year_and_a_month_are_kept_and_shown_as_given(app, client, officer):
     # The history names the precision by its label and gives its value's label.
     history = record_page.split("</dl>", 1)[1]
     assert "Précision de la date de début" in history and "Année" in history
+    # Each date in the history is as it was given, never the day it is stored as.
+    assert "2024-01-01" not in history and "2026-03-31" not in history
+    assert "<bdi>2024</bdi>" in history or ">2024<" in history
     assert ">year<" not in history
     form = client.get(f"/work/measure/{measure_id}/edit?lang=fr").get_data(as_text=True)
     assert 'value="2024"' in form and 'value="2026-03"' in form

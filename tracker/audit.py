@@ -52,6 +52,12 @@ def snapshot(record, relations: tuple[str, ...] = ()) -> dict[str, Any]:
     }
     for name in relations:
         values[name] = _plain(list(getattr(record, name)))
+    # A date given as a year or a month is kept in the history as it was given (2025,
+    # 2025-03), not as the day it is stored as.
+    if hasattr(record, "given_date"):
+        for key in ("start_date", "end_date"):
+            if key in values:
+                values[key] = record.given_date(key)
     return values
 
 
