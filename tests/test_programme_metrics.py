@@ -143,6 +143,32 @@ def test_a_territory_summary_gives_both(app):
     assert figuig["communes_integrating_share"] is None  # not given for a commune
 
 
+def _today_is(day):
+    """A stand-in for `datetime.date` whose today() is `day`."""
+
+    class Today:
+        @staticmethod
+        def today():
+            return day
+
+    return Today
+
+
+def test_a_kept_summary_follows_the_year_when_none_is_chosen(app, monkeypatch):
+    # No record changes on 1 January: the territory page's figures still move to the
+    # programmes of the new year.
+    from datetime import date
+
+    import tracker.stats.programmes as programmes
+
+    with app.app_context():
+        figuig = db.session.get(Territory, FIGUIG)
+        monkeypatch.setattr(programmes, "date", _today_is(date(2025, 12, 31)))
+        assert territory_summary(figuig)["programme_integration"] == "dedicated"
+        monkeypatch.setattr(programmes, "date", _today_is(date(2030, 1, 1)))
+        assert territory_summary(figuig)["programme_integration"] == "none"  # 2023-2028
+
+
 # ---- the API --------------------------------------------------------------------------------
 
 

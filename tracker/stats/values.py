@@ -12,6 +12,7 @@ from tracker.models.territory import LEVELS
 from tracker.stats.cache import kept
 from tracker.stats.counts import populations, recorded
 from tracker.stats.metrics import METRICS, Metric
+from tracker.stats.programmes import programme_year
 from tracker.stats.query import NATIONAL, Filters, aggregate
 
 
@@ -100,7 +101,16 @@ def national_summary(filters: Filters = Filters()) -> dict[str, float | None]:
 
 
 def _kept_summary(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:
-    return kept("summary", lambda: _summary_of(level, filters, inside), level, inside, filters)
+    # The programme metrics read this year's programmes when no year is chosen: a summary
+    # kept on 31 December is not the one of 1 January.
+    return kept(
+        "summary",
+        lambda: _summary_of(level, filters, inside),
+        level,
+        inside,
+        filters,
+        programme_year(filters),
+    )
 
 
 def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, float | None]:
