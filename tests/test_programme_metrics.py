@@ -99,14 +99,9 @@ def test_the_latest_running_programme_decides_and_deleted_ones_do_not_count(app)
 
 
 def test_without_a_year_this_years_programmes_are_read(app, monkeypatch):
+    from datetime import date
+
     import tracker.stats.programmes as programmes
-
-    class Today:
-        @staticmethod
-        def today():
-            from datetime import date
-
-            return date(2030, 6, 1)
 
     assert (
         values(app, "programme_integration", "commune")[FIGUIG]
@@ -114,7 +109,7 @@ def test_without_a_year_this_years_programmes_are_read(app, monkeypatch):
             app, "programme_integration", "commune", year=programmes.programme_year(Filters())
         )[FIGUIG]
     )
-    monkeypatch.setattr(programmes, "date", Today)
+    monkeypatch.setattr(programmes, "morocco_today", lambda: date(2030, 6, 1))
     assert values(app, "programme_integration", "commune")[FIGUIG] == "none"  # 2023-2028
 
 
@@ -143,17 +138,6 @@ def test_a_territory_summary_gives_both(app):
     assert figuig["communes_integrating_share"] is None  # not given for a commune
 
 
-def _today_is(day):
-    """A stand-in for `datetime.date` whose today() is `day`."""
-
-    class Today:
-        @staticmethod
-        def today():
-            return day
-
-    return Today
-
-
 def test_a_kept_summary_follows_the_year_when_none_is_chosen(app, monkeypatch):
     # No record changes on 1 January: the territory page's figures still move to the
     # programmes of the new year.
@@ -163,9 +147,9 @@ def test_a_kept_summary_follows_the_year_when_none_is_chosen(app, monkeypatch):
 
     with app.app_context():
         figuig = db.session.get(Territory, FIGUIG)
-        monkeypatch.setattr(programmes, "date", _today_is(date(2025, 12, 31)))
+        monkeypatch.setattr(programmes, "morocco_today", lambda: date(2025, 12, 31))
         assert territory_summary(figuig)["programme_integration"] == "dedicated"
-        monkeypatch.setattr(programmes, "date", _today_is(date(2030, 1, 1)))
+        monkeypatch.setattr(programmes, "morocco_today", lambda: date(2030, 1, 1))
         assert territory_summary(figuig)["programme_integration"] == "none"  # 2023-2028
 
 

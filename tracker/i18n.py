@@ -208,6 +208,12 @@ def morocco_time(moment: datetime) -> datetime:
     return moment.astimezone(MOROCCO)
 
 
+def morocco_today():
+    """Today's date in Morocco, where the collectivities work: the year of a programme
+    running "this year", the future a measure cannot have started in."""
+    return morocco_time(datetime.now(UTC)).date()
+
+
 def local_time(moment: datetime | None, day_only: bool = False) -> Markup:
     """A stored UTC time as a page shows it: in Morocco's time, with the zone named in the
     page's language, `2026-12-06 22:48 (heure du Maroc)`, in a `<time>` element holding

@@ -6,11 +6,12 @@ are data (the `sector` table), with names in Arabic, French and English.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+
+from tracker.models.territory import search_key
 
 PROGRAMME_KINDS = {
     "PAC": _l("Commune action programme (PAC)"),
@@ -96,13 +97,8 @@ def country_names(lang: str) -> tuple[tuple[str, str], ...]:
         for code, name in names.items()
         if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     ]
-    countries.sort(key=lambda pair: (pair[0] != HOME_COUNTRY, _sort_key(pair[1])))
+    countries.sort(key=lambda pair: (pair[0] != HOME_COUNTRY, search_key(pair[1])))
     return tuple(countries)
-
-
-def _sort_key(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 COUNTRY_CODES = frozenset(code for code, _name in country_names("en"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import ngettext
@@ -19,6 +19,7 @@ from tracker.i18n import (
     current_language,
     format_metric,
     morocco_time,
+    morocco_today,
 )
 from tracker.models import Measure, Programme, Sector, Territory
 from tracker.params import MAX_PAGE, filter_args, parse_filters, parse_int, sector_choices
@@ -131,7 +132,7 @@ def data_as_of(code: str) -> date | None:
 def years_of(code: str) -> Timeline:
     """The public measures within territory `code` running each year, up to this year in
     Morocco (see `stats.timeline`)."""
-    this_year = morocco_time(datetime.now(UTC)).year
+    this_year = morocco_today().year
     return stats.kept("timeline", lambda: measures_by_year(code, this_year), code, this_year)
 
 

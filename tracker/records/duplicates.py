@@ -6,13 +6,13 @@ confirms that it is another (`CONFIRM_DUPLICATE`); the form links to the ones fo
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from difflib import SequenceMatcher
 
 from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Measure
+from tracker.models.territory import search_key
 from tracker.records import values
 
 # The box a form ticks, and the key a save is given, to save a possible duplicate anyway.
@@ -24,10 +24,9 @@ SIMILAR = 0.8
 def normalised_title(title: str) -> str:
     """`title` as titles are compared: no case, accents, Arabic short vowels, punctuation
     or repeated spaces ("Cellule d'accueil" and "cellule d accueil" are the same)."""
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
-    kept = (ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
     # The Arabic stretching character (tatweel) is a letter to Python, and no letter to a reader.
-    return " ".join("".join(kept).replace("\u0640", "").split())
+    folded = search_key(title).replace("\u0640", "")
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
 
 
 def similar_titles(first: str, second: str) -> bool:

@@ -16,9 +16,8 @@ from sqlalchemy import select
 import geo.distance
 from tracker import geography
 from tracker.extensions import db
-from tracker.i18n import current_language, morocco_time
+from tracker.i18n import current_language, morocco_today
 from tracker.models import Organisation, Programme, Sector, Territory
-from tracker.models.base import now_utc
 from tracker.records import values
 from tracker.records.fields import MEASURE_FIELDS, Field
 
@@ -130,7 +129,7 @@ def read_measure(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
 def today() -> dt.date:
     """Today's date in Morocco, where the measures are carried out."""
-    return morocco_time(now_utc()).date()
+    return morocco_today()
 
 
 def _check_dates(data: dict, errors: dict) -> None:

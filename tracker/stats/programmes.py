@@ -8,11 +8,10 @@ chosen, the year is the current one, as a reader opening the map expects.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.i18n import morocco_today
 from tracker.models import Programme, Territory
 from tracker.stats.query import NATIONAL, Filters, codes_within, public_record_conditions, unit_of
 
@@ -28,7 +27,7 @@ INTEGRATING = ("mentioned", "dedicated")
 
 def programme_year(filters: Filters) -> int:
     """The year the programme metrics are read for: the filters' year, else this year."""
-    return filters.year or date.today().year
+    return filters.year or morocco_today().year
 
 
 def own_programmes(level: str, filters: Filters, inside: str | None = None) -> dict[str, str]:
