@@ -148,3 +148,40 @@ def make_programme(app, state: str = "validated", **fields) -> int:
             service.delete(admin, "programme", programme)
         db.session.commit()
         return programme.id
+
+
+def make_assessment(
+    app, code: str, year: int, answers: dict | None = None, state: str = "validated", **evidence
+) -> int:
+    """Store an assessment of collectivity `code` for `year` in review state `state`, as
+    its rows (for the pages, metrics and exports that read assessments); its id.
+
+    `answers` maps question keys to points 0 to 3 or "not_applicable"; every question
+    left out gets 2 points, with `evidence` (an `evidence_text` by default) on every
+    answer above 0.
+    """
+    from tracker.assessment.indicators import latest_indicator_set
+    from tracker.extensions import db
+    from tracker.models import Assessment, AssessmentAnswer
+
+    indicator_set = latest_indicator_set()
+    given = {q.key: 2 for q in indicator_set.questions} | (answers or {})
+    written = evidence or {"evidence_text": "Délibération du conseil"}
+    with app.app_context():
+        assessment = Assessment(
+            territory_code=code,
+            year=year,
+            indicator_version=indicator_set.version,
+            review_state=state,
+        )
+        for key, value in given.items():
+            na = value == "not_applicable"
+            points = None if na else value
+            answer = AssessmentAnswer(question_key=key, points=points, not_applicable=na)
+            if points:
+                for name, text in written.items():
+                    setattr(answer, name, text)
+            assessment.answers.append(answer)
+        db.session.add(assessment)
+        db.session.commit()
+        return assessment.id
