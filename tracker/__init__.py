@@ -155,9 +155,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
+    from tracker import attachments, good_practices
     from tracker.assessment import bp as assessment_bp
 
     app.register_blueprint(assessment_bp)
+    app.register_blueprint(good_practices.bp)
+    app.register_blueprint(attachments.bp)
 
     from tracker import assets, errors
 
