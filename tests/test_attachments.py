@@ -4,9 +4,12 @@ that keep a browser from running them, and only by those who may read their reco
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import sqlite3
+import subprocess
+import uuid
 from urllib.parse import quote
 
 import pytest
@@ -459,11 +462,13 @@ def test_a_backup_holds_each_document_byte_for_byte(
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
     if databases.postgres:
-        import subprocess
-
-        restored = databases.create(f"restored_{attachment_id}_{tmp_path.name[-8:]}".lower())
+        restored = databases.create(f"restored_{uuid.uuid4().hex[:12]}")
         plain = restored.replace("postgresql+psycopg", "postgresql")
-        subprocess.run(["pg_restore", "--no-owner", "--dbname", plain, str(target)], check=True)
+        # Warnings about the objects the role does not own end in a non-zero exit code.
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--no-privileges", "--dbname", plain, str(target)],
+            check=False,
+        )
         copy = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": restored})
         with copy.app_context():
             stored = db.session.get(Attachment, attachment_id)
@@ -479,6 +484,4 @@ def test_a_backup_holds_each_document_byte_for_byte(
         ).fetchone()
         copy.close()
         assert data == body and link == (measure_id,)
-        import hashlib
-
         assert sha == hashlib.sha256(body).hexdigest()

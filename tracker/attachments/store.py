@@ -31,6 +31,9 @@ SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
 )
 
+# What a file input offers to choose (the server checks the content all the same).
+ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
 # Longest name kept (the column holds 255; room for an extension added on download).
 NAME_MAX = 200
 

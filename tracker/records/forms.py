@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.attachments.store import ACCEPT
 from tracker.i18n import current_language
 from tracker.records.duplicates import CONFIRM_DUPLICATE
 from tracker.records.field_kinds import SECTIONS
@@ -136,7 +137,7 @@ MeasureForm.confirmations = tuple(CONFIRMATIONS)
 # files chosen, and the ids of the measure's documents ticked for removal.
 MeasureForm.attachments = MultipleFileField(
     _l("Attach documents (PDF, PNG or JPEG, at most 5 MB each)"),
-    render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
+    render_kw={"accept": ACCEPT},
 )
 MeasureForm.remove_attachments = MultiCheckboxField(_l("Remove this document"), choices=[])
 MeasureForm.document_fields = ("attachments", "remove_attachments")
