@@ -136,7 +136,10 @@ def test_every_field_is_a_column_or_relation_of_measure():
 def test_the_form_has_exactly_the_declared_form_fields_in_order(app):
     with app.test_request_context("/?lang=en"):
         form = MeasureForm(meta={"csrf": False})
-        fields = [f for f in form if f.name != "version" and f.name not in CONFIRMATIONS]
+        # Then the boxes that confirm a warning, then the documents (not a measure field).
+        extra = (*CONFIRMATIONS, *MeasureForm.document_fields)
+        assert [f.name for f in form] == ["version", *[f.key for f in FORM_FIELDS], *extra]
+        fields = [f for f in form if f.name != "version" and f.name not in extra]
         assert [f.name for f in fields] == [f.key for f in FORM_FIELDS]
         assert [str(f.label.text) for f in fields] == [str(f.label) for f in FORM_FIELDS]
     assert "territory_code" not in {f.key for f in FORM_FIELDS}  # it comes from the address

@@ -18,8 +18,9 @@ def backup_database(url: str, target: Path) -> Path:
     """Write a consistent copy of the database at `url` to `target` and return it.
 
     SQLite is copied with its online backup API (safe while others write);
-    PostgreSQL with `pg_dump` in its custom format. Refuses to overwrite an
-    existing file. Raises `BackupError`.
+    PostgreSQL with `pg_dump` in its custom format. Either copy holds every table,
+    the attached documents' bytes included (`attachment.data`). Refuses to overwrite
+    an existing file. Raises `BackupError`.
     """
     target = Path(target)
     if target.exists():

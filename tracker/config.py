@@ -52,8 +52,13 @@ SESSION_COOKIE_SECURE = False
 # submitted ones, marked as such.
 PUBLIC_SHOW_SUBMITTED = False
 
-# Largest upload accepted (bulk imports), in bytes.
+# Largest upload accepted (bulk imports, and any form but those below), in bytes.
 MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+# The forms that send documents (by endpoint) may send several, each of at most 5 MB
+# (`tracker.attachments.store`), with their fields: their requests may hold this much,
+# so that a document too large is refused beside its field, the form's values kept.
+DOCUMENT_FORMS = ("records.record_new", "records.record_edit")
+MAX_DOCUMENT_FORM_LENGTH = 21 * 1024 * 1024
 
 # Public outputs show a beneficiary count from 1 to this value minus one as "<N".
 SMALL_COUNT_THRESHOLD = 5

@@ -94,6 +94,22 @@ def _forbidden() -> dict:
     return {"message": message, "places": places, "action": work}
 
 
+def _too_large_message() -> str:
+    """What a 413 page says: the limit of the request refused (a form with documents
+    has its own, `DOCUMENT_FORMS`)."""
+    if request.endpoint in current_app.config.get("DOCUMENT_FORMS", ()):
+        return _(
+            "The documents sent with one form may hold at most %(size)d MB together. "
+            "Nothing was saved: attach fewer documents at a time, and send the form again.",
+            size=current_app.config["MAX_DOCUMENT_FORM_LENGTH"] // (1024 * 1024),
+        )
+    return _(
+        "A file sent to the tracker may hold at most %(size)d MB. Nothing was saved: "
+        "split the file, or remove what it does not need, and send it again.",
+        size=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+    )
+
+
 def _page(error: HTTPException):
     if request.path.startswith("/api/"):
         return json_error(error.code, _HTTP_CODES.get(error.code, "http_error"), error.description)
@@ -104,14 +120,7 @@ def _page(error: HTTPException):
         405: _("This action is not allowed here"),
         413: _("The file is too large"),
     }
-    messages = {
-        404: _not_found_message(),
-        413: _(
-            "A file sent to the tracker may hold at most %(size)d MB. Nothing was saved: "
-            "split the file, or remove what it does not need, and send it again.",
-            size=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
-        ),
-    }
+    messages = {404: _not_found_message(), 413: _too_large_message()}
     title = titles.get(error.code, _("Something went wrong"))
     if error.code == 403:
         return render_template("error.html", title=title, **_forbidden()), 403
@@ -147,8 +156,18 @@ def _refuse_nul() -> None:
         abort(400, description=_("The request contains a character that is not allowed."))
 
 
+def _request_limit() -> None:
+    """Let the forms that send documents (`DOCUMENT_FORMS`) send more than the other
+    requests (`MAX_DOCUMENT_FORM_LENGTH`): set before anything reads the body."""
+    if request.endpoint in current_app.config.get("DOCUMENT_FORMS", ()):
+        request.max_content_length = current_app.config["MAX_DOCUMENT_FORM_LENGTH"]
+
+
 def init_app(app: Flask) -> None:
-    """Register the error pages, and the check every request passes first."""
+    """Register the error pages, and the checks every request passes first (its size
+    limit, then no NUL character)."""
+    # First of all: the CSRF check, registered earlier, reads the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, _request_limit)
     app.before_request(_refuse_nul)
     app.register_error_handler(HTTPException, _page)
     app.register_error_handler(JsonError, _json_error)

@@ -2,8 +2,8 @@
 
 Submission asks more than a saved draft: every question answered (points, or "not
 applicable" where the question allows it for the collectivity's level), and evidence for
-every answer above 0: a reference, a link, a short text, or one of the collectivity's own
-validated measures. A draft may be saved with any of these missing; `scores` computes it
+every answer above 0: a reference, a link, a short text, one of the collectivity's own
+validated measures, or an attached document. A draft may be saved with any of these missing; `scores` computes it
 as incomplete.
 """
 
@@ -41,6 +41,7 @@ class EvidencedAnswer(Protocol):
     evidence_reference: str | None
     evidence_url: str | None
     measures: list[CitedMeasure]
+    attachments: list[object]
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,11 @@ def _answer_problems(na_allowed: bool, answer: EvidencedAnswer | None, level: st
 
 def _has_evidence(answer: EvidencedAnswer) -> bool:
     written = (answer.evidence_text, answer.evidence_reference, answer.evidence_url)
-    return any(text and text.strip() for text in written) or bool(answer.measures)
+    return (
+        any(text and text.strip() for text in written)
+        or bool(answer.measures)
+        or bool(answer.attachments)
+    )
 
 
 def _own_validated(measure: CitedMeasure, territory_code: str) -> bool:

@@ -1,6 +1,7 @@
 """The tracker's database models, one module per concept."""
 
 from tracker.models.assessment import Assessment, AssessmentAnswer
+from tracker.models.attachment import Attachment
 from tracker.models.audit import AuditEntry
 from tracker.models.record import Measure, Organisation, Programme, Sector
 from tracker.models.setting import Setting
@@ -10,6 +11,7 @@ from tracker.models.user import User
 __all__ = [
     "Assessment",
     "AssessmentAnswer",
+    "Attachment",
     "AuditEntry",
     "Level",
     "Measure",

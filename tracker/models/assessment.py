@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.models.attachment import Attachment
 from tracker.models.record import Measure, ReviewedRecord
 from tracker.models.territory import Territory
 
@@ -116,4 +117,7 @@ class AssessmentAnswer(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
     measures: Mapped[list[Measure]] = relationship(
         secondary=assessment_answer_measure, order_by=Measure.id
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        secondary="assessment_answer_attachment", order_by="Attachment.id"
     )

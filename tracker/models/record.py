@@ -23,6 +23,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.models.attachment import Attachment
 from tracker.models.base import now_utc
 from tracker.models.territory import Territory
 
@@ -218,6 +219,10 @@ class Measure(ReviewedRecord, db.Model):
     sectors: Mapped[list[Sector]] = relationship(secondary=measure_sector, order_by=Sector.position)
     partners: Mapped[list[Organisation]] = relationship(
         secondary=measure_organisation, order_by=Organisation.name
+    )
+    # Documents given as evidence (`tracker.models.attachment`), oldest first.
+    attachments: Mapped[list[Attachment]] = relationship(
+        secondary="measure_attachment", order_by="Attachment.id"
     )
 
     def given_date(self, key: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.attachments.store import ACCEPT
 from tracker.i18n import current_language
 from tracker.records.duplicates import CONFIRM_DUPLICATE
 from tracker.records.field_kinds import SECTIONS
@@ -132,6 +133,14 @@ MeasureForm.form_sections = [
     if any(f.section == key for f in FORM_FIELDS)
 ]
 MeasureForm.confirmations = tuple(CONFIRMATIONS)
+# Documents given as evidence, shown after the sections (`records/documents.html`): the
+# files chosen, and the ids of the measure's documents ticked for removal.
+MeasureForm.attachments = MultipleFileField(
+    _l("Attach documents (PDF, PNG or JPEG, at most 5 MB each)"),
+    render_kw={"accept": ACCEPT},
+)
+MeasureForm.remove_attachments = MultiCheckboxField(_l("Remove this document"), choices=[])
+MeasureForm.document_fields = ("attachments", "remove_attachments")
 
 
 class ProgrammeForm(RecordForm):

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker import audit, permissions
+from tracker.attachments import store as attachment_store
 from tracker.extensions import db
 from tracker.i18n import list_separator
 from tracker.models import AuditEntry, Measure, Organisation, Programme, Sector, Territory
@@ -47,7 +48,7 @@ __all__ = [
     "transition",
 ]
 
-MEASURE_RELATIONS = ("sectors", "partners")
+MEASURE_RELATIONS = ("sectors", "partners", "attachments")
 
 
 # ---- measures -------------------------------------------------------------------------------
@@ -77,11 +78,15 @@ def clean_measure(
     `current`) like one of its collectivity's (`duplicates.possible_duplicates`) is
     refused (under `CONFIRM_DUPLICATE`) unless `raw` confirms it is another. `raw`
     confirms with the form's boxes or with an import's `confirm` list (`confirmations`).
+    `data["attachments"]` is the documents the measure keeps: its own but those removed,
+    then those uploaded, each a PDF, PNG or JPEG of at most 5 MB (else refused under
+    "attachments").
     """
     errors: dict[str, str] = {}
     raw = with_confirmations(raw, errors)
     data, found = read_measure(raw)
     errors.update(found)
+    data["attachments"] = attachment_store.kept_documents(raw, current, errors)
     for confirmation, keys in _CONFIRMED_BY.items():
         if current is not None and all(getattr(current, k) == data[k] for k in keys):
             errors.pop(confirmation, None)
@@ -195,16 +200,27 @@ def save_measure(
     Raises `NotAllowed` unless `user` writes for the measure's collectivity (the
     old and the new one), `RecordInvalid` when a rule is broken (a possible duplicate
     too, with `warn_duplicates`: see `clean_measure`), `StaleRecord` when the measure
-    changed since `expected_version`. Records the history.
+    changed since `expected_version`. Records the history. Documents uploaded in
+    `raw["attachments"]` are attached, those whose ids `raw["remove_attachments"]`
+    lists are removed and deleted (`tracker.attachments.store`); a refused document is
+    a `RecordInvalid` under "attachments".
     """
     data = clean_measure(raw, measure, warn_duplicates)
     if not permissions.can_write(user, data["territory_code"]):
         raise NotAllowed()
-    if measure is None:
-        return _create("measure", Measure(review_state="draft"), data, user, MEASURE_RELATIONS)
-    if measure.deleted_at is not None or not permissions.can_write(user, measure.territory_code):
+    if measure is not None and (
+        measure.deleted_at is not None or not permissions.can_write(user, measure.territory_code)
+    ):
         raise NotAllowed()
-    return _update("measure", measure, data, user, expected_version, MEASURE_RELATIONS)
+    # Documents are stored only once the user may write the measure.
+    removed = attachment_store.removed_from(measure, data["attachments"])
+    attachment_store.store_new(data["attachments"], user)
+    if measure is None:
+        saved = _create("measure", Measure(review_state="draft"), data, user, MEASURE_RELATIONS)
+    else:
+        saved = _update("measure", measure, data, user, expected_version, MEASURE_RELATIONS)
+    attachment_store.delete_unlinked(removed)
+    return saved
 
 
 def save_typed_measure(
