@@ -25,6 +25,7 @@ from tracker.models import Measure, Programme, Sector, Territory
 from tracker.params import MAX_PAGE, filter_args, parse_filters, parse_int, sector_choices
 from tracker.privacy import is_public, public_count, public_states, threshold
 from tracker.public.locator import locator
+from tracker.public.self_assessment import assessment_context
 from tracker.stats.timeline import Timeline, measures_by_year
 from tracker.vocab import (
     INTEGRATION_LEVELS,
@@ -140,8 +141,9 @@ def years_of(code: str) -> Timeline:
 def territory(code: str):
     """A territory's page: names, place in the hierarchy, when its data was last
     validated, a locator map (while the boundaries are built), its measures by year,
-    programmes, measures (with filters), sectors covered and not, figures against its
-    parent and the country, census figures, partners, children. 404 for an unknown code."""
+    programmes, its council's self-assessment (or "not assessed"), measures (with
+    filters), sectors covered and not, figures against its parent and the country,
+    census figures, partners, children. 404 for an unknown code."""
     t = get_territory(code)
     lang = current_language()
     errors = []
@@ -217,6 +219,7 @@ def territory(code: str):
         level_names=LEVEL_NAMES,
         level_plurals=LEVEL_PLURALS,
         kind_names=KIND_NAMES,
+        **assessment_context(t.code),
     ), (400 if errors else 200)
 
 
