@@ -476,3 +476,32 @@ def test_the_migration_adds_the_columns_the_model_describes(app):
         count = db.session.scalar(select(func.count()).where(Measure.good_practice_shown))
     assert [d for d in differences if "good_practice" in repr(d)] == []
     assert count == 0
+
+
+def test_without_boundaries_the_nearest_are_those_of_the_same_province_then_region(
+    app, client, four, tmp_path
+):
+    app.config["GEO_CACHE_DIR"] = str(tmp_path / "not-built")
+    assert _practices(client, f"near={FIGUIG}") == [
+        four["bouarfa"],
+        four["tanger"],
+        four["oriental"],
+    ]
+    page = client.get(f"/good-practices?lang=en&near={FIGUIG}").get_data(as_text=True)
+    assert "km away" not in page
+
+
+def test_the_points_are_read_once_per_process(app, monkeypatch):
+    import geopandas
+
+    from tracker.good_practices import nearness
+
+    reads = []
+    read = geopandas.read_file
+    monkeypatch.setattr(geopandas, "read_file", lambda path: reads.append(path) or read(path))
+    with app.app_context():
+        first = nearness.territory_points()
+        again = nearness.territory_points()
+    # This test's boundaries are new to the process: read once, then kept.
+    assert len(reads) == 3 and again is first
+    assert set(first) >= {FIGUIG, BOUARFA, "02.251", "02", "01"}
