@@ -355,12 +355,13 @@ def test_near_keeps_the_other_filters(client, four):
 @pytest.mark.parametrize(
     "query, lang, message",
     [
-        ("kind=nope", "fr", "Type de mesure : nope ne fait pas partie de :"),
-        ("question=Q99", "fr", "Question de l’auto-évaluation : Q99 ne fait pas partie de :"),
-        ("region=99", "ar", "جهة: القيمة 99 ليست من بين:"),
+        ("kind=nope", "fr", "Type de mesure : \u2068nope\u2069 ne fait pas partie de :"),
+        ("question=Q99", "fr", "Question de l’auto-évaluation : \u2068Q99\u2069 ne fait"),
+        ("region=99", "ar", "جهة: القيمة \u206899\u2069 ليست من بين: \u206801, 02"),
         ("near=00.000", "fr", "Le plus près de : aucun territoire ne porte le code 00.000."),
-        ("sector=nope", "en", "Sector: nope is not one of"),
+        ("sector=nope", "en", "Sector: \u2068nope\u2069 is not one of"),
         ("page=9", "en", "There is 1 page of good practices."),
+        ("page=0", "fr", "Page : 0 n&#39;est pas compris entre 1 et"),
     ],
 )
 def test_a_bad_filter_is_said_in_the_page_language(client, four, query, lang, message):

@@ -55,11 +55,12 @@ class PracticeFilters:
 
 def refused(name: str, value: str, choices: list[str]) -> BadParameter:
     """The refusal of `value` for parameter `name`, naming the values it may take."""
+    # The keys are isolated, so an Arabic sentence keeps them, and its full stop, in order.
     message = _(
         "%(label)s: %(value)s is not one of %(choices)s.",
         label=str(LABELS[name]),
-        value=shown(value),
-        choices=", ".join(choices),
+        value=f"\u2068{shown(value)}\u2069",
+        choices=f"\u2068{', '.join(choices)}\u2069",
     )
     return BadParameter(name, message)
 

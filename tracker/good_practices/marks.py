@@ -56,7 +56,7 @@ def mark(user, measure: Measure, note: str | None, expected_version: int | None 
     if measure.review_state != "validated":
         raise WrongState()
     note = clean_note(note)
-    before = measure.good_practice_note if measure.good_practice_at is not None else None
+    before = measure.good_practice_note
     measure.good_practice_note = note
     measure.good_practice_at = now_utc()
     measure.good_practice_by_id = getattr(user, "id", None)

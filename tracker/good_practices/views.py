@@ -29,24 +29,23 @@ from tracker.vocab import MEASURE_KINDS
 bp = Blueprint("good_practices", __name__)
 
 
-def _page_number(args, pages_count: int, errors: list[str]) -> int:
-    """The page asked for, from 1 to `pages_count`; a message in `errors` and the
-    nearest page for a value outside."""
+def _page_number(args, count: int, errors: list[str]) -> int:
+    """The page asked for, from 1 to `count`: the first one, with a message in
+    `errors`, for a value that is no page; the last one, with a message, beyond it."""
     try:
-        number = parse_int(args, "page", 1, 0, MAX_PAGE)
+        asked = parse_int(args, "page", 1, 1, MAX_PAGE)
     except BadParameter as bad:
         errors.append(bad.message)
-        return 1
-    if not 1 <= number <= pages_count:
+        asked = 1
+    if asked > count:
         errors.append(
             ngettext(
                 "There is %(num)d page of good practices.",
                 "There are %(num)d pages of good practices.",
-                pages_count,
+                count,
             )
         )
-        return min(max(number, 1), pages_count)
-    return number
+    return min(asked, count)
 
 
 @bp.get("/good-practices")
