@@ -54,6 +54,7 @@ PUBLIC_KEYS = [
     "evidence",
     "latitude",
     "longitude",
+    "good_practice",
 ]
 
 COMPLETE = {

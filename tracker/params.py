@@ -46,6 +46,7 @@ LABELS = {
     "kind": _l("Programme kind"),
     "integration": _l("Integration of migration"),
     "q": _l("Text looked for"),
+    "good_practice": _l("Good practices only"),
 }
 # A value longer than this is cut in a message: it is quoted, not echoed whole.
 _SHOWN = 40
@@ -195,6 +196,13 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     return Filters(
         year=_year(args, "year"), sector=sector, status=status, since=_year(args, "since")
     )
+
+
+def parse_good_practice(args: Mapping[str, str]) -> bool:
+    """Whether `good_practice=1` keeps only the measures marked as good practices (0 or
+    nothing: every measure); raises `BadParameter` for any other value."""
+    text = _text(args, "good_practice")
+    return bool(text) and one_of(text, ("0", "1"), "good_practice") == "1"
 
 
 def parse_territory(args: Mapping[str, str], name: str = "territory") -> Territory | None:

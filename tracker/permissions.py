@@ -3,7 +3,8 @@ against the record's collectivity, whatever the form or the URL says.
 
 - A local officer writes for the territories assigned to the account, exactly,
   adds partner organisations, changes and deletes those the account added, and imports.
-- A regional coordinator validates and returns records within the assigned regions.
+- A regional coordinator validates and returns records within the assigned regions,
+  and marks their validated measures as good practices.
 - An administrator does everything, and alone sees and restores deleted records.
 """
 
@@ -52,6 +53,12 @@ def can_review(user, territory_code: str) -> bool:
         return False
     territory = db.session.get(Territory, territory_code)
     return territory is not None and territory.region_code in _codes(user)
+
+
+def can_mark_good_practice(user, territory_code: str) -> bool:
+    """Whether `user` may mark a measure of `territory_code` as a good practice, or
+    unmark it: its region's coordinators and administrators, never an officer."""
+    return can_review(user, territory_code)
 
 
 def can_read_private(user, territory_code: str) -> bool:

@@ -4,6 +4,7 @@ the filters everyone shares, and one serialisation each, with small counts suppr
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -145,10 +146,25 @@ _AFTER: dict[str, Callable[[Measure], dict]] = {
 }
 
 
+def good_practice_item(measure: Measure) -> dict | None:
+    """`{note, marked_at}` of a measure the public sees as a good practice (marked,
+    validated, not deleted), None for any other."""
+    if not measure.good_practice_shown:
+        return None
+    marked = measure.good_practice_at
+    # SQLite gives back the UTC time it was given without its zone.
+    marked = marked.replace(tzinfo=UTC) if marked.tzinfo is None else marked.astimezone(UTC)
+    return {
+        "note": measure.good_practice_note,
+        "marked_at": marked.isoformat(timespec="seconds").replace("+00:00", "Z"),
+    }
+
+
 def measure_item(measure: Measure) -> dict:
     """A measure as the API, the exports and the map give it: its public fields
     (`tracker.records.fields`), no officer, no person, beneficiary counts suppressed,
-    its programme only when that is public too."""
+    its programme only when that is public too, and last its good-practice mark
+    (`good_practice_item`)."""
     item: dict[str, Any] = {"id": measure.id}
     for field in PUBLIC_FIELDS:
         if field.group is None:
@@ -157,6 +173,7 @@ def measure_item(measure: Measure) -> dict:
         elif field.group not in item:
             item[field.group] = GROUPS[field.group](measure)
         item.update(_AFTER[field.key](measure) if field.key in _AFTER else {})
+    item["good_practice"] = good_practice_item(measure)
     return item
 
 

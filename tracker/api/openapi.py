@@ -83,7 +83,16 @@ def _measure_paths() -> dict:
         "/measures": {
             "get": {
                 "summary": _("Validated measures within a territory (its descendants included)"),
-                "parameters": [territory_parameter(), *filter_parameters(), *page_parameters()],
+                "parameters": [
+                    territory_parameter(),
+                    *filter_parameters(),
+                    query_parameter(
+                        "good_practice",
+                        {"type": "string", "enum": ["0", "1"]},
+                        _("1: only the measures marked as good practices"),
+                    ),
+                    *page_parameters(),
+                ],
                 "responses": {
                     "200": list_response("#/components/schemas/Measure", _("A page of measures")),
                     "400": error_response(_("A bad parameter")),

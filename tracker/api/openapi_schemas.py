@@ -97,6 +97,24 @@ def _measure_extras() -> dict:
             "enum": [*INTEGRATION_LEVELS, None],
             "description": _("How its programme integrates migration"),
         },
+        "good_practice": good_practice_schema(),
+    }
+
+
+def good_practice_schema() -> dict:
+    """A measure's good-practice mark: its coordinator's note and when it was marked;
+    null for a measure that is no good practice."""
+    parts = {
+        "note": _string(_("What made it work and what it needed, as the coordinator wrote it")),
+        "marked_at": _string(_("When it was marked (UTC)"), format="date-time"),
+    }
+    return {
+        "type": ["object", "null"],
+        "description": _(
+            "Marked as a good practice by its region's coordinator; null when it is not"
+        ),
+        "required": list(parts),
+        "properties": parts,
     }
 
 

@@ -16,12 +16,13 @@ from tracker import public_data, stats
 from tracker.api.openapi import openapi_document
 from tracker.errors import BadParameter, JsonError
 from tracker.extensions import db
-from tracker.models import Territory
+from tracker.models import Measure, Territory
 from tracker.models.territory import LEVELS, search_key
 from tracker.params import (
     label,
     one_of,
     parse_filters,
+    parse_good_practice,
     parse_level,
     parse_metric,
     parse_page,
@@ -161,12 +162,15 @@ def territory(code: str):
 @bp.get("/measures")
 def measures():
     """Public (validated) measures within `territory` (its descendants included), filtered by
-    `sector`, `status` and `year`; beneficiary counts from 1 to 4 show as "<5". Refuses
-    (400) a bad filter, page or per_page; 404 for an unknown territory."""
+    `sector`, `status` and `year`, and with `good_practice=1` only the good practices;
+    beneficiary counts from 1 to 4 show as "<5". Refuses (400) a bad filter, page or
+    per_page; 404 for an unknown territory."""
     filters = parse_filters(request.args)
     territory = known_territory(request.args)
     page, per_page = parse_page(request.args)
     query = public_data.measures_query(territory.code if territory else None, filters)
+    if parse_good_practice(request.args):
+        query = query.where(Measure.good_practice_shown)
     total = public_data.count_measures(query)
     rows = public_data.load_measures(query, limit=per_page, offset=(page - 1) * per_page)
     return page_answer([public_data.measure_item(m) for m in rows], page, per_page, total)

@@ -127,6 +127,26 @@ _PLACED = {
     ),
 }
 
+# A good practice's parts (`public_data.good_practice_item`), each a column of its own.
+PRACTICE = ("note", "marked_at")
+PRACTICE_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "good_practice_note",
+        _l("Good practice: what made it work"),
+        _l(
+            "The regional coordinator's note on what made the measure work and what it "
+            "needed; empty when it is not marked as a good practice."
+        ),
+        width=50,
+    ),
+    Column(
+        "good_practice_marked_at",
+        _l("Good practice: marked on (UTC)"),
+        _l("When the coordinator marked it as a good practice (ISO 8601, UTC)."),
+        width=20,
+    ),
+)
+
 COLUMNS: tuple[Column, ...] = (
     *_PLACED[None],
     *(
@@ -137,6 +157,7 @@ COLUMNS: tuple[Column, ...] = (
             *_PLACED.get(field.key, ()),
         )
     ),
+    *PRACTICE_COLUMNS,
 )
 
 # Added when the `PUBLIC_SHOW_SUBMITTED` setting makes submitted records public too,

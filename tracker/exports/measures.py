@@ -1,5 +1,5 @@
 """The measures exports: the public measures the API's filters keep (`territory`,
-`sector`, `status`, `year`, `since`), as CSV, XLSX or GeoJSON.
+`sector`, `status`, `year`, `since`, `good_practice`), as CSV, XLSX or GeoJSON.
 
 - Only public records (validated; submitted ones too when `PUBLIC_SHOW_SUBMITTED` is
   set, with a review-state column), read through `tracker.public_data`, so small
@@ -24,6 +24,7 @@ from sqlalchemy import Select, select
 
 from tracker import geography, public_data, writers
 from tracker.exports.columns import (
+    PRACTICE,
     REVIEW_COLUMN,
     VOCABULARIES,
     Column,
@@ -32,8 +33,8 @@ from tracker.exports.columns import (
 )
 from tracker.extensions import db
 from tracker.i18n import address_in_language, current_language
-from tracker.models import Sector, Territory
-from tracker.params import parse_filters, parse_territory
+from tracker.models import Measure, Sector, Territory
+from tracker.params import parse_filters, parse_good_practice, parse_territory
 from tracker.privacy import hidden_label, public_states, threshold
 from tracker.stats import Filters
 from tracker.vocab import REVIEW_STATES
@@ -54,12 +55,15 @@ class Selection:
 def selection_from(args) -> Selection:
     """The public measures the query string `args` asks for.
 
-    Raises `BadParameter` for a bad territory, sector, status or year, and `JsonError`
+    Raises `BadParameter` for a bad territory, sector, status, year or `good_practice`
+    (1: the good practices only), and `JsonError`
     (400) when more measures match than an export may hold.
     """
     filters = parse_filters(args)
     territory = parse_territory(args)
     query = public_data.measures_query(territory.code if territory else None, filters)
+    if parse_good_practice(args):
+        query = query.where(Measure.good_practice_shown)
     total = public_data.count_measures(query)
     check_row_limit(
         total,
@@ -77,11 +81,15 @@ def selection_from(args) -> Selection:
 
 def flat_item(item: dict) -> dict:
     """A `measure_item` with its beneficiary counts as fields of their own
-    (`beneficiaries_total`, `_women`, `_men`, `_minors`), in the same order."""
+    (`beneficiaries_total`, `_women`, `_men`, `_minors`) and its good practice's note
+    and time (`good_practice_note`, `good_practice_marked_at`: empty for a measure that
+    is none), in the same order."""
     flat: dict = {}
     for key, value in item.items():
         if key == "beneficiaries":
             flat.update({f"beneficiaries_{part}": count for part, count in value.items()})
+        elif key == "good_practice":
+            flat.update({f"good_practice_{part}": (value or {}).get(part) for part in PRACTICE})
         else:
             flat[key] = value
     return flat

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     func,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -213,6 +214,12 @@ class Measure(ReviewedRecord, db.Model):
     evidence: Mapped[str | None] = mapped_column(Text)
     latitude: Mapped[float | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[float | None] = mapped_column(Numeric(9, 6))
+    # A coordinator's mark: a good practice for other collectivities to learn from, with
+    # what made it work and what it needed. Kept when the measure goes back to draft, but
+    # shown only while it is validated and live (`good_practice_shown`).
+    good_practice_note: Mapped[str | None] = mapped_column(Text)
+    good_practice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    good_practice_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     territory: Mapped[Territory] = relationship()
     programme: Mapped[Programme | None] = relationship(back_populates="measures")
@@ -224,6 +231,25 @@ class Measure(ReviewedRecord, db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         secondary="measure_attachment", order_by="Attachment.id"
     )
+
+    @hybrid_property
+    def good_practice_shown(self) -> bool:
+        """Whether the public sees the measure as a good practice: marked, validated, not
+        deleted (an SQL condition too: `select(Measure).where(Measure.good_practice_shown)`)."""
+        return (
+            self.good_practice_at is not None
+            and self.review_state == "validated"
+            and self.deleted_at is None
+        )
+
+    @good_practice_shown.inplace.expression
+    @classmethod
+    def _good_practice_shown_expression(cls):
+        return and_(
+            cls.good_practice_at.is_not(None),
+            cls.review_state == "validated",
+            cls.deleted_at.is_(None),
+        )
 
     def given_date(self, key: str) -> str | None:
         """The date `key` (start_date or end_date) as it was given: 2025, 2025-03 or

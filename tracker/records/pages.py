@@ -85,6 +85,7 @@ def field_label(form, field: str) -> str:
         "review_state": _("Review"),
         "deleted": _("Deleted"),
         "territory_code": _("Collectivity"),
+        "good_practice_note": _("Good practice"),
     }
     if field not in others and field in FIELDS_BY_KEY:
         return str(FIELDS_BY_KEY[field].label)
