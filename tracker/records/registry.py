@@ -44,6 +44,8 @@ class RecordType:
     order: int
     reviewed: bool = True
     partial: str | None = None
+    # What its page partial reads besides the record (`details` in the template).
+    details: Callable[[Any], dict[str, Any]] | None = None
     # The template of its form's fields and buttons, when the generic fields do not fit.
     form_partial: str | None = None
     public_item: Callable[[Any], dict] | None = None

@@ -8,11 +8,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker import permissions
 from tracker.assessment import checks, form, service
 from tracker.assessment.indicators import indicator_set
+from tracker.assessment.scores import assessment_scores, rounded
 from tracker.extensions import db
 from tracker.i18n import list_separator
 from tracker.models import Assessment, Measure
@@ -61,7 +63,7 @@ def history_value(field: str, value: Any, lang: str) -> str | None:
     if value.get("not_applicable"):
         parts = [_("Not applicable")]
     elif value.get("points") is not None:
-        parts = [_("%(points)d points", points=value["points"])]
+        parts = [ngettext("%(num)d point", "%(num)d points", value["points"])]
     else:
         parts = [_("Not answered")]
     parts += [f"{label}: {value[key]}" for key, label in _EVIDENCE.items() if value.get(key)]
@@ -69,6 +71,17 @@ def history_value(field: str, value: Any, lang: str) -> str | None:
         titles = db.session.scalars(select(Measure.title).where(Measure.id.in_(value["measures"])))
         parts.append(_("Measures: %(titles)s", titles=list_separator(lang).join(titles)))
     return " · ".join(str(part) for part in parts)
+
+
+def details(assessment: Assessment) -> dict[str, Any]:
+    """What the record page shows besides the columns: the set it was answered under,
+    its answers by question, its scores (and `rounded` to show them)."""
+    return {
+        "questions": indicator_set(assessment.indicator_version),
+        "answers": {a.question_key: a for a in assessment.answers},
+        "scores": assessment_scores(assessment),
+        "rounded": rounded,
+    }
 
 
 def submission_problems(assessment: Assessment) -> dict[str, str]:
@@ -107,4 +120,5 @@ RECORD_TYPE = RecordType(
     history_label=history_label,
     history_value=history_value,
     submission_problems=submission_problems,
+    details=details,
 )
