@@ -96,6 +96,7 @@ def test_a_draft_is_saved_part_way_and_resumed(client, people):
     page = text_of(client.get(f"/work/assessment/{assessment}/edit?lang=fr"))
     assert '<input checked id="Q2_points-1" name="Q2_points" type="radio" value="1">' in page
     assert 'value="Arrêté n° 4/2024"' in page
+    assert re.search(r'name="version"[^>]*value="1"|value="1"[^>]*name="version"', page)
     shown = text_of(client.get(f"/work/assessment/{assessment}?lang=fr"))
     assert "Incomplète : 14 questions n'ont pas encore de réponse." in shown
     assert "Arrêté n° 4/2024" in shown

@@ -116,7 +116,7 @@ def prepare(form, territory_code: str) -> None:
 
 def form_values(assessment: Assessment) -> dict[str, Any]:
     """A stored assessment's values as its form shows them."""
-    shown: dict[str, Any] = {"year": str(assessment.year)}
+    shown: dict[str, Any] = {"year": str(assessment.year), "version": str(assessment.version)}
     for key, answer in service.answers_of(assessment).items():
         points = answer["points"]
         shown[field_name(key, "points")] = (
