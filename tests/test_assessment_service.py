@@ -247,3 +247,14 @@ def test_a_coordinator_of_another_region_cannot_review(app, people):
         lifecycle.transition(officer, "assessment", saved, "submit")
         with pytest.raises(NotAllowed):
             lifecycle.transition(user("coord.tanger@example.org"), "assessment", saved, "validate")
+
+
+def test_an_update_without_a_year_keeps_the_year(app, people):
+    with app.app_context():
+        officer = user("figuig@example.org")
+        saved = service.save_assessment(officer, {"territory_code": FIGUIG, "year": 2024})
+        service.save_assessment(officer, {"answers": {"Q1": {"points": 0}}}, saved)
+        assert saved.year == 2024 and saved.answer("Q1").points == 0
+        # An answer emptied of everything is removed.
+        service.save_assessment(officer, {"answers": {"Q1": {"points": ""}}}, saved)
+        assert saved.answer("Q1") is None

@@ -99,6 +99,7 @@ def test_an_assessment_goes_through_review(
     assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
     page.click(f"a[href$='/work/{code}/assessment/new']")
     page.fill("input[name=year]", "2025")
+    shot(page, f"{lang}-new")
     for key in questions[:5]:
         answer(page, key, 2, reference)
     shot(page, f"{lang}-form")
@@ -135,6 +136,8 @@ def test_an_assessment_goes_through_review(
 
     sign_in(page, email, lang)
     assert comment in page.content()
+    shot(page, f"{lang}-home-full")
+    no_wider_than_the_phone(page)
     page.goto(f"{view}/edit")
     answer(page, "Q2", 3, reference)
     page.click("button[name=submit_for_review]")

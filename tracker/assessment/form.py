@@ -19,7 +19,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField, TextAreaField
 
 from tracker.assessment import service
-from tracker.assessment.indicators import POINTS, IndicatorSet, Question, latest_indicator_set
+from tracker.assessment.indicators import (
+    POINTS,
+    IndicatorSet,
+    Question,
+    indicator_set,
+    latest_indicator_set,
+)
 from tracker.extensions import db
 from tracker.models import Assessment, Territory
 from tracker.records.forms import MultiCheckboxField, RecordForm, choices
@@ -64,18 +70,18 @@ def _question_fields(question: Question) -> dict[str, Any]:
 
 
 @cache
-def form_class(version: int, indicator_set: IndicatorSet) -> type[RecordForm]:
-    """The form of an assessment under `indicator_set` (made once per version)."""
+def form_class(version: int, questions: IndicatorSet) -> type[RecordForm]:
+    """The form of an assessment under `questions` (made once per version)."""
     fields: dict[str, Any] = {
         "year": StringField(
             _l("Year"),
             render_kw={"inputmode": "numeric", "required": True, "aria-required": "true"},
         )
     }
-    for question in indicator_set.questions:
+    for question in questions.questions:
         fields.update(_question_fields(question))
     made = type(f"AssessmentForm{version}", (RecordForm,), fields)
-    made.indicator_set = indicator_set
+    made.indicator_set = questions
     return made
 
 
@@ -86,6 +92,12 @@ def latest_form() -> type[RecordForm]:
 
 
 AssessmentForm = latest_form()
+
+
+def form_of(assessment: Assessment) -> type[RecordForm]:
+    """The form of a stored assessment: that of the version it was answered under."""
+    questions = indicator_set(assessment.indicator_version)
+    return form_class(questions.version, questions)
 
 
 def questions_for_history() -> dict[str, Question]:
@@ -155,6 +167,6 @@ def save_from_form(
     user, raw: dict[str, Any], record: Assessment | None = None, expected_version: int | None = None
 ) -> Assessment:
     """`service.save_assessment` with what the form sent (see `read_form`); same refusals."""
-    questions = AssessmentForm.indicator_set
+    questions = form_of(record).indicator_set if record else AssessmentForm.indicator_set
     data = read_form(raw, questions)
     return service.save_assessment(user, data, record, expected_version)

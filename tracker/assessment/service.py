@@ -174,11 +174,12 @@ def clean_assessment(raw: dict[str, Any], current: Assessment | None = None) -> 
     `raw` holds `territory_code`, `year` and `answers` (question key → `points` 0 to 3 or
     nothing, `not_applicable`, `evidence_reference`, `evidence_url`, `evidence_text`,
     `measure_ids`). Required: a collectivity (the one of `current`, when changing one),
-    a year from 2000 to next year. Each answer: a question of the set (the version of
-    `current`, else the latest), points 0 to 3, "not applicable" only where the question
-    allows it for the collectivity's level and without points, texts within their limits,
-    a link in http or https, measures only the collectivity's validated live ones. Any
-    subset of the questions may be given. Returns the values with `indicator_version`.
+    a year from 2000 to next year (that of `current` when `raw` has none). Each answer:
+    a question of the set (the version of `current`, else the latest), points 0 to 3,
+    "not applicable" only where the question allows it for the collectivity's level and
+    without points, texts within their limits, a link in http or https, measures only
+    the collectivity's validated live ones. Any subset of the questions may be given.
+    Returns the values with `indicator_version`.
     """
     errors: dict[str, str] = {}
     code = values.text(raw.get("territory_code")) or (current.territory_code if current else None)
@@ -187,7 +188,9 @@ def clean_assessment(raw: dict[str, Any], current: Assessment | None = None) -> 
         errors["territory_code"] = _("This field is required.")
     elif current is not None and code != current.territory_code:
         errors["territory_code"] = _("An assessment stays with its collectivity.")
-    year = values.count(raw.get("year"), "year", errors, maximum=9999)
+    year = values.count(
+        raw.get("year", current.year if current else None), "year", errors, maximum=9999
+    )
     if year is None and "year" not in errors:
         errors["year"] = _("This field is required.")
     elif year is not None and not FIRST_YEAR <= year <= last_year():

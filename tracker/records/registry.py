@@ -44,6 +44,9 @@ class RecordType:
     order: int
     reviewed: bool = True
     partial: str | None = None
+    # The form of one stored record, when it is not `form` for all (an assessment's: that
+    # of the indicator set's version it was answered under).
+    form_of: Callable[[Any], type] | None = None
     # What its page partial reads besides the record (`details` in the template).
     details: Callable[[Any], dict[str, Any]] | None = None
     # The template of its form's fields and buttons, when the generic fields do not fit.

@@ -31,9 +31,13 @@ def _territory(code: str) -> Territory:
     return db.session.get(Territory, code) or abort(404)
 
 
-def _form(record_type: registry.RecordType, territory_code: str):
-    """The type's form, its lists from the database filled for `territory_code`."""
-    form = record_type.form()
+def _form(record_type: registry.RecordType, territory_code: str, record=None):
+    """The type's form (for `record`, when its type makes one per record), its lists
+    from the database filled for `territory_code`."""
+    form_class = record_type.form
+    if record is not None and record_type.form_of is not None:
+        form_class = record_type.form_of(record)
+    form = form_class()
     _prepare(record_type, form, territory_code)
     return form
 
@@ -175,7 +179,7 @@ def record_edit(entity: str, record_id: int):
     user's scope). A save made from an older version is refused (409)."""
     record_type, record = pages.reviewed_record(entity, record_id)
     permissions.require_write(record.territory_code)
-    form = _form(record_type, record.territory_code)
+    form = _form(record_type, record.territory_code, record)
     if request.method == "GET":
         form.process(data=record_type.values_of(record))
         _prepare(record_type, form, record.territory_code)
@@ -226,7 +230,7 @@ def record_view(entity: str, record_id: int):
     )
     if not permissions.can_read_private(current_user, record.territory_code):
         abort(403)
-    labelled = _form(record_type, record.territory_code)
+    labelled = _form(record_type, record.territory_code, record)
     return render_template(
         "records/record_view.html",
         record=record,

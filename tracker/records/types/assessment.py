@@ -113,6 +113,7 @@ RECORD_TYPE = RecordType(
     order=25,
     partial="records/types/assessment.html",
     form_partial="records/types/assessment_form.html",
+    form_of=form.form_of,
     prepare=form.prepare,
     form_values=form.form_values,
     title=title,
