@@ -46,12 +46,28 @@ PROGRAMME = {
     "last_year": "2028",
     "integration": "mentioned",
 }
+# An assessment's form for a year no stored assessment holds, one question answered.
+ASSESSMENT = {"year": "2026", "Q1_points": "1", "Q1_evidence_reference": "Délibération n° 7"}
+# The years of the stored ones, by state (one live assessment per year and collectivity).
+ASSESSMENT_YEARS = {"draft": 2025, "submitted": 2024, "deleted": 2023}
+
+
+def _save_assessment(user, data: dict):
+    """A complete assessment, every answer with its evidence, for the year `data` names."""
+    from tracker.assessment.indicators import latest_indicator_set
+    from tracker.assessment.service import save_assessment
+
+    answers = {
+        q.key: {"points": 2, "evidence_reference": "Délibération n° 7"}
+        for q in latest_indicator_set().questions
+    }
+    return save_assessment(user, {**data, "answers": answers})
 
 
 @pytest.fixture(scope="session")
 def matrix_database(databases, template_database):
     """The full country plus accounts; in each target territory, a measure and a
-    programme in each state a route needs (draft, submitted, deleted); an organisation
+    programme and an assessment in each state a route needs (draft, submitted, deleted); an organisation
     the officer added, one an administrator added, and a deleted one."""
     url = databases.copy(template_database)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
@@ -65,9 +81,11 @@ def matrix_database(databases, template_database):
             for entity, data, saver in (
                 ("measure", MEASURE, service.save_measure),
                 ("programme", PROGRAMME, service.save_programme),
+                ("assessment", {}, _save_assessment),
             ):
                 for state in ("draft", "submitted", "deleted"):
-                    record = saver(admin, {**data, "territory_code": code})
+                    year = {"year": ASSESSMENT_YEARS[state]} if entity == "assessment" else {}
+                    record = saver(admin, {**data, **year, "territory_code": code})
                     if state == "submitted":
                         service.transition(admin, entity, record, "submit")
                     if state == "deleted":
@@ -98,6 +116,9 @@ def _snapshot():
         "audit_entry",
         "measure_sector",
         "measure_organisation",
+        "assessment",
+        "assessment_answer",
+        "assessment_answer_measure",
     )
     return {t: db.session.execute(text(f'SELECT * FROM "{t}" ORDER BY 1')).all() for t in tables}
 
@@ -123,9 +144,13 @@ def _import_file(code: str) -> bytes:
 
 
 def _reviewed_routes(ids) -> list[Route]:
-    """The routes of programmes and measures, on each target territory."""
+    """The routes of programmes, measures and assessments, on each target territory."""
     routes = []
-    for entity, data in (("measure", MEASURE), ("programme", PROGRAMME)):
+    for entity, data in (
+        ("measure", MEASURE),
+        ("programme", PROGRAMME),
+        ("assessment", ASSESSMENT),
+    ):
         for target, code in TARGETS.items():
             draft = ids[(entity, target, "draft")]
             submitted = ids[(entity, target, "submitted")]
@@ -135,7 +160,7 @@ def _reviewed_routes(ids) -> list[Route]:
                 Route(
                     f"edit {entity}",
                     f"/work/{entity}/{draft}/edit",
-                    {**data, "title": "Changed", "version": 1},
+                    {**data, "title": "Changed", "year": "2025", "version": 1},
                     "writer",
                     target,
                 ),

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from tests.support import csrf_token
 from tracker.extensions import db
-from tracker.models import AuditEntry, Measure, Organisation, Programme
+from tracker.models import Assessment, AuditEntry, Measure, Organisation, Programme
 from tracker.records import outcomes, registry
 
 FIGUIG = "02.251.01.03"
@@ -543,12 +543,17 @@ def test_coordinator_home_shows_each_council_of_the_region_by_review_state(app, 
 
 
 def test_each_record_type_is_registered_once_with_its_page_and_rule(app):
-    assert [t.key for t in registry.record_types()] == ["measure", "programme", "organisation"]
-    assert registry.reviewed_models() == [Measure, Programme]
+    assert [t.key for t in registry.record_types()] == [
+        "measure",
+        "programme",
+        "assessment",
+        "organisation",
+    ]
+    assert registry.reviewed_models() == [Measure, Programme, Assessment]
     assert registry.find("organisation", reviewed=True) is None
-    assert registry.find("assessment") is None
+    assert registry.find("survey") is None
     with pytest.raises(LookupError):
-        registry.record_type("assessment")
+        registry.record_type("survey")
     for record_type in registry.reviewed_types():
         assert app.jinja_env.get_template(record_type.partial)
         assert registry.type_of(record_type.model()) is record_type
@@ -556,5 +561,6 @@ def test_each_record_type_is_registered_once_with_its_page_and_rule(app):
         assert [str(t.label) for t in registry.record_types()] == [
             "Mesure",
             "Programme",
+            "Évaluation",
             "Organisation partenaire",
         ]

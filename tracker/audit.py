@@ -58,6 +58,13 @@ def snapshot(record, relations: tuple[str, ...] = ()) -> dict[str, Any]:
         for key in ("start_date", "end_date"):
             if key in values:
                 values[key] = record.given_date(key)
+    # What a record holds in other tables (an assessment's answers), as its type says.
+    try:
+        extra = registry.type_of(record).history_values
+    except LookupError:
+        extra = None
+    if extra is not None:
+        values.update(extra(record))
     return values
 
 
@@ -137,6 +144,22 @@ def last_validated(code: str) -> datetime | None:
     return max((moment for moment in latest if moment is not None), default=None)
 
 
+def own_save(entity: str, record, version: int, user) -> datetime | None:
+    """When `user` last saved `record`, if every history entry after `version` is theirs."""
+    if getattr(user, "id", None) is None:
+        return None
+    entries = db.session.execute(
+        select(AuditEntry.user_id, AuditEntry.at).where(
+            AuditEntry.entity == entity,
+            AuditEntry.entity_id == record.id,
+            AuditEntry.version > int(version),
+        )
+    ).all()
+    if not entries or any(by != user.id for by, _at in entries):
+        return None
+    return max(at for _by, at in entries)
+
+
 @dataclass(frozen=True)
 class ChangesSince:
     """What changed in a record after a version: `changes` maps each field to
@@ -204,6 +227,11 @@ def display_value(entity: str, field: str, value: Any, lang: str) -> str:
     """
     if value is None or value == "" or value == []:
         return "—"
+    record_type = registry.find(entity)
+    if record_type is not None and record_type.history_value is not None:
+        shown = record_type.history_value(field, value, lang)
+        if shown is not None:
+            return shown
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if field in _AMOUNTS:
@@ -217,7 +245,6 @@ def display_value(entity: str, field: str, value: Any, lang: str) -> str:
             return str(value)
     values = value if isinstance(value, list) else [value]
     if field == "kind":
-        record_type = registry.find(entity)
         labels = record_type.kinds if record_type is not None else {}
     elif field in LABELS_BY_FIELD:
         labels = LABELS_BY_FIELD[field]

@@ -34,10 +34,11 @@ def transition(
     comment: str | None = None,
     expected_version: int | None = None,
 ) -> None:
-    """Move a programme or measure through review: submit, validate, or return with a comment.
+    """Move a reviewed record through review: submit, validate, or return with a comment.
 
     Raises `NotAllowed` (wrong person), `WrongState`, `RecordInvalid` (a return
-    without a comment), `StaleRecord`.
+    without a comment; a submission the record type's `submission_problems` refuses,
+    with every problem), `StaleRecord`.
     """
     starts, target, may = TRANSITIONS[action]
     if not may(user, record.territory_code) or record.deleted_at is not None:
@@ -50,6 +51,9 @@ def transition(
         raise RecordInvalid({"comment": _("Say what needs correcting.")})
     if comment and len(comment) > TEXT_MAX:
         raise RecordInvalid({"comment": _("At most %(max)d characters.", max=TEXT_MAX)})
+    problems = registry.record_type(entity).submission_problems
+    if action == "submit" and problems is not None and (found := problems(record)):
+        raise RecordInvalid(found)
     previous = record.review_state
     record.review_state = target
     if action == "return":

@@ -77,8 +77,13 @@ def show_errors(form, errors: dict[str, str]) -> None:
     flash(_("Nothing was saved: please correct the fields marked below."), "error")
 
 
-def field_label(form, field: str) -> str:
-    """The label a field has in `form`, or in the history for the fields no form has."""
+def field_label(form, field: str, record_type: RecordType | None = None) -> str:
+    """The label a field has in `form`, or in the history for the fields no form has
+    (those `record_type` keeps besides its columns named as it says)."""
+    if record_type is not None and record_type.history_label is not None:
+        named = record_type.history_label(field)
+        if named is not None:
+            return named
     if field in form:
         return str(form[field].label.text)
     others = {

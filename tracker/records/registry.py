@@ -29,7 +29,7 @@ class RecordType:
     values as its form shows them; `partial` is the template of its own facts on its
     record page; `public_item(record)` its public serialiser, where it has one;
     `new_values` what a new record's form starts with; `order` places the type in
-    lists; `title_field` is the column lists show. Reviewed types go through draft, submitted, returned and validated and belong to a
+    lists; `title_field` is the column lists show (or `title`, a function). Reviewed types go through draft, submitted, returned and validated and belong to a
     collectivity; the others (organisations) belong to nobody's territory.
     """
 
@@ -44,16 +44,37 @@ class RecordType:
     order: int
     reviewed: bool = True
     partial: str | None = None
+    # The form of one stored record, when it is not `form` for all (an assessment's: that
+    # of the indicator set's version it was answered under).
+    form_of: Callable[[Any], type] | None = None
+    # What its page partial reads besides the record (`details` in the template).
+    details: Callable[[Any], dict[str, Any]] | None = None
+    # The template of its form's fields and buttons, when the generic fields do not fit.
+    form_partial: str | None = None
     public_item: Callable[[Any], dict] | None = None
     prepare: Callable[[Any, str], None] | None = None
     form_values: Callable[[Any], dict[str, Any]] | None = None
     new_values: Mapping[str, Any] = field(default_factory=dict, hash=False)
     title_field: str = "title"
+    # What the history keeps of a record besides its columns (`audit.snapshot`): field →
+    # plain value; `history_label(field)` and `history_value(field, value, lang)` say
+    # how the history page names and shows those fields (None: as any other).
+    history_values: Callable[[Any], dict[str, Any]] | None = None
+    history_label: Callable[[str], str | None] | None = None
+    history_value: Callable[[str, Any, str], str | None] | None = None
+    # What stops a record's submission, by field, in the user's language (empty: nothing);
+    # `lifecycle.transition` refuses the step with these.
+    submission_problems: Callable[[Any], dict[str, str]] | None = None
+    # The record's title as lists show it, when no column holds one.
+    title: Callable[[Any], str] | None = None
     # The labels of its `kind` column's keys.
     kinds: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def title_of(self, record) -> str:
-        """The record's title as lists show it (an organisation's name)."""
+        """The record's title as lists show it (an organisation's name, an assessment's
+        year)."""
+        if self.title is not None:
+            return self.title(record)
         return getattr(record, self.title_field)
 
     def values_of(self, record) -> dict[str, Any]:

@@ -8,7 +8,6 @@ caller (one transaction per request or per import).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from tracker import audit, permissions
 from tracker.attachments import store as attachment_store
 from tracker.extensions import db
 from tracker.i18n import list_separator
-from tracker.models import AuditEntry, Measure, Organisation, Programme, Sector, Territory
+from tracker.models import Measure, Organisation, Programme, Sector, Territory
 from tracker.models.record import written_in_arabic
 from tracker.records import outcomes, values
 from tracker.records.confirmations import with_confirmations
@@ -123,22 +122,6 @@ def _apply(record, data: dict[str, Any]) -> None:
                 setattr(record, key, value)
 
 
-def _own_save(entity: str, record, version: int, user) -> datetime | None:
-    """When `user` last saved `record`, if every history entry after `version` is theirs."""
-    if getattr(user, "id", None) is None:
-        return None
-    entries = db.session.execute(
-        select(AuditEntry.user_id, AuditEntry.at).where(
-            AuditEntry.entity == entity,
-            AuditEntry.entity_id == record.id,
-            AuditEntry.version > int(version),
-        )
-    ).all()
-    if not entries or any(by != user.id for by, _at in entries):
-        return None
-    return max(at for _by, at in entries)
-
-
 def _reopen_for_review(record) -> str | None:
     """An edited validated or submitted record goes back to draft, to be submitted again."""
     if record.review_state in ("validated", "submitted"):
@@ -174,7 +157,7 @@ def _update(
     try:
         outcomes.check_version(entity, record, expected_version)
     except StaleRecord as stale:
-        stale.own_at = _own_save(entity, record, expected_version, user)
+        stale.own_at = audit.own_save(entity, record, expected_version, user)
         raise
     before = audit.snapshot(record, relations)
     _apply(record, data)

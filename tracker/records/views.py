@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tracker import audit, imports, permissions, stats
 from tracker.extensions import db
 from tracker.i18n import LEVEL_NAMES, LEVEL_PLURALS, current_language
-from tracker.models import Measure, Programme, Sector, Territory
+from tracker.models import Assessment, Measure, Programme, Sector, Territory
 from tracker.records import forms, pages, registry, service
 from tracker.records.duplicates import CONFIRM_DUPLICATE, duplicates_of
 from tracker.records.pages import form_data, form_version
@@ -31,9 +31,13 @@ def _territory(code: str) -> Territory:
     return db.session.get(Territory, code) or abort(404)
 
 
-def _form(record_type: registry.RecordType, territory_code: str):
-    """The type's form, its lists from the database filled for `territory_code`."""
-    form = record_type.form()
+def _form(record_type: registry.RecordType, territory_code: str, record=None):
+    """The type's form (for `record`, when its type makes one per record), its lists
+    from the database filled for `territory_code`."""
+    form_class = record_type.form
+    if record is not None and record_type.form_of is not None:
+        form_class = record_type.form_of(record)
+    form = form_class()
     _prepare(record_type, form, territory_code)
     return form
 
@@ -55,6 +59,27 @@ def _duplicates(form, territory_code: str) -> list[Measure]:
     return duplicates_of(_raw(form, territory_code))
 
 
+def _submit_saved(record_type: registry.RecordType, record) -> Response:
+    """After "Submit for review" on a form whose save went through: submit the record,
+    or say it stays a draft, with every reason, on its form."""
+    try:
+        service.transition(current_user, record_type.key, record, "submit")
+        db.session.commit()
+    except service.RecordInvalid as refused:
+        db.session.rollback()
+        flash(_("Saved as a draft, but not submitted for review yet:"), "error")
+        for message in refused.errors.values():
+            flash(message, "error")
+        return redirect(url_for("records.record_edit", entity=record_type.key, record_id=record.id))
+    except service.WrongState:
+        # Saved without a change while waiting for review: it stays on the queue.
+        db.session.rollback()
+        flash(_("Saved."), "info")
+    else:
+        flash(_("Saved and submitted for review."), "info")
+    return redirect(url_for("records.record_view", entity=record_type.key, record_id=record.id))
+
+
 def _collectivity(territory: Territory, sectors: list[Sector]) -> dict:
     """What the home page shows of one collectivity the user records for."""
     measures = db.session.scalars(
@@ -67,17 +92,25 @@ def _collectivity(territory: Territory, sectors: list[Sector]) -> dict:
         .where(Programme.territory_code == territory.code, Programme.deleted_at.is_(None))
         .order_by(Programme.first_year.desc())
     ).all()
+    assessments = db.session.scalars(
+        select(Assessment)
+        .where(Assessment.territory_code == territory.code, Assessment.deleted_at.is_(None))
+        .order_by(Assessment.year.desc())
+    ).all()
     by_status = dict.fromkeys(MEASURE_STATUSES, 0) | stats.measures_by_status(territory.code)
     by_sector = {s.key: 0 for s in sectors} | stats.measures_by_sector(territory.code)
     return {
         "territory": territory,
         "programmes": programmes,
         "measures": measures,
+        "assessments": assessments,
         "by_status": by_status,
         "by_sector": by_sector,
         "missing_sectors": [s for s in sectors if by_sector[s.key] == 0],
         "returned": [
-            (registry.type_of(r), r) for r in programmes + measures if r.review_state == "returned"
+            (registry.type_of(r), r)
+            for r in [*programmes, *assessments, *measures]
+            if r.review_state == "returned"
         ],
     }
 
@@ -123,6 +156,8 @@ def record_new(code: str, entity: str):
         outcome, saved = pages.save_from_form(
             form, lambda: record_type.save(current_user, _raw(form, territory.code))
         )
+        if outcome == pages.SAVED and request.form.get("submit_for_review"):
+            return _submit_saved(record_type, saved)
         if outcome == pages.SAVED:
             flash(_("Saved as a draft. Submit it for review when it is complete."), "info")
             return redirect(url_for("records.record_view", entity=entity, record_id=saved.id))
@@ -144,7 +179,7 @@ def record_edit(entity: str, record_id: int):
     user's scope). A save made from an older version is refused (409)."""
     record_type, record = pages.reviewed_record(entity, record_id)
     permissions.require_write(record.territory_code)
-    form = _form(record_type, record.territory_code)
+    form = _form(record_type, record.territory_code, record)
     if request.method == "GET":
         form.process(data=record_type.values_of(record))
         _prepare(record_type, form, record.territory_code)
@@ -176,6 +211,8 @@ def record_edit(entity: str, record_id: int):
         )
         if outcome == pages.STALE:
             return form_page(409, stale=True)
+        if outcome == pages.SAVED and request.form.get("submit_for_review"):
+            return _submit_saved(record_type, record)
         if outcome in (pages.SAVED, pages.RACED):
             if outcome == pages.SAVED:
                 flash(_("Saved."), "info")
@@ -193,20 +230,21 @@ def record_view(entity: str, record_id: int):
     )
     if not permissions.can_read_private(current_user, record.territory_code):
         abort(403)
-    labelled = _form(record_type, record.territory_code)
+    labelled = _form(record_type, record.territory_code, record)
     return render_template(
         "records/record_view.html",
         record=record,
         entity=entity,
         record_type=record_type,
         history=audit.history(entity, record.id),
+        details=record_type.details(record) if record_type.details else {},
         labels=pages.LABELS,
         can_write=permissions.can_write(current_user, record.territory_code),
         can_review=permissions.can_review(current_user, record.territory_code),
         action_form=forms.ActionForm(version=record.version),
         review_form=forms.ReviewForm(version=record.version),
         lang=current_language(),
-        field_label=lambda field: pages.field_label(labelled, field),
+        field_label=lambda field: pages.field_label(labelled, field, record_type),
         who=audit.who,
         show_value=lambda entity, field, value: audit.display_value(
             entity, field, value, current_language()
