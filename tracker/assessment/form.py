@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
 
 from tracker.assessment import service
 from tracker.assessment.indicators import (
@@ -26,6 +26,7 @@ from tracker.assessment.indicators import (
     indicator_set,
     latest_indicator_set,
 )
+from tracker.attachments import store as attachment_store
 from tracker.extensions import db
 from tracker.models import Assessment, Territory
 from tracker.records.forms import MultiCheckboxField, RecordForm, choices
@@ -66,6 +67,13 @@ def _question_fields(question: Question) -> dict[str, Any]:
         field_name(key, "measure_ids"): MultiCheckboxField(
             _l("The collectivity's validated measures"), choices=[]
         ),
+        field_name(key, attachment_store.UPLOADS): MultipleFileField(
+            _l("Attach documents (PDF, PNG or JPEG, at most 5 MB each)"),
+            render_kw={"accept": attachment_store.ACCEPT},
+        ),
+        field_name(key, attachment_store.REMOVALS): MultiCheckboxField(
+            _l("Remove this document"), choices=[]
+        ),
     }
 
 
@@ -82,6 +90,10 @@ def form_class(version: int, questions: IndicatorSet) -> type[RecordForm]:
         fields.update(_question_fields(question))
     made = type(f"AssessmentForm{version}", (RecordForm,), fields)
     made.indicator_set = questions
+    # The form sends documents, so it is sent as multipart (see `records/record_form.html`).
+    made.document_fields = tuple(
+        field_name(q.key, attachment_store.UPLOADS) for q in questions.questions
+    )
     return made
 
 
@@ -153,7 +165,7 @@ def read_form(raw: dict[str, Any], questions: IndicatorSet) -> dict[str, Any]:
             "points": None if points == NOT_APPLICABLE else points,
             "not_applicable": points == NOT_APPLICABLE,
         }
-        for field in (*service.EVIDENCE_LIMITS, "measure_ids"):
+        for field in (*service.EVIDENCE_LIMITS, "measure_ids", *service.DOCUMENT_FIELDS):
             answer[field] = raw.get(field_name(question.key, field))
         answers[question.key] = answer
     return {

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker import audit, permissions
 from tracker.assessment.indicators import IndicatorSet, indicator_set, latest_indicator_set
+from tracker.attachments import store as attachment_store
 from tracker.extensions import db
 from tracker.i18n import morocco_today
 from tracker.models import Assessment, AssessmentAnswer, Measure, Territory
@@ -36,6 +37,8 @@ ENTITY = "assessment"
 # The written evidence of an answer and the most characters each may hold.
 EVIDENCE_LIMITS = {"evidence_reference": 300, "evidence_url": 500, "evidence_text": 2000}
 ANSWER_FIELDS = ("points", "not_applicable", *EVIDENCE_LIMITS, "measure_ids")
+# An answer's documents as a form sends them: those uploaded, the ids of those removed.
+DOCUMENT_FIELDS = (attachment_store.UPLOADS, attachment_store.REMOVALS)
 _TRUE = {"1", "true", "yes", "on", "y", "x", "na"}
 
 
@@ -118,9 +121,10 @@ def _measure_ids(value: Any, field: str, errors: dict) -> list[int]:
 
 
 def _clean_answer(
-    raw: dict[str, Any], key: str, level: str, allows_na: bool, errors: dict
+    raw: dict[str, Any], key: str, level: str, allows_na: bool, errors: dict, stored=None
 ) -> dict[str, Any]:
-    """One answer's values checked, its errors under `<key>_<field>`."""
+    """One answer's values checked, its errors under `<key>_<field>`; `stored` is the
+    answer being changed (its documents are kept but those removed)."""
     name = f"{key}_%s"
     answer: dict[str, Any] = {
         "points": _points(raw.get("points"), name % "points", errors),
@@ -141,6 +145,10 @@ def _clean_answer(
     if url and not url.lower().startswith(("http://", "https://")):
         errors[name % "evidence_url"] = _("A web address starts with http:// or https://.")
     answer["measure_ids"] = _measure_ids(raw.get("measure_ids"), name % "measure_ids", errors)
+    refused: dict[str, str] = {}
+    answer["attachments"] = attachment_store.kept_documents(raw, stored, refused)
+    if refused:
+        errors[name % attachment_store.UPLOADS] = refused[attachment_store.UPLOADS]
     return answer
 
 
@@ -216,8 +224,9 @@ def clean_assessment(raw: dict[str, Any], current: Assessment | None = None) -> 
             )
             continue
         level = territory.level if territory is not None else ""
+        stored = current.answer(question.key) if current is not None else None
         answers[question.key] = _clean_answer(
-            answer or {}, question.key, level, question.allows_not_applicable(level), errors
+            answer or {}, question.key, level, question.allows_not_applicable(level), errors, stored
         )
     if territory is not None:
         _check_measures(answers, territory.code, errors)
@@ -235,7 +244,7 @@ def _empty(answer: dict[str, Any]) -> bool:
     return (
         answer["points"] is None
         and not answer["not_applicable"]
-        and not any(answer[f] for f in (*EVIDENCE_LIMITS, "measure_ids"))
+        and not any(answer[f] for f in (*EVIDENCE_LIMITS, "measure_ids", "attachments"))
     )
 
 
@@ -256,6 +265,8 @@ def _apply_answers(assessment: Assessment, answers: dict[str, dict[str, Any]]) -
                 # a change no history entry explains.
                 if audit.comparable(getattr(stored, field)) != audit.comparable(given[field]):
                     setattr(stored, field, given[field])
+            if [id(a) for a in stored.attachments] != [id(a) for a in given["attachments"]]:
+                stored.attachments = list(given["attachments"])
             if sorted(m.id for m in stored.measures) != given["measure_ids"]:
                 stored.measures = list(
                     db.session.scalars(select(Measure).where(Measure.id.in_(given["measure_ids"])))
@@ -315,6 +326,18 @@ def save_assessment(
             stale.own_at = audit.own_save(ENTITY, record, expected_version, user)
             raise
     _refuse_twin(cleaned, record)
+    # Documents are stored only once the user may write the assessment.
+    removed = []
+    for key, answer in cleaned["answers"].items():
+        stored = record.answer(key) if record is not None else None
+        removed += attachment_store.removed_from(stored, answer["attachments"])
+        attachment_store.store_new(answer["attachments"], user)
+    saved = _write(user, cleaned, record)
+    attachment_store.delete_unlinked(removed)
+    return saved
+
+
+def _write(user, cleaned: dict[str, Any], record: Assessment | None) -> Assessment:
     if record is None:
         record = Assessment(
             territory_code=cleaned["territory_code"],
@@ -350,6 +373,7 @@ def answers_of(assessment: Assessment) -> dict[str, dict[str, Any]]:
             "not_applicable": bool(a.not_applicable),
             **{field: getattr(a, field) for field in EVIDENCE_LIMITS},
             "measure_ids": [m.id for m in a.measures],
+            "attachments": list(a.attachments),
         }
         for a in assessment.answers
     }

@@ -40,9 +40,12 @@ def history_values(assessment: Assessment) -> dict[str, Any]:
     kept = {}
     for key, answer in service.answers_of(assessment).items():
         measures = answer.pop("measure_ids")
+        documents = answer.pop("attachments")
         kept[key] = {k: v for k, v in answer.items() if v not in (None, "", False)}
         if measures:
             kept[key]["measures"] = measures
+        if documents:
+            kept[key]["documents"] = [d.file_name for d in documents]
     return kept
 
 
@@ -70,6 +73,9 @@ def history_value(field: str, value: Any, lang: str) -> str | None:
     if value.get("measures"):
         titles = db.session.scalars(select(Measure.title).where(Measure.id.in_(value["measures"])))
         parts.append(_("Measures: %(titles)s", titles=list_separator(lang).join(titles)))
+    if value.get("documents"):
+        names = list_separator(lang).join(value["documents"])
+        parts.append(_("Documents: %(names)s", names=names))
     return " · ".join(str(part) for part in parts)
 
 
