@@ -11,6 +11,7 @@ collectivity's latest. A territory without a published assessment has no value: 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -96,9 +97,8 @@ def shown(score: Fraction | None) -> float | None:
 
 def dimension_of(key: str) -> str | None:
     """The dimension (`D1`...) of metric `key`, None for the overall score or another metric."""
-    if key == OVERALL or not key.startswith(DIMENSION_PREFIX):
-        return None
-    return key.removeprefix(DIMENSION_PREFIX)
+    dimension = key.removeprefix(DIMENSION_PREFIX)
+    return dimension if key != dimension and re.fullmatch(r"D[1-9][0-9]*", dimension) else None
 
 
 def details(key: str, level: str, filters: Filters) -> dict[str, Detail]:
