@@ -69,7 +69,7 @@ def test_the_figures_xlsx_and_geojson_carry_the_score(assessed, client):
     response = client.get("/export/figures.xlsx?level=region&metric=assessment_score&lang=ar")
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert "نقطة التقييم الذاتي (0-100)" in rows[0]
+    assert "نقطة التقييم الذاتي (من 0 إلى 100)" in rows[0]
     oriental = next(r for r in rows if r[0] == "02")
     assert 66.7 in oriental and "غير مُقيَّم" in next(r for r in rows if r[0] == "01")
     geo = client.get("/export/figures.geojson?level=region&metric=assessment_score").json

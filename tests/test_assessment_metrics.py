@@ -134,7 +134,11 @@ def test_the_api_stats_say_why_a_score_is_null(assessed, client):
             "Score d'auto-évaluation (0-100)",
             "Auto-évaluation : D1. Institutions et planification (0-100)",
         ),
-        ("ar", "نقطة التقييم الذاتي (0-100)", "التقييم الذاتي: D1. المؤسسات والتخطيط (0-100)"),
+        (
+            "ar",
+            "نقطة التقييم الذاتي (من 0 إلى 100)",
+            "التقييم الذاتي: D1. المؤسسات والتخطيط (من 0 إلى 100)",
+        ),
     ],
 )
 def test_the_labels_are_in_the_language_asked_for(client, lang, label, dimension):

@@ -103,6 +103,12 @@ def test_the_comparison_of_dimensions(page, assessed, lang, size):
             return b.x >= -1 && b.x + b.width <= box.width + 1; }); }"""
     )
     assert inside
+    # Every bar is drawn at the length the chart gives it (the page's styles leave it be).
+    drawn = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#chart-assessment_dimensions rect.bar'))
+            .map(r => [r.getBBox().width, Number(r.getAttribute('width'))])"""
+    )
+    assert drawn and all(abs(got - wanted) < 0.5 for got, wanted in drawn)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator(".compare-table").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"compare-table-{lang}-{width}.png"))
