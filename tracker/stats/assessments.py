@@ -34,14 +34,15 @@ DIMENSION_PREFIX = "assessment_"
 @dataclass(frozen=True)
 class Scored:
     """One collectivity's published assessment as the metrics read it: its level, year,
-    set version, exact overall score and `{dimension key: (score, potential)}`."""
+    set version, overall score and `{dimension key: (score, potential)}`, the scores as
+    shown (`shown`: rounded once here, as every page asks for them again)."""
 
     code: str
     level: str
     year: int
     version: int
-    overall: Fraction | None
-    dimensions: dict[str, tuple[Fraction | None, int]]
+    overall: float | None
+    dimensions: dict[str, tuple[float | None, int]]
     complete: bool
 
 
@@ -71,8 +72,8 @@ def _scores_of(year: int | None) -> dict[str, Scored]:
             level=assessment.territory.level,
             year=assessment.year,
             version=scores.version,
-            overall=scores.overall,
-            dimensions={d.key: (d.score, d.potential) for d in scores.dimensions},
+            overall=shown(scores.overall),
+            dimensions={d.key: (shown(d.score), d.potential) for d in scores.dimensions},
             complete=scores.complete,
         )
     return answer
@@ -101,18 +102,24 @@ def dimension_of(key: str) -> str | None:
     return dimension if key != dimension and re.fullmatch(r"D[1-9][0-9]*", dimension) else None
 
 
-def details(key: str, level: str, filters: Filters) -> dict[str, Detail]:
-    """`{code: Detail}` of assessment metric `key` for the assessed territories of `level`."""
+def details(
+    key: str, level: str, filters: Filters, inside: str | None = None
+) -> dict[str, Detail]:
+    """`{code: Detail}` of assessment metric `key` for the assessed territories of `level`
+    (territory `inside` alone when given)."""
     dimension = dimension_of(key)
+    found = published_scores(filters.year)
+    if inside is not None:
+        found = {inside: found[inside]} if inside in found else {}
     answer = {}
-    for code, scored in published_scores(filters.year).items():
+    for code, scored in found.items():
         if scored.level != level:
             continue
         if dimension is None:
-            answer[code] = Detail(scored.year, shown(scored.overall), None)
+            answer[code] = Detail(scored.year, scored.overall, None)
         else:
             score, potential = scored.dimensions.get(dimension, (None, 0))
-            answer[code] = Detail(scored.year, shown(score), potential)
+            answer[code] = Detail(scored.year, score, potential)
     return answer
 
 
@@ -127,8 +134,8 @@ def score_values(dimension: str | None):
         key = OVERALL if dimension is None else DIMENSION_PREFIX + dimension
         return {
             code: detail.score
-            for code, detail in details(key, level, filters).items()
-            if detail.score is not None and (inside is None or code == inside)
+            for code, detail in details(key, level, filters, inside).items()
+            if detail.score is not None
         }
 
     return compute
