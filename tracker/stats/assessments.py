@@ -102,9 +102,7 @@ def dimension_of(key: str) -> str | None:
     return dimension if key != dimension and re.fullmatch(r"D[1-9][0-9]*", dimension) else None
 
 
-def details(
-    key: str, level: str, filters: Filters, inside: str | None = None
-) -> dict[str, Detail]:
+def details(key: str, level: str, filters: Filters, inside: str | None = None) -> dict[str, Detail]:
     """`{code: Detail}` of assessment metric `key` for the assessed territories of `level`
     (territory `inside` alone when given)."""
     dimension = dimension_of(key)
