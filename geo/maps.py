@@ -65,7 +65,8 @@ class Place:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One line of the legend: a swatch (fill and border colours, or a dot) and its label."""
+    """One line of the legend: a swatch (fill and border colours, or a dot) and its label;
+    with `url`, the label is a link there and the line has no swatch."""
 
     label: str
     fill: str
@@ -73,6 +74,7 @@ class LegendEntry:
     dot: bool = False
     # A dashed border, as the map draws territories with no data.
     dashed: bool = False
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,12 @@ class Legend(PackagedScript, MacroElement):
             title.textContent = {{ this.title|tojson }};
             {{ this.entries|tojson }}.forEach(function(entry) {
                 var row = L.DomUtil.create("div", "map-legend-row", box);
+                if (entry.url) {
+                    var link = L.DomUtil.create("a", "map-legend-link", row);
+                    link.href = entry.url;
+                    link.textContent = entry.label;
+                    return;
+                }
                 var swatch = L.DomUtil.create("span", "map-legend-swatch", row);
                 swatch.style.background = entry.fill;
                 swatch.style.borderColor = entry.border;
@@ -260,7 +268,14 @@ class Legend(PackagedScript, MacroElement):
         self.title = title
         self.position = position
         self.entries = [
-            {"label": e.label, "fill": e.fill, "border": e.border, "dot": e.dot, "dashed": e.dashed}
+            {
+                "label": e.label,
+                "fill": e.fill,
+                "border": e.border,
+                "dot": e.dot,
+                "dashed": e.dashed,
+                **({"url": e.url} if e.url else {}),
+            }
             for e in entries
         ]
 

@@ -166,7 +166,7 @@ def expected_cell(app, key: str, level: str, code: str, filters: Filters = Filte
         metric = METRICS[key]
         values = metric_values(key, level, filters)
         if values.get(code) is None:
-            return "no data"
+            return str(metric.no_value)  # "no data", "not assessed" for a score
         return metric_text(metric, values[code])
 
 
@@ -287,7 +287,9 @@ def test_a_sector_filter_changes_the_figures(app, client):
 def test_five_charts_with_text_alternatives(client):
     _, page = get(client)
     found = svgs(page)
-    assert len(found) == len(CHART_BUILDERS) + len(ASSESSMENT_CHART_BUILDERS) == 5
+    # No compared territory is assessed: no score chart is drawn, and the page says so.
+    assert len(found) == len(CHART_BUILDERS) == 5 and len(ASSESSMENT_CHART_BUILDERS) == 2
+    assert "None of these territories has a validated self-assessment" in page
     for svg in found:
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
         # Values are written as text too, beside their bar.

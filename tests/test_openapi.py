@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tests.support import FIGUIG, make_assessment
 from tracker.records.values import FIRST_YEAR, LAST_YEAR
 from tracker.stats import METRICS
 
@@ -27,6 +28,18 @@ JSON_TYPES = {
 @pytest.fixture
 def database_url(demo_database_url):
     return demo_database_url
+
+
+@pytest.fixture(autouse=True)
+def assessed(app):
+    """The demo's Oriental council, the province and the commune of Figuig with a
+    validated self-assessment (one with "not applicable" answers), so that the
+    assessments list and the score metrics have values to check."""
+    make_assessment(app, "02", 2025, {"Q4": "not_applicable", "Q9": "not_applicable"})
+    make_assessment(app, "02.251", 2025, {"Q1": 3})
+    make_assessment(app, FIGUIG, 2024, {"Q2": 0})
+    make_assessment(app, FIGUIG, 2025)
+    return app
 
 
 @pytest.fixture
@@ -96,6 +109,8 @@ def answer_schema(document: dict, path: str) -> dict:
         ("/measures", "/api/v1/measures?per_page=500"),
         ("/programmes", "/api/v1/programmes?per_page=500"),
         ("/organisations", "/api/v1/organisations?per_page=500"),
+        ("/assessments", "/api/v1/assessments?per_page=500"),
+        ("/assessments", "/api/v1/assessments?territory=02&year=2025"),
     ],
 )
 def test_every_key_an_answer_returns_is_described(client, document, path, url):

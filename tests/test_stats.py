@@ -159,7 +159,11 @@ def expected_figures(code, totals):
     population = POPULATIONS[code]
     level = "country" if code == "MA" else {1: "region", 2: "province"}.get(code.count(".") + 1)
     level = level or "commune"
+    # No assessment is published: no territory has a score, none of its communes is assessed.
+    scores = {key: None for key, metric in METRICS.items() if metric.unit == "score"}
     return {
+        **scores,
+        "communes_assessed_share": None if level == "commune" else 0.0,
         "programme_integration": None if level == "country" else "none",
         "communes_integrating_share": None if level == "commune" else 0.0,
         "measures": measures,
@@ -197,6 +201,13 @@ def test_every_metric_gives_the_known_figures_at_every_level(known, level):
         if metric.categories is not None:  # a value for every territory of the level
             assert len(got) == {"commune": 1503, "province": 83, "region": 12}[level]
             assert set(got.values()) == {"none"}
+            continue
+        if metric.unit == "score":  # no assessment is published: not assessed, never 0
+            assert got == {}, key
+            continue
+        if metric.by_assessment:  # the share of communes assessed, of every territory
+            assert len(got) == {"province": 75, "region": 12}[level]  # those with communes
+            assert set(got.values()) == {0.0}
             continue
         expected = {
             code: as_text(key, expected_figures(code, totals)[key])

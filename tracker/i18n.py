@@ -167,7 +167,7 @@ def format_number(value) -> str:
 
 def format_metric(unit: str, value, signed: bool = False) -> str:
     """A metric's value as the page shows it, by unit: a count, a ratio, dirhams, a
-    percentage, in the page's language (with its sign when `signed`).
+    percentage, a score, in the page's language (with its sign when `signed`).
 
     Strings (a suppressed count such as "<5") pass through; None is "—".
     """
@@ -183,6 +183,8 @@ def format_metric(unit: str, value, signed: bool = False) -> str:
         return sign + format_decimal(round(value), format="#,##0")
     if unit == "percent":
         return sign + format_decimal(value, format="#,##0.0") + " %"
+    if unit == "score":  # 0 to 100, one decimal (`tracker.assessment.scores.rounded`)
+        return sign + format_decimal(value, format="#,##0.0")
     if unit == "money":
         return _("%(amount)s MAD", amount=sign + format_decimal(value, format="#,##0.00"))
     return sign + format_decimal(value, format="#,##0.00")

@@ -1,6 +1,7 @@
 """The public, read-only JSON API under /api/v1/, and its page for people at /api."""
 
 from tracker.api import (
+    assessments,  # noqa: F401 - registers the assessments list
     docs,
     records,  # noqa: F401 - registers the programmes and organisations lists
 )

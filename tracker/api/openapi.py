@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from tracker.api.openapi_assessments import assessment_paths, assessment_schema
 from tracker.api.openapi_parts import (
     error_response,
     filter_parameters,
@@ -101,6 +102,7 @@ def _measure_paths() -> dict:
             }
         },
         **record_paths(),
+        **assessment_paths(),
     }
 
 
@@ -127,8 +129,8 @@ def _figure_paths() -> dict:
                         "#/components/schemas/Stats",
                         _(
                             "Items {code, value} for every territory of the level (value null "
-                            "where the territory has no record), with the metric's key, label, "
-                            "definition and unit"
+                            "where the territory has no record or no assessment, with the "
+                            "reason), with the metric's key, label, definition and unit"
                         ),
                     ),
                     "400": error_response(_("A bad parameter")),
@@ -175,7 +177,7 @@ def openapi_document() -> dict:
     """The API's description as a dict, ready for `jsonify`, in the request's language."""
     places, records, figures = (
         _("Territories"),
-        _("Measures, programmes and partners"),
+        _("Measures, programmes, partners and assessments"),
         _("Figures and boundaries"),
     )
     return {
@@ -203,6 +205,7 @@ def openapi_document() -> dict:
                 "TerritoryDetail": territory_detail_schema(),
                 "Measure": measure_schema(),
                 **record_schemas(),
+                "Assessment": assessment_schema(),
                 "Stats": stats_schema(),
                 "StatsItem": stats_item_schema(),
                 "Error": error_schema(),

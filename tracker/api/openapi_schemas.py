@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from tracker.api.openapi_parts import sector_keys, year_schema
 from tracker.models.territory import LEVELS
 from tracker.records.fields import PUBLIC_FIELDS, Field
-from tracker.stats import METRICS, Metric
+from tracker.stats import METRICS, NO_VALUE_REASONS, Metric
 from tracker.vocab import INTEGRATION_LEVELS, MEASURE_STATUSES, PROGRAMME_KINDS
 
 # The JSON type of each kind of measure field (lists aside).
@@ -31,7 +31,13 @@ _TYPES = {
 _LISTS = ("choices", "sectors", "partners")
 _CODED = ("choice", *_LISTS)
 # The JSON type of a metric's value, by unit; a unit not named here is a category's key.
-_VALUE_TYPES = {"count": "integer", "ratio": "number", "money": "number", "percent": "number"}
+_VALUE_TYPES = {
+    "count": "integer",
+    "ratio": "number",
+    "money": "number",
+    "percent": "number",
+    "score": "number",
+}
 TERRITORY_KINDS = (
     "region",
     "province",
@@ -242,6 +248,13 @@ def stats_item_schema() -> dict:
             ),
         },
     }
+    properties["reason"] = _string(
+        _(
+            "Why the value is null: not given for the level, not assessed (no validated "
+            "self-assessment), no public record, or none the filters keep"
+        ),
+        enum=list(NO_VALUE_REASONS),
+    )
     for metric in METRICS.values():
         if metric.counts_people:
             properties["small_counts_left_out"] = _left_out(metric)

@@ -176,16 +176,26 @@ def measures():
     return page_answer([public_data.measure_item(m) for m in rows], page, per_page, total)
 
 
+def _stats_item(metric: stats.Metric, level: str, code: str, value, unmatched: set[str]) -> dict:
+    item = {"code": code, **_metric_fields(metric, value)}
+    if value is None:
+        item["reason"] = stats.no_value_reason(metric, level, code, unmatched)
+    return item
+
+
 @bp.get("/stats")
 def statistics():
-    """`{code, value}` of a metric for every territory of a level (value null: no data),
-    with the metric's definition. Refuses (400) an unknown level, metric or filter."""
+    """`{code, value}` of a metric for every territory of a level (value null, with its
+    `reason`: not given for the level, not assessed, no record, none matching the
+    filters), with the metric's definition. Refuses (400) an unknown level, metric or
+    filter."""
     level = parse_level(request.args, "region")
     key = parse_metric(request.args, "measures")
     filters = parse_filters(request.args)
     page, per_page = parse_page(request.args)
     metric = stats.METRICS[key]
     values = stats.metric_values(key, level, filters)
+    unmatched = stats.unmatched(key, level, filters)
     codes = db.session.scalars(
         select(Territory.code).where(Territory.level == level).order_by(Territory.code)
     ).all()
@@ -205,7 +215,9 @@ def statistics():
                 "year": filters.year,
                 "since": filters.since,
             },
-            "items": [{"code": code, **_metric_fields(metric, values.get(code))} for code in shown],
+            "items": [
+                _stats_item(metric, level, code, values.get(code), unmatched) for code in shown
+            ],
             "page": page,
             "per_page": per_page,
             "total": len(codes),

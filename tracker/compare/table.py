@@ -16,10 +16,12 @@ from tracker.extensions import db
 from tracker.i18n import current_language, format_metric, format_number
 from tracker.models import Sector, Territory
 from tracker.stats import Filters
+from tracker.stats.assessments import details
 
 # How a row's values are written: a metric's unit, a census figure, or a sector's measures.
 CENSUS = "census"
 SECTOR = "sector"
+YEAR = "year"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class Row:
     gap: bool = False
     # A categorical metric's `{key: label}`: its values are keys, shown by their labels.
     categories: Mapping[str, object] | None = None
+    # How a territory without a value is written ("no data", "not assessed").
+    no_value: object = _l("no data")
+    # What a value says besides itself, by code (a score's potential).
+    details: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ class Comparison:
     territories: list[Territory]
     filters: Filters
     metric_rows: list[Row]
+    # The self-assessment's year and scores, overall and by dimension.
+    assessment_rows: list[Row]
     census_rows: list[Row]
     sector_rows: list[Row]
     # Codes of the compared territories that have at least one public record.
@@ -53,8 +61,8 @@ class Comparison:
 
     @property
     def rows(self) -> list[Row]:
-        """Every row, in the table's order: metrics, census, sectors."""
-        return [*self.metric_rows, *self.census_rows, *self.sector_rows]
+        """Every row, in the table's order: metrics, assessment, census, sectors."""
+        return [*self.metric_rows, *self.assessment_rows, *self.census_rows, *self.sector_rows]
 
     @property
     def gaps(self) -> list[Row]:
@@ -63,7 +71,7 @@ class Comparison:
 
     def metric(self, key: str) -> Row:
         """The row of metric `key`; raises `StopIteration` for a key that is no metric."""
-        return next(row for row in self.metric_rows if row.key == key)
+        return next(row for row in (*self.metric_rows, *self.assessment_rows) if row.key == key)
 
 
 SECTOR_DEFINITION = _l(
@@ -89,9 +97,10 @@ def build_comparison(level: str, territories: Sequence[Territory], filters: Filt
             {code: summaries[code][key] for code in codes},
             metric.definition,
             categories=metric.categories,
+            no_value=metric.no_value,
         )
         for key, metric in stats.METRICS.items()
-        if level in metric.levels
+        if level in metric.levels and metric.unit != "score"
     ]
     census_rows = [
         Row(
@@ -121,14 +130,67 @@ def build_comparison(level: str, territories: Sequence[Territory], filters: Filt
             Row(f"sector:{sector.key}", sector.name(lang), SECTOR, values, SECTOR_DEFINITION, gap)
         )
     return Comparison(
-        level, list(territories), filters, metric_rows, census_rows, sector_rows, with_data
+        level,
+        list(territories),
+        filters,
+        metric_rows,
+        assessment_rows(level, codes, filters),
+        census_rows,
+        sector_rows,
+        with_data,
     )
+
+
+def assessment_rows(level: str, codes: Sequence[str], filters: Filters) -> list[Row]:
+    """The self-assessment's lines for territories `codes` of `level`: the year assessed,
+    then every score metric (overall, each dimension with its potential); "not
+    assessed" where a territory has no published assessment. None for the country."""
+    scores = [m for m in stats.METRICS.values() if m.unit == "score" and level in m.levels]
+    if not scores:
+        return []
+    found = {m.key: details(m.key, level, filters) for m in scores}
+    overall = found[scores[0].key]
+    rows = [
+        Row(
+            "assessment_year",
+            _l("Year of the self-assessment"),
+            YEAR,
+            {code: overall[code].year if code in overall else None for code in codes},
+            _l("The year chosen, else each collectivity's latest validated self-assessment."),
+            no_value=scores[0].no_value,
+        )
+    ]
+    for metric in scores:
+        scored = found[metric.key]
+        rows.append(
+            Row(
+                metric.key,
+                metric.label,
+                metric.unit,
+                {code: scored[code].score if code in scored else None for code in codes},
+                metric.definition,
+                no_value=metric.no_value,
+                details={
+                    code: potential_text(scored[code].potential)
+                    for code in codes
+                    if code in scored and scored[code].potential is not None
+                },
+            )
+        )
+    return rows
+
+
+def potential_text(potential: int) -> str:
+    """A dimension's potential as the comparison writes it under its score."""
+    return ngettext("potential %(num)d question", "potential %(num)d questions", potential)
 
 
 def cell_text(row: Row, value) -> str:
     """A table cell as the page shows it, in the page's language."""
     if value is None:
-        return _("no data")
+        return str(row.no_value)
+    if row.unit == YEAR:
+        return str(value)
     if row.categories is not None:
         return str(row.categories.get(value, value))
     if row.unit == SECTOR:
@@ -143,7 +205,7 @@ def cell_text(row: Row, value) -> str:
 
 
 # Decimals the downloads give a value, by unit; two for any other unit.
-_DECIMALS = {SECTOR: 0, CENSUS: 0, "count": 0, "percent": 1}
+_DECIMALS = {SECTOR: 0, CENSUS: 0, YEAR: 0, "count": 0, "percent": 1, "score": 1}
 
 
 def _decimals(row: Row) -> int:

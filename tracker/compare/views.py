@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from tracker import stats
 from tracker.compare.charts import Chart, SectorLine, bar_chart, sector_grid
+from tracker.compare.score_chart import dimensions_side_by_side, scored_bars, unassessed
 from tracker.compare.selection import (
     MAX_TERRITORIES,
     MIN_TERRITORIES,
@@ -130,11 +131,12 @@ CHART_BUILDERS: list[ChartBuilder] = [
     sectors_covered,
 ]
 
-# Assessment scores by dimension (governance, services by sector, reception,
-# partnerships, capacity, participation, data; 0-100) go here once validated
-# assessments are recorded: one builder per chart, reading the compared territories'
-# scores. Until then the list is empty and no score is shown or made up.
-ASSESSMENT_CHART_BUILDERS: list[ChartBuilder] = []
+# The self-assessment's scores: overall, then the dimensions side by side; none is drawn
+# when no compared territory has a validated assessment (see `unassessed`).
+ASSESSMENT_CHART_BUILDERS: list[ChartBuilder] = [
+    scored_bars(metric_bars("assessment_score")),
+    dimensions_side_by_side,
+]
 
 
 def uncharted(comparison: Comparison) -> list[str]:
@@ -142,13 +144,16 @@ def uncharted(comparison: Comparison) -> list[str]:
     council's programme integrates migration) is no quantity a bar could measure, and
     two to four territories read better in the table than in a count of them."""
     return [
-        _(
-            "“%(figure)s” is a category, not a quantity: the table above gives it for each "
-            "territory, and no chart draws it.",
-            figure=row.label,
-        )
-        for row in comparison.metric_rows
-        if row.categories is not None
+        *(
+            _(
+                "“%(figure)s” is a category, not a quantity: the table above gives it for "
+                "each territory, and no chart draws it.",
+                figure=row.label,
+            )
+            for row in comparison.metric_rows
+            if row.categories is not None
+        ),
+        *unassessed(comparison, current_language()),
     ]
 
 
@@ -266,7 +271,11 @@ def _about(comparison: Comparison, lang: str, now: datetime) -> list[tuple[bool,
         (True, [_("Figure"), _("Definition")]),
         *[
             (False, [str(row.label), str(row.definition)])
-            for row in (*comparison.metric_rows, *comparison.census_rows)
+            for row in (
+                *comparison.metric_rows,
+                *comparison.assessment_rows,
+                *comparison.census_rows,
+            )
         ],
         (False, [_("SNIA sectors"), str(SECTOR_DEFINITION)]),
         no_value_row(),

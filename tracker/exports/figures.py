@@ -21,6 +21,7 @@ from tracker.i18n import LEVEL_PLURALS, address_in_language, current_language
 from tracker.models import Territory
 from tracker.params import parse_filters, parse_level, parse_metric
 from tracker.privacy import public_figure
+from tracker.stats.assessments import details, dimension_of
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Figures:
     filters: stats.Filters
     territories: list[Territory]
     values: dict[str, float | None]
+    # Of a score: each assessed territory's year and potential (see `stats.assessments`).
+    scored: dict[str, object]
 
 
 def figures_from(args) -> Figures:
@@ -46,7 +49,9 @@ def figures_from(args) -> Figures:
         )
     )
     values = stats.metric_values(key, level, filters)
-    return Figures(level, stats.METRICS[key], filters, territories, values)
+    metric = stats.METRICS[key]
+    scored = details(key, level, filters) if metric.unit == "score" else {}
+    return Figures(level, metric, filters, territories, values, scored)
 
 
 def _rows(figures: Figures) -> list[dict]:
@@ -77,8 +82,23 @@ def _rows(figures: Figures) -> list[dict]:
             )
             shown = public_figure(value, write=lambda n: str(round(n)))
             row["shown"] = shown if isinstance(shown, str) else row["value"]
+        if metric.unit == "score":
+            row.update(_score_fields(metric, figures.scored.get(t.code)))
         rows.append(row)
     return rows
+
+
+def _score_fields(metric: stats.Metric, detail) -> dict:
+    """A score's columns besides its value: as shown ("not assessed" where there is no
+    assessment, never 0), the year assessed and, for a dimension, its potential."""
+    if detail is None:
+        fields = {"shown": str(metric.no_value), "assessment_year": None}
+    else:
+        shown = str(metric.no_value) if detail.score is None else detail.score
+        fields = {"shown": shown, "assessment_year": detail.year}
+    if dimension_of(metric.key):
+        fields["potential"] = detail.potential if detail else None
+    return fields
 
 
 def _headings(figures: Figures) -> list[tuple[str, str]]:
@@ -93,6 +113,10 @@ def _headings(figures: Figures) -> list[tuple[str, str]]:
     ]
     if figures.metric.categories is not None:
         headings.append(("shown", _("As shown")))
+    if figures.metric.unit == "score":
+        headings += [("shown", _("As shown")), ("assessment_year", _("Year assessed"))]
+        if dimension_of(figures.metric.key):
+            headings.append(("potential", _("Potential (applicable questions)")))
     if figures.metric.counts_people:
         headings += [
             ("shown", _("As shown")),
@@ -127,6 +151,17 @@ def _programme_year_rows(figures: Figures) -> list[tuple[bool, list[str]]]:
     return [(False, [_("Programmes running in"), str(year)])]
 
 
+def _no_score_row() -> tuple[bool, list[str]]:
+    """The About sheet's line saying that a territory without a score is not assessed."""
+    return (
+        False,
+        [
+            _("No value"),
+            _("The collectivity has no validated self-assessment: it is not assessed, not 0."),
+        ],
+    )
+
+
 def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
     """The rows of the About sheet as (heading?, cells)."""
     return [
@@ -138,7 +173,7 @@ def _about(figures: Figures, lang: str) -> list[tuple[bool, list[str]]]:
         (False, [_("Address of this export"), address_in_language()]),
         *writers.filter_rows(figures.filters, lang),
         *_programme_year_rows(figures),
-        writers.no_value_row(),
+        _no_score_row() if figures.metric.unit == "score" else writers.no_value_row(),
         *writers.source_rows(),
     ]
 

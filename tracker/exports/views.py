@@ -1,5 +1,6 @@
 """Downloads of what the public pages show, with their filters, under /export/: the public
-measures (`measures.*`), the public programmes (`programmes.*`) and the map's figures by territory (`figures.*`), each as CSV,
+measures (`measures.*`), the public programmes (`programmes.*`), the published
+self-assessments (`assessments.*`) and the map's figures by territory (`figures.*`), each as CSV,
 XLSX and GeoJSON. A bad query answers 400 with the API's JSON error; a GeoJSON that
 needs the boundaries answers 503 until they are built."""
 
@@ -9,7 +10,7 @@ from datetime import datetime
 
 from flask import Blueprint, request
 
-from tracker.exports import figures, measures, programmes
+from tracker.exports import assessments, figures, measures, programmes
 from tracker.exports.columns import export_columns
 from tracker.writers import (
     CSV_MIMETYPE,
@@ -142,3 +143,41 @@ def figures_geojson():
     chosen = figures.figures_from(request.args)
     body = figures.geojson_body(chosen)
     return download(body, GEOJSON_MIMETYPE, figures.filename(chosen, "geojson"))
+
+
+def _assessments_file(selection: assessments.Selection, extension: str, moment=None) -> str:
+    """`assessments-`, the territory's code (MA for the whole country), the year, the day."""
+    return download_name("assessments", assessments.name_parts(selection), extension, moment)
+
+
+@bp.get("/assessments.csv")
+def assessments_csv():
+    """The published self-assessments within `territory` and of `year`, as CSV (UTF-8
+    with BOM): a row per assessment with its scores and potentials. Refuses (400, JSON)
+    a bad filter or an export larger than `EXPORT_MAX_ROWS`."""
+    selection = assessments.selection_from(request.args)
+    items = assessments.export_items(selection.query)
+    body = measures.csv_body(assessments.export_columns(), items)
+    return download(body, CSV_MIMETYPE, _assessments_file(selection, "csv"))
+
+
+@bp.get("/assessments.xlsx")
+def assessments_xlsx():
+    """The published self-assessments as an XLSX workbook with an About sheet. Refuses
+    (400, JSON) a bad filter or an export larger than `EXPORT_MAX_ROWS`."""
+    selection = assessments.selection_from(request.args)
+    moment = now()
+    items = assessments.export_items(selection.query)
+    body = assessments.xlsx_body(selection, assessments.export_columns(), items, moment)
+    return download(body, XLSX_MIMETYPE, _assessments_file(selection, "xlsx", moment))
+
+
+@bp.get("/assessments.geojson")
+def assessments_geojson():
+    """The published self-assessments as a GeoJSON FeatureCollection (RFC 7946), each
+    placed inside its collectivity. Refuses (400, JSON) a bad filter or an export larger
+    than `EXPORT_MAX_ROWS`."""
+    selection = assessments.selection_from(request.args)
+    items = assessments.export_items(selection.query)
+    body = measures.geojson_body(items, measures.locator())
+    return download(body, GEOJSON_MIMETYPE, _assessments_file(selection, "geojson"))

@@ -3,13 +3,16 @@ category, the labels of the tooltips and the legend's entries, in the page's lan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 import geo.maps
 from tracker import stats
 from tracker.i18n import format_metric, metric_text
+from tracker.stats.assessments import Detail, details
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,45 @@ def class_label(
 
 def _no_data_entry(label: str) -> geo.maps.LegendEntry:
     return geo.maps.LegendEntry(label, geo.maps.NO_DATA_FILL, border="#777777", dashed=True)
+
+
+def score_text(metric: stats.Metric, detail: Detail) -> str:
+    """An assessed territory's score as the map and its table write it: one decimal, and
+    for a dimension shown alone its potential, "66.7 (potential 3 questions)"; a
+    dimension without applicable question says so."""
+    if detail.potential is None:
+        return metric_text(metric, detail.score)
+    if detail.score is None:
+        return _("no applicable question")
+    return ngettext(
+        "%(score)s (potential %(num)d question)",
+        "%(score)s (potential %(num)d questions)",
+        detail.potential,
+        score=metric_text(metric, detail.score),
+    )
+
+
+def by_score(
+    metric: stats.Metric, values: dict, level: str, filters: stats.Filters, title: str
+) -> Coloured:
+    """The map of a self-assessment score: quantile classes as for any number, each
+    score with its potential, the territories not assessed grey and named so, and a
+    link to how scores are computed."""
+    drawn = by_class(metric, values, set(), title)
+    scored = details(metric.key, level, filters)
+    labels = {code: score_text(metric, detail) for code, detail in scored.items()}
+    choropleth = replace(drawn.choropleth, labels=labels, no_data_label=str(metric.no_value))
+    legend = [
+        *drawn.legend[:-1],
+        _no_data_entry(_("Not assessed")),
+        geo.maps.LegendEntry(
+            _("How scores are computed"),
+            "transparent",
+            border="transparent",
+            url=url_for("assessment.methodology"),
+        ),
+    ]
+    return Coloured(choropleth, legend, title, drawn.values, set())
 
 
 def by_category(metric: stats.Metric, values: dict, title: str) -> Coloured:
@@ -150,4 +192,6 @@ def coloured(key: str, level: str, filters: stats.Filters) -> Coloured:
         )
     if metric.categories is not None:
         return by_category(metric, values, title)
+    if metric.by_assessment and metric.unit == "score":
+        return by_score(metric, values, level, filters, title)
     return by_class(metric, values, stats.unmatched(key, level, filters), title)

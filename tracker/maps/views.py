@@ -17,7 +17,7 @@ from tracker.assets import map_assets
 from tracker.errors import BadParameter, JsonError
 from tracker.extensions import db
 from tracker.i18n import LEVEL_PLURALS, current_language, metric_text, text_direction
-from tracker.maps.choropleth import coloured, none_matching
+from tracker.maps.choropleth import coloured, none_matching, score_text
 from tracker.models import Measure, Territory
 from tracker.params import (
     filter_args,
@@ -27,6 +27,7 @@ from tracker.params import (
     parse_metric,
     sector_choices,
 )
+from tracker.stats.assessments import details
 from tracker.vocab import MEASURE_KINDS, MEASURE_STATUSES
 from tracker.writers import boundary_file
 
@@ -225,6 +226,7 @@ def figures_table(choice: MapChoice) -> list[dict]:
     values = stats.metric_values(choice.metric, choice.level, choice.filters)
     unmatched = stats.unmatched(choice.metric, choice.level, choice.filters)
     ranks = {key: rank for rank, key in enumerate(metric.categories or ())}
+    scored = details(choice.metric, choice.level, choice.filters) if metric.unit == "score" else {}
     territories = db.session.scalars(
         select(Territory).where(Territory.level == choice.level).order_by(Territory.code)
     ).all()
@@ -241,6 +243,8 @@ def figures_table(choice: MapChoice) -> list[dict]:
             number = None if value is None else float(value)
         row = {"code": t.code, "name": t.name(lang), "value": number, "shown": shown}
         row["text"] = metric.categories is not None or t.code in unmatched
+        if t.code in scored:
+            row["shown"], row["text"] = score_text(metric, scored[t.code]), True
         rows.append(row)
     with_data = sorted((r for r in rows if r["value"] is not None), key=lambda r: -r["value"])
     return with_data + [r for r in rows if r["value"] is None]

@@ -13,7 +13,8 @@ The modules, each using only those before it: `query` (the filters, the territor
 a record counts towards, the per-collectivity aggregation), `cache` (the one way
 figures are kept between requests), `counts` and `sectors` (counts of records,
 people and sectors), `programmes` (how the councils' own programmes integrate
-migration), `metrics` (the declared metrics), `values` (their values).
+migration), `assessments` (the published self-assessments' scores), `metrics` (the
+declared metrics), `values` (their values).
 """
 
 from tracker.stats.cache import KEPT, data_version, kept
@@ -47,9 +48,11 @@ from tracker.stats.query import (
 )
 from tracker.stats.sectors import sector_counts, sectors_addressed, sectors_covered
 from tracker.stats.values import (
+    NO_VALUE_REASONS,
     figures,
     metric_values,
     national_summary,
+    no_value_reason,
     territory_summary,
     unmatched,
 )
@@ -60,6 +63,7 @@ __all__ = [
     "METRICS",
     "NATIONAL",
     "NO_PROGRAMME",
+    "NO_VALUE_REASONS",
     "OWN_KIND",
     "record_models",
     "Filters",
@@ -76,6 +80,7 @@ __all__ = [
     "measures_by_status",
     "metric_values",
     "national_summary",
+    "no_value_reason",
     "own_programmes",
     "populations",
     "programme_year",

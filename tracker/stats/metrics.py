@@ -13,6 +13,14 @@ from sqlalchemy import Float, case, cast, func
 from tracker import privacy
 from tracker.models import Measure
 from tracker.models.territory import LEVELS
+from tracker.stats.assessments import (
+    OVERALL,
+    communes_assessed,
+    dimension_definition,
+    dimension_keys,
+    dimension_label,
+    score_values,
+)
 from tracker.stats.programmes import NO_PROGRAMME, communes_integrating, own_programmes
 from tracker.stats.query import Filters
 from tracker.stats.sectors import sectors_covered
@@ -36,7 +44,12 @@ class Metric:
     territory with nothing to show, and every territory of the level has a value.
     `levels` are those the metric is given for ("country" among them for Morocco as a
     whole). A `by_programme_year` metric reads the programmes running in the filters'
-    year (this year when none is chosen) and no other filter.
+    year (this year when none is chosen) and no other filter. A `by_assessment` metric
+    reads the published self-assessments (`tracker.stats.assessments`): only the year
+    filter applies, and a territory without one has no value whatever its records.
+
+    `no_value` is how a page writes a territory without a value: "no data", or "not
+    assessed" for a score.
 
     `unit` says how a value is shown (`tracker.i18n.metric_text` writes it); `public`
     gives it as every public output does.
@@ -57,6 +70,8 @@ class Metric:
     categories: Mapping[str, object] | None = None
     levels: tuple[str, ...] = (*LEVELS, "country")
     by_programme_year: bool = False
+    by_assessment: bool = False
+    no_value: object = _l("no data")
 
     def public(self, value: object) -> object:
         """`value` as public outputs may give it: a count of people with its small
@@ -95,6 +110,22 @@ def _beneficiaries(sums, population=None):
     counted, total, left_out = sums
     # Measures that all leave the count out say nothing.
     return privacy.PublicSum(total, left_out) if counted else None
+
+
+def _score(key: str, label, definition, dimension: str | None) -> Metric:
+    """A self-assessment score (0 to 100) of each collectivity itself, not given for the
+    country, "not assessed" where no assessment is published."""
+    return Metric(
+        key,
+        label,
+        definition,
+        "score",
+        compute=score_values(dimension),
+        empty=None,
+        levels=("region", "province", "commune"),
+        by_assessment=True,
+        no_value=_l("not assessed"),
+    )
 
 
 def _budget_per_inhabitant(key: str, label, definition, column) -> Metric:
@@ -231,6 +262,36 @@ METRICS: dict[str, Metric] = {
             compute=communes_integrating,
             levels=("region", "province", "country"),
             by_programme_year=True,
+        ),
+        _score(
+            OVERALL,
+            _l("Self-assessment score (0-100)"),
+            _l(
+                "The overall score of the collectivity's own published self-assessment for "
+                "the year chosen (its latest when none is): the mean of its dimensions' "
+                "scores. For a province or a region, its own council's score, never an "
+                "average of its communes. Only the year filter applies; a territory without "
+                "a validated assessment is not assessed, which is not 0."
+            ),
+            None,
+        ),
+        # The dimensions are the indicator set's data: a new version's come with it.
+        *(
+            _score(f"assessment_{key}", dimension_label(key), dimension_definition(key), key)
+            for key in dimension_keys()
+        ),
+        Metric(
+            "communes_assessed_share",
+            _l("Share of communes assessed (%)"),
+            _l(
+                "Communes of the territory with a validated self-assessment for the year "
+                "chosen (for any year when none is), as a percentage of all the communes of "
+                "the territory. Only the year filter applies."
+            ),
+            "percent",
+            compute=communes_assessed,
+            levels=("region", "province", "country"),
+            by_assessment=True,
         ),
     )
 }

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.i18n import morocco_today
 from tracker.models import Programme, Territory
-from tracker.stats.query import NATIONAL, Filters, codes_within, public_record_conditions, unit_of
+from tracker.stats.query import Filters, public_record_conditions, share_of_communes
 
 # The programme a collectivity of each level adopts for itself.
 OWN_KIND = {"commune": "PAC", "province": "PDP", "region": "PDR"}
@@ -73,18 +73,5 @@ def communes_integrating(
     not. Empty for the commune level, which has no commune inside."""
     if level == "commune":
         return {}
-    unit = unit_of(level).label("unit")
-    communes = select(Territory.code, unit).where(Territory.level == "commune")
-    if inside:
-        communes = communes.where(Territory.code.in_(codes_within(inside)))
     integration = own_programmes("commune", filters)
-    totals: dict[str, list[int]] = {}
-    for code, of in db.session.execute(communes):
-        if of is None:
-            continue
-        counted = totals.setdefault(of, [0, 0])
-        counted[0] += 1
-        counted[1] += integration.get(code) in INTEGRATING
-    if level == "country":
-        totals = {NATIONAL: totals.get(NATIONAL, [0, 0])}
-    return {code: 100.0 * done / total for code, (total, done) in totals.items() if total}
+    return share_of_communes(level, inside, lambda code: integration.get(code) in INTEGRATING)

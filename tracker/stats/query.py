@@ -4,6 +4,7 @@ of the measures per collectivity that every sum shares."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -171,3 +172,28 @@ def aggregate(level: str, filters: Filters, *columns, inside: str | None = None)
         # No measure at all: the country's one group is all NULL.
         if row[0] is not None and any(value is not None for value in row[1:])
     }
+
+
+def share_of_communes(
+    level: str, inside: str | None, counted: Callable[[str], bool]
+) -> dict[str, float]:
+    """`{code: percentage}` for the territories of `level` (territory `inside` alone when
+    given; the one code `NATIONAL` for the country): the communes inside for whose code
+    `counted` answers True, as a percentage of every commune inside. Empty for the
+    commune level, which has no commune inside."""
+    if level == "commune":
+        return {}
+    unit = unit_of(level).label("unit")
+    communes = select(Territory.code, unit).where(Territory.level == "commune")
+    if inside:
+        communes = communes.where(Territory.code.in_(codes_within(inside)))
+    totals: dict[str, list[int]] = {}
+    for code, of in db.session.execute(communes):
+        if of is None:
+            continue
+        count = totals.setdefault(of, [0, 0])
+        count[0] += 1
+        count[1] += bool(counted(code))
+    if level == "country":
+        totals = {NATIONAL: totals.get(NATIONAL, [0, 0])}
+    return {code: 100.0 * done / total for code, (total, done) in totals.items() if total}

@@ -55,7 +55,8 @@ def figures(
 def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[str, float | None]:
     """The values of metric `key` for every territory of `level` that has data (of a
     categorical metric: for every territory of the level); none for a level the metric
-    is not given for.
+    is not given for. An assessment metric's are those of the territories assessed
+    (every territory of the level for the share of communes assessed).
 
     Raises `KeyError` for an unknown metric and `ValueError` for an unknown level.
     """
@@ -65,10 +66,25 @@ def metric_values(key: str, level: str, filters: Filters = Filters()) -> dict[st
     if level not in metric.levels:
         return {}
     values = figures([metric], level, filters)[key]
-    if metric.categories is not None:
+    if metric.categories is not None or metric.by_assessment:
         return values
     has_data = recorded(level)
     return {code: values.get(code, metric.empty) for code in has_data}
+
+
+# Why a territory's value is null (in `/api/v1/stats`): the metric is not given for the level, the
+# territory has no published self-assessment, or no public record (none the filters keep).
+NO_VALUE_REASONS = ("not_given", "not_assessed", "no_record", "none_matching")
+
+
+def no_value_reason(metric: Metric, level: str, code: str, unmatched: set[str]) -> str:
+    """Why `metric` has no value for territory `code` of `level` (one of `NO_VALUE_REASONS`):
+    a null is never a zero, and says which kind of nothing it is."""
+    if level not in metric.levels:
+        return "not_given"
+    if metric.by_assessment:
+        return "not_assessed"
+    return "none_matching" if code in unmatched else "no_record"
 
 
 def unmatched(key: str, level: str, filters: Filters) -> set[str]:
@@ -81,7 +97,12 @@ def unmatched(key: str, level: str, filters: Filters) -> set[str]:
     """
     metric = METRICS[key]
     wanted = filters.every_status() if metric.every_status else filters
-    if wanted == Filters() or metric.by_programme_year or level not in metric.levels:
+    if (
+        wanted == Filters()
+        or metric.by_programme_year
+        or metric.by_assessment
+        or level not in metric.levels
+    ):
         return set()
     return recorded(level) - set(aggregate(level, wanted, func.count()))
 
@@ -117,8 +138,9 @@ def _summary_of(level: str, filters: Filters, inside: str | None) -> dict[str, f
     code = inside or NATIONAL
     given = [metric for metric in METRICS.values() if level in metric.levels]
     if code not in recorded(level, inside):
-        # A category is known without any record: "no programme recorded".
-        given = [metric for metric in given if metric.categories is not None]
+        # A category is known without any record ("no programme recorded"), and so is
+        # an assessment.
+        given = [m for m in given if m.categories is not None or m.by_assessment]
     values = figures(given, level, filters, inside)
     summary = dict.fromkeys(METRICS)
     summary.update({m.key: values[m.key].get(code, m.empty) for m in given})
