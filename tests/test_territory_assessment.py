@@ -270,3 +270,10 @@ def test_a_few_queries_however_many_answers_and_measures(app, client):
     three_years = count_queries(app, client, path)
     assert three_years == one_year
     assert section(client, FIGUIG, "fr").count('href="/measures/') == 15 * 6
+
+
+def test_the_figures_table_says_not_assessed_rather_than_no_data(client):
+    page = html.unescape(client.get(f"/territories/{FIGUIG}?lang=fr").get_data(as_text=True))
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th>\s*<td class="num">([^<]*)</td>', page)
+    scores = [value for label, value in rows if label.startswith("Score")]
+    assert scores and set(scores) == {"non évalué"}
