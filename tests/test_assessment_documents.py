@@ -7,11 +7,12 @@ from __future__ import annotations
 import html
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.support import FIGUIG, csrf_token
+from tests.support import FIGUIG, csrf_token, make_assessment
 from tracker.assessment.indicators import latest_indicator_set
 from tracker.extensions import db
 from tracker.models import Assessment, Attachment
@@ -90,3 +91,23 @@ def test_a_page_that_is_not_a_document_is_refused_beside_its_question(app, clien
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Assessment)) == 0
         assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_restoring_an_assessment_whose_year_is_taken_is_refused_with_a_message(
+    app, client, accounts
+):
+    deleted = make_assessment(app, FIGUIG, 2025, state="draft")
+    with app.app_context():
+        db.session.get(Assessment, deleted).deleted_at = datetime.now(UTC)
+        db.session.commit()
+    make_assessment(app, FIGUIG, 2025, state="draft")
+    accounts.create("admin@example.org", "admin")
+    accounts.login("admin@example.org")
+    url = f"/admin/deleted/assessment/{deleted}/restore"
+    token = csrf_token(client, "/admin/deleted?lang=en")
+    response = client.post(url, data={"csrf_token": token}, follow_redirects=True)
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "This record cannot be restored: another one now holds its place" in page
+    with app.app_context():
+        assert db.session.get(Assessment, deleted).deleted_at is not None

@@ -54,6 +54,15 @@ def restore(entity: str, record_id: int):
     except service.WrongState:
         db.session.rollback()
         flash(_("This record is not deleted."), "error")
+    except service.TakenPlace:
+        db.session.rollback()
+        flash(
+            _(
+                "This record cannot be restored: another one now holds its place (the "
+                "collectivity's assessment for the same year). Delete that one first."
+            ),
+            "error",
+        )
     except StaleDataError:
         db.session.rollback()
         flash(pages.changed_meanwhile(), "error")

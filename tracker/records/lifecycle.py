@@ -4,6 +4,7 @@ Each step checks who is asking and the record's state, and writes its history en
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from tracker import audit, permissions
 from tracker.extensions import db
@@ -24,6 +25,11 @@ TRANSITIONS = {
 
 class WrongState(Exception):
     """The record is not in a state this step can start from."""
+
+
+class TakenPlace(Exception):
+    """A deleted record cannot come back: a live one now holds its place (an assessment
+    of the same collectivity and year)."""
 
 
 def transition(
@@ -82,12 +88,20 @@ def delete(user, entity: str, record, expected_version: int | None = None) -> No
 def restore(user, entity: str, record) -> None:
     """Bring a deleted record back (administrators only), as it was when deleted.
 
-    Raises `NotAllowed` for anyone else, `WrongState` when the record is not deleted.
+    Raises `NotAllowed` for anyone else, `WrongState` when the record is not deleted,
+    `TakenPlace` when a live record holds its place (the database's unique index); the
+    record then stays deleted.
     """
     if not permissions.can_restore(user):
         raise NotAllowed()
     if record.deleted_at is None:
         raise WrongState()
+    savepoint = db.session.begin_nested()
     record.deleted_at = None
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        raise TakenPlace() from None
+    savepoint.commit()
     audit.log(entity, record, "restore", user, {"deleted": [True, False]})

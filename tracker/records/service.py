@@ -23,7 +23,14 @@ from tracker.records import outcomes, values
 from tracker.records.confirmations import with_confirmations
 from tracker.records.duplicates import CONFIRM_DUPLICATE, possible_duplicates
 from tracker.records.fields import TITLE_MAX
-from tracker.records.lifecycle import TRANSITIONS, WrongState, delete, restore, transition
+from tracker.records.lifecycle import (
+    TRANSITIONS,
+    TakenPlace,
+    WrongState,
+    delete,
+    restore,
+    transition,
+)
 from tracker.records.measure_rules import CONFIRM_DATES, read_measure
 from tracker.records.outcomes import NotAllowed, RecordInvalid, StaleRecord
 from tracker.vocab import (
@@ -41,6 +48,7 @@ __all__ = [
     "NotAllowed",
     "RecordInvalid",
     "StaleRecord",
+    "TakenPlace",
     "WrongState",
     "delete",
     "restore",
