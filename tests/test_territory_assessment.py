@@ -53,7 +53,7 @@ def test_a_territory_never_assessed_says_so_never_0(client):
     assert 'href="/methodology"' in french
     assert "score-chart" not in french and "0,0" not in french
     arabic = section(client, FIGUIG, "ar")
-    assert "لم يُقيَّم بعد" in arabic
+    assert "غير مُقيَّم" in arabic
     assert "0.0" not in arabic
 
 

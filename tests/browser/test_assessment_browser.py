@@ -1,6 +1,7 @@
 """An officer fills an assessment in French, another officer one in Arabic, each on a phone:
 saved part-way, resumed, submitted; the coordinator returns it with a comment; the officer
-corrects it and submits it again; the coordinator validates it. In a real browser, offline."""
+corrects it and submits it again; the coordinator validates it; then anyone finds its score
+on the map, the territory page, the comparison and the profile. In a real browser, offline."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from tests.support import BOUARFA
 from tracker.accounts import create_user
 from tracker.assessment.indicators import latest_indicator_set
+from tracker.assessment.scores import assessment_scores
 from tracker.extensions import db
+from tracker.models import Assessment
+from tracker.public.self_assessment import score_text
 
 FIGUIG = "02.251.01.03"
 ORIENTAL = "02"
@@ -153,4 +159,35 @@ def test_an_assessment_goes_through_review(
     shot(page, f"{lang}-validated-full")
     no_wider_than_the_phone(page)
     assert errors == []
+    context.close()
+    the_public_finds_the_score(browser, live_server, lang, code)
+
+
+TOOLTIP = """code => { const map = window[document.querySelector('.folium-map').id];
+    let text = null;
+    map.eachLayer(l => { if (l.feature && l.feature.properties.code === code && l.getTooltip()) {
+        text = l.getTooltip().getContent().textContent; } });
+    return text; }"""
+
+
+def the_public_finds_the_score(browser, live_server, lang, code):
+    """A visitor, signed in as nobody, finds the validated assessment's overall score on the
+    map, the territory page, the comparison and the profile."""
+    with live_server.app.app_context(), live_server.app.test_request_context(f"/?lang={lang}"):
+        assessment = db.session.scalars(select(Assessment)).one()
+        overall = score_text(assessment_scores(assessment).overall)
+    level = "commune" if code == FIGUIG else "region"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    base = live_server.url
+    page.goto(f"{base}/map?metric=assessment_score&level={level}&lang={lang}")
+    page.wait_for_selector(f".folium-map[data-loaded-{level}]", timeout=60_000)
+    assert overall in page.evaluate(TOOLTIP, code)
+    page.goto(f"{base}/territories/{code}?lang={lang}")
+    assert overall in page.locator(".self-assessment").inner_text()
+    other = BOUARFA if code == FIGUIG else "01"
+    page.goto(f"{base}/compare?level={level}&codes={code}&codes={other}&lang={lang}")
+    assert overall in page.locator(".compare-table").inner_text()
+    page.goto(f"{base}/territories/{code}/profile?lang={lang}")
+    assert overall in page.locator("main").inner_text()
     context.close()
