@@ -335,3 +335,21 @@ def test_the_command_line_imports_assessments(cli, runner, officer, tmp_path):
     result = runner.invoke(args=args)
     assert result.exit_code == 1
     assert "Row 2: Points:" in result.output
+
+
+def test_a_check_only_writes_nothing_and_says_what_would_be_done(app, officer):
+    report = run(app, officer, "e.csv", csv_bytes([answer("Q1", "2")]), lang="en", dry_run=True)
+    assert report.ok and not report.written
+    with app.test_request_context("/?lang=en"):
+        assert report.lines() == [
+            "Row 2: would be created",
+            "Check only, nothing was saved: 1 to create, 0 to update, 0 unchanged.",
+        ]
+    assert count(app) == 0
+
+
+def test_a_file_of_headings_only_is_refused_in_french(app, officer):
+    from tracker.imports import ImportFileError
+
+    with pytest.raises(ImportFileError, match="Le fichier a des en-têtes mais aucune réponse."):
+        run(app, officer, "e.csv", csv_bytes([]))
