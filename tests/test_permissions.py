@@ -216,6 +216,16 @@ def _routes(ids) -> list[Route]:
         )
         for target, code in TARGETS.items()
     ]
+    routes += [
+        Route(
+            "import assessments",
+            "/work/import?what=assessments",
+            {"file": f"territory_code,year,question,points\r\n{code},2026,Q1,0\r\n".encode()},
+            "importer",
+            target,
+        )
+        for target, code in TARGETS.items()
+    ]
     routes.append(
         Route(
             "new organisation",

@@ -36,6 +36,7 @@ The modules, in the order a file goes through them: `columns` (what a file may h
 `run` (the import and its report), and beside them `template` and `cli`.
 """
 
+from tracker.imports.assessments import import_assessments
 from tracker.imports.cli import import_cli
 from tracker.imports.columns import (
     COLUMNS,
@@ -47,13 +48,16 @@ from tracker.imports.columns import (
     heading_index,
     normalise,
 )
+from tracker.imports.kinds import IMPORTS, record_import
+from tracker.imports.measures import import_measures
 from tracker.imports.reading import MAX_ROWS, ImportFileError, read_rows
-from tracker.imports.run import ImportReport, RowResult, action_labels, import_measures
-from tracker.imports.template import write_template
+from tracker.imports.run import ImportReport, RecordImport, RowResult, action_labels, run_import
+from tracker.imports.template import TemplateParts, write_template
 
 __all__ = [
     "COLUMNS",
     "COLUMNS_BY_KEY",
+    "IMPORTS",
     "LANGUAGES",
     "MAX_ROWS",
     "REQUIRED",
@@ -61,12 +65,17 @@ __all__ = [
     "Column",
     "ImportFileError",
     "ImportReport",
+    "RecordImport",
     "RowResult",
+    "TemplateParts",
     "action_labels",
     "heading_index",
+    "import_assessments",
     "import_cli",
     "import_measures",
     "normalise",
     "read_rows",
+    "record_import",
+    "run_import",
     "write_template",
 ]

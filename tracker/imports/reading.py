@@ -16,16 +16,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from tracker.imports.columns import (
-    COLUMNS_BY_KEY,
-    REQUIRED,
-    heading_index,
-    normalise,
-    user_language,
-)
+from tracker.imports.columns import COLUMNS, Column, heading_index, normalise, user_language
 
 MAX_ROWS = 5000
+# What a file of measures without data rows is told, as `read_rows` says it by default.
+NO_MEASURES = _l("The file has headings but no measures.")
 
 
 class ImportFileError(ValueError):
@@ -98,9 +95,9 @@ def _xlsx_table(data: bytes) -> Iterator[list[str]]:
         workbook.close()
 
 
-def _columns_of(headings: list[str]) -> list[str | None]:
+def _columns_of(headings: list[str], columns: tuple[Column, ...]) -> list[str | None]:
     """The key of each heading (None for a blank one); refuses unknown and repeated headings."""
-    index = heading_index()
+    index = heading_index(columns)
     keys: list[str | None] = []
     unknown: list[str] = []
     for heading in headings:
@@ -119,7 +116,7 @@ def _columns_of(headings: list[str]) -> list[str | None]:
         raise ImportFileError(
             _("The same column appears twice: %(columns)s.", columns=", ".join(names))
         )
-    missing = [COLUMNS_BY_KEY[k].heading(user_language()) for k in REQUIRED if k not in keys]
+    missing = [c.heading(user_language()) for c in columns if c.required and c.key not in keys]
     if missing:
         raise ImportFileError(
             _("Missing required column: %(columns)s.", columns=", ".join(missing))
@@ -127,8 +124,14 @@ def _columns_of(headings: list[str]) -> list[str | None]:
     return keys
 
 
-def read_rows(filename: str, stream: BinaryIO) -> list[dict[str, str]]:
-    """The data rows of a CSV or XLSX file, each a dict from column key to the cell's text.
+def read_rows(
+    filename: str,
+    stream: BinaryIO,
+    columns: tuple[Column, ...] = COLUMNS,
+    no_rows: Any = NO_MEASURES,
+) -> list[dict[str, str]]:
+    """The data rows of a CSV or XLSX file of `columns` (the measures' by default), each a
+    dict from column key to the cell's text; `no_rows` says a file without data rows wrong.
 
     Only the file's columns are keys. Element `i` is the spreadsheet's row `i + 2`
     (row 1 holds the headings): a blank row in the middle is kept, with empty
@@ -158,7 +161,7 @@ def read_rows(filename: str, stream: BinaryIO) -> list[dict[str, str]]:
             if headings is not None and any(not is_blank(r) for r in table):
                 raise ImportFileError(_("Row 1 must hold the column headings."))
             raise ImportFileError(_("The file is empty."))
-        keys = _columns_of(headings)
+        keys = _columns_of(headings, columns)
         blank_run = 0
         filled = 0
         for number, cells in enumerate(table, start=2):
@@ -186,5 +189,5 @@ def read_rows(filename: str, stream: BinaryIO) -> list[dict[str, str]]:
             padded = list(cells) + [""] * (len(keys) - len(cells))
             rows.append({k: v for k, v in zip(keys, padded) if k})
     if not rows:
-        raise ImportFileError(_("The file has headings but no measures."))
+        raise ImportFileError(str(no_rows))
     return rows

@@ -1,26 +1,25 @@
-"""Importing the rows of a file: each through `save_measure`, all of them or none.
+"""Importing the rows of a file, all of them or none, and the report of each row.
 
-A row with a reference updates the measure of the same collectivity that has this
-reference; any other row creates a measure. On an update, a column left out of the
-file leaves that field as it was; a blank cell empties it. Blank rows are skipped and
-keep their number. One wrong row and nothing is written.
+What a file holds and how its rows become records is a `RecordImport`: its columns, and
+its row step, which saves the rows through the record type's service (the same rules,
+permissions and history as the form) and says what became of each. `run_import` reads
+the file, hands the rows to that step in a savepoint, and keeps what was written only
+when every row passed. Blank rows are skipped and keep their number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from tracker.extensions import db
-from tracker.imports.columns import COLUMNS, COLUMNS_BY_KEY, user_language
+from tracker.imports.columns import Column, user_language
 from tracker.imports.reading import is_blank, read_rows
-from tracker.imports.rows import Lookups, current_values, raw_values
-from tracker.records.confirmations import CONFIRM_FIELD, CONFIRMED_BY_KEY
-from tracker.records.service import NotAllowed, RecordInvalid, clean_measure, save_measure
 
 if TYPE_CHECKING:
     from tracker.accounts import CommandLine
@@ -43,12 +42,17 @@ class RowResult:
     reference: str | None = None
     action: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
-    measure_id: int | None = None
+    record_id: int | None = None
 
     @property
     def ok(self) -> bool:
         """Whether the row has no error."""
         return not self.errors
+
+    @property
+    def measure_id(self) -> int | None:
+        """The id of the record the row saved (a measure, in a measures import)."""
+        return self.record_id
 
 
 @dataclass
@@ -136,118 +140,56 @@ def action_labels(report: ImportReport) -> dict:
     return _DONE if report.written else _PLANNED
 
 
-def _confirmable(errors: dict[str, str], language: str) -> dict[str, str]:
-    """`errors` with each warning a row may confirm under the confirmations' column,
-    saying what to write there."""
-    column = COLUMNS_BY_KEY[CONFIRM_FIELD.key]
-    for key, confirmation in CONFIRMED_BY_KEY.items():
-        if confirmation in errors:
-            hint = _(
-                "To confirm it, write %(key)s in the column %(column)s.",
-                key=key,
-                column=column.heading(language),
-            )
-            warning = f"{errors.pop(confirmation)} {hint}"
-            errors[column.key] = (
-                f"{errors[column.key]} {warning}" if column.key in errors else warning
-            )
-    return errors
+# The rows of a file, each with its number as the spreadsheet shows it.
+NumberedRows = list[tuple[int, dict[str, str]]]
 
 
-def _labelled(errors: dict[str, str], language: str) -> dict[str, str]:
-    """Errors keyed by the column heading in `language`, in the order of the columns (a
-    warning to confirm under the confirmations' column)."""
-    errors = _confirmable(dict(errors), language)
-    order = {column.key: i for i, column in enumerate(COLUMNS)}
+@dataclass(frozen=True)
+class RecordImport:
+    """What is imported: `key` (as the page and the command name it), the `columns` a file
+    may hold, what to say of a file without data rows, and the row step: `import_rows(user,
+    rows, language)` saves the numbered non-blank rows through the record type's service,
+    inside the import's savepoint, and gives one `RowResult` per row, in order, its errors
+    keyed by column heading in `language` (see `labelled`)."""
+
+    key: str
+    columns: tuple[Column, ...]
+    no_rows: Any
+    import_rows: Callable[[Any, NumberedRows, str], list[RowResult]]
+
+
+def labelled(errors: dict[str, str], columns: tuple[Column, ...], language: str) -> dict[str, str]:
+    """Errors keyed by column key as keyed by the column heading in `language`, in the
+    order of `columns` (a key that is no column is kept as it is, last)."""
+    order = {column.key: i for i, column in enumerate(columns)}
+    headings = {column.key: column.heading(language) for column in columns}
     return {
-        (COLUMNS_BY_KEY[key].heading(language) if key in COLUMNS_BY_KEY else key): message
+        headings.get(key, key): message
         for key, message in sorted(errors.items(), key=lambda item: order.get(item[0], len(order)))
     }
 
 
-def _import_row(
+def run_import(
     user: User | CommandLine,
-    number: int,
-    cells: dict[str, str],
-    lookups: Lookups,
-    seen: dict[tuple[str, str], int],
-    language: str,
-) -> RowResult:
-    """Save row `number` (`seen`: the references met so far, and their rows), or say
-    what is wrong with it, by column heading in `language`."""
-    code = cells.get("territory_code", "").strip()
-    reference = cells.get("reference", "").strip() or None
-    errors: dict[str, str] = {}
-    existing = None
-    if reference and code:
-        if (code, reference) in seen:
-            errors["reference"] = _(
-                "This reference is already used in row %(row)d.", row=seen[(code, reference)]
-            )
-        else:
-            seen[(code, reference)] = number
-            found = lookups.measures.get((code, reference), [])
-            if len(found) > 1:
-                errors["reference"] = _(
-                    "Several measures of this collectivity have this reference."
-                )
-            elif found:
-                existing = found[0]
-    raw = current_values(existing) if existing is not None else {}
-    raw.update(raw_values(cells, lookups, errors))
-    if errors:
-        try:
-            clean_measure(raw, existing, warn_duplicates=True)
-        except RecordInvalid as invalid:
-            errors = {**invalid.errors, **errors}
-        return RowResult(number, reference, errors=_labelled(errors, language))
-    version = existing.version if existing is not None else None
-    try:
-        # The service looks up sectors while it sets the fields; an autoflush there would
-        # write the update in two statements and raise the version twice.
-        with db.session.no_autoflush:
-            measure = save_measure(user, raw, measure=existing, warn_duplicates=True)
-    except RecordInvalid as invalid:
-        return RowResult(number, reference, errors=_labelled(invalid.errors, language))
-    except NotAllowed:
-        return RowResult(
-            number,
-            reference,
-            errors=_labelled({"territory_code": _("Not allowed for this collectivity.")}, language),
-        )
-    db.session.flush()
-    if existing is None:
-        action = "created"
-    else:
-        action = "updated" if measure.version != version else "unchanged"
-    return RowResult(number, reference, action=action, measure_id=measure.id)
-
-
-def import_measures(
-    user: User | CommandLine, filename: str, stream: BinaryIO, dry_run: bool = False
+    what: RecordImport,
+    filename: str,
+    stream: BinaryIO,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Import the measures of a CSV or XLSX file as `user`: all rows, or none.
+    """Import the rows of a CSV or XLSX file of `what` as `user`: all rows, or none.
 
-    Each row goes through `save_measure` (rules, permissions, history); a row with
-    a reference updates the collectivity's measure that has it. Rows that fail are
-    reported with their number and, per column, what is wrong (a row for a
-    collectivity `user` may not write for says so). Commits only when every row
-    passed and `dry_run` is false; otherwise everything the import did is rolled
-    back, and only that (it runs in a savepoint).
-
-    Raises `ImportFileError` when the file as a whole cannot be read (see `read_rows`).
+    Commits only when every row passed and `dry_run` is false; otherwise everything the
+    import did is rolled back, and only that (it runs in a savepoint). Raises
+    `ImportFileError` when the file as a whole cannot be read (see `read_rows`).
     """
-    rows = read_rows(filename, stream)
-    lookups = Lookups.load(rows)
-    language = user_language()
+    rows = read_rows(filename, stream, what.columns, what.no_rows)
+    numbered = [
+        (index + 2, cells) for index, cells in enumerate(rows) if not is_blank(cells.values())
+    ]
     report = ImportReport(dry_run=dry_run)
-    seen: dict[tuple[str, str], int] = {}
     savepoint = db.session.begin_nested()
     try:
-        for index, cells in enumerate(rows):
-            if is_blank(cells.values()):
-                continue
-            report.rows.append(_import_row(user, index + 2, cells, lookups, seen, language))
+        report.rows = what.import_rows(user, numbered, user_language())
     except BaseException:
         savepoint.rollback()
         raise
@@ -258,5 +200,5 @@ def import_measures(
     else:
         savepoint.rollback()
         for row in report.rows:
-            row.measure_id = None
+            row.record_id = None
     return report

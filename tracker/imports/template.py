@@ -1,13 +1,17 @@
-"""The file to fill in: the import's columns, headed in one language, with an example row.
+"""The file to fill in: an import's columns, headed in one language, with example rows.
 
-Every word of the template (sheet names, headings, notes, the example's texts) comes
-from the translation catalogues, in the message context "import".
+What differs from one import to another is a `TemplateParts`: the sheet's name, the
+columns, the example rows and the lists; the measures' are here. Every word of the
+template (sheet names, headings, notes, the example's texts) comes from the translation
+catalogues, in the message context "import".
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +20,15 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.i18n import RTL_LANGUAGES
-from tracker.imports.columns import COLUMNS, COLUMNS_BY_KEY, LANGUAGES, SEPARATOR, VOCABULARIES
+from tracker.imports.columns import (
+    COLUMNS,
+    LANGUAGES,
+    NO,
+    SEPARATOR,
+    VOCABULARIES,
+    YES,
+    Column,
+)
 from tracker.imports.reading import MAX_ROWS, cell_text
 from tracker.models import Organisation, Sector
 
@@ -29,8 +41,6 @@ _LABEL = lazy_pgettext("import", "Label")
 _COLUMN = lazy_pgettext("import", "Column")
 _REQUIRED = lazy_pgettext("import", "Required")
 _WHAT = lazy_pgettext("import", "What to enter")
-_YES = lazy_pgettext("import", "yes")
-_NO = lazy_pgettext("import", "no")
 _ORGANISATIONS = lazy_pgettext("import", "Partners (registered names)")
 _SEPARATOR_NOTE = lazy_pgettext("import", "Several values in one cell are separated by |.")
 
@@ -86,8 +96,8 @@ def _put(sheet, row: int, column: int, value: Any):
 
 
 def _list_entries(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(column key, [(key, label in the forced language)]) for each column that chooses
-    from a list: the single choices first, then the sectors, then the other lists."""
+    """(column key, [(key, label in the forced language)]) for each measure column that
+    chooses from a list: the single choices first, then the sectors, then the other lists."""
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     entries = []
     for kind in ("choice", "sectors", "choices"):
@@ -100,28 +110,63 @@ def _list_entries(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
     return entries
 
 
-def _measures_sheet(measures, lang: str) -> None:
-    """The sheet to fill in: the headings, the example row, text and date formats."""
+def _organisations(lists, row: int) -> None:
+    """The registered partner names, from `row` of the lists sheet on."""
+    from openpyxl.styles import Font
+
+    _put(lists, row, 1, str(_ORGANISATIONS)).font = Font(bold=True)
+    names = db.session.scalars(
+        select(Organisation.name)
+        .where(Organisation.deleted_at.is_(None))
+        .order_by(Organisation.name)
+    )
+    for offset, name in enumerate(names, start=1):
+        _put(lists, row + offset, 1, name)
+
+
+@dataclass(frozen=True)
+class TemplateParts:
+    """What one import's template holds: the name of the sheet to fill in, its columns,
+    `examples()` (the example rows, column key → value, in the forced language),
+    `lists(lang)` ((column key, [(key, label)]) for each list the lists sheet shows) and
+    `more_lists(sheet, row)`, which writes what else the lists sheet shows from `row` on."""
+
+    sheet: Any
+    columns: tuple[Column, ...]
+    examples: Callable[[], list[dict[str, Any]]]
+    lists: Callable[[str], list[tuple[str, list[tuple[str, str]]]]]
+    more_lists: Callable[[Any, int], None] | None = None
+
+
+MEASURE_TEMPLATE = TemplateParts(
+    _MEASURES_SHEET, COLUMNS, lambda: [_example()], _list_entries, _organisations
+)
+
+
+def _data_sheet(sheet, parts: TemplateParts, lang: str) -> None:
+    """The sheet to fill in: the headings, the example rows, text and date formats."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    example = _example()
-    for number, column in enumerate(COLUMNS, start=1):
+    examples = parts.examples()
+    for number, column in enumerate(parts.columns, start=1):
         heading = column.heading(lang)
-        _put(measures, 1, number, heading).font = Font(bold=True)
-        _put(measures, 2, number, example[column.key])
+        _put(sheet, 1, number, heading).font = Font(bold=True)
         letter = get_column_letter(number)
-        measures.column_dimensions[letter].width = max(14, min(40, len(heading) + 4))
+        sheet.column_dimensions[letter].width = max(14, min(40, len(heading) + 4))
         if column.kind in ("reference", "territory"):
             # Typed as text, so a spreadsheet keeps the leading zero of "02.251.01.03".
-            measures.column_dimensions[letter].number_format = "@"
-            measures.cell(row=2, column=number).number_format = "@"
-        elif column.kind == "date":
-            measures.cell(row=2, column=number).number_format = "yyyy-mm-dd"
-    measures.freeze_panes = "A2"
+            sheet.column_dimensions[letter].number_format = "@"
+        for row, example in enumerate(examples, start=2):
+            _put(sheet, row, number, example.get(column.key))
+            if column.kind in ("reference", "territory"):
+                sheet.cell(row=row, column=number).number_format = "@"
+            elif column.kind == "date":
+                sheet.cell(row=row, column=number).number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
 
 
-def _lists_sheet(lists, lang: str) -> dict[str, tuple[int, int]]:
+def _lists_sheet(lists, parts: TemplateParts, lang: str) -> dict[str, tuple[int, int]]:
     """The sheet of allowed values, and the rows each list takes there (first, last)."""
     from openpyxl.styles import Font
 
@@ -130,8 +175,9 @@ def _lists_sheet(lists, lang: str) -> dict[str, tuple[int, int]]:
     lists.column_dimensions["B"].width = 50
     row = 1
     ranges: dict[str, tuple[int, int]] = {}
-    for key, entries in _list_entries(lang):
-        _put(lists, row, 1, COLUMNS_BY_KEY[key].heading(lang)).font = bold
+    headings = {column.key: column.heading(lang) for column in parts.columns}
+    for key, entries in parts.lists(lang):
+        _put(lists, row, 1, headings[key]).font = bold
         _put(lists, row + 1, 1, str(_KEY)).font = bold
         _put(lists, row + 1, 2, str(_LABEL)).font = bold
         first = row + 2
@@ -140,46 +186,41 @@ def _lists_sheet(lists, lang: str) -> dict[str, tuple[int, int]]:
             _put(lists, first + offset, 2, label)
         ranges[key] = (first, first + len(entries) - 1)
         row = first + len(entries) + 1
-    _put(lists, row, 1, str(_ORGANISATIONS)).font = bold
-    names = db.session.scalars(
-        select(Organisation.name)
-        .where(Organisation.deleted_at.is_(None))
-        .order_by(Organisation.name)
-    )
-    for offset, name in enumerate(names, start=1):
-        _put(lists, row + offset, 1, name)
+    if parts.more_lists is not None:
+        parts.more_lists(lists, row)
     return ranges
 
 
-def _columns_sheet(columns, lang: str) -> None:
+def _columns_sheet(columns, parts: TemplateParts, lang: str) -> None:
     """The sheet that says, for each column, its key, whether it is required, what to enter."""
     from openpyxl.styles import Alignment, Font
 
     headings = (_COLUMN, _KEY, _REQUIRED, _WHAT)
     for number, heading in enumerate(headings, start=1):
         _put(columns, 1, number, str(heading)).font = Font(bold=True)
-    for number, column in enumerate(COLUMNS, start=2):
+    for number, column in enumerate(parts.columns, start=2):
         _put(columns, number, 1, column.heading(lang))
         _put(columns, number, 2, column.key)
-        _put(columns, number, 3, str(_YES if column.required else _NO))
+        _put(columns, number, 3, str(YES if column.required else NO))
         _put(columns, number, 4, column.note(lang)).alignment = Alignment(wrap_text=True)
-    _put(columns, len(COLUMNS) + 3, 1, str(_SEPARATOR_NOTE))
+    _put(columns, len(parts.columns) + 3, 1, str(_SEPARATOR_NOTE))
     for letter, width in zip("ABCD", (30, 22, 12, 80)):
         columns.column_dimensions[letter].width = width
 
 
-def _template_xlsx(lang: str) -> bytes:
+def _template_xlsx(lang: str, parts: TemplateParts) -> bytes:
     import openpyxl
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = openpyxl.Workbook()
-    measures = workbook.active
-    measures.title = str(_MEASURES_SHEET)
-    _measures_sheet(measures, lang)
+    data = workbook.active
+    data.title = str(parts.sheet)
+    _data_sheet(data, parts, lang)
     lists_title = str(_LISTS_SHEET)
-    ranges = _lists_sheet(workbook.create_sheet(lists_title), lang)
-    for key in (column.key for column in COLUMNS if column.kind == "choice"):
+    ranges = _lists_sheet(workbook.create_sheet(lists_title), parts, lang)
+    keys = [column.key for column in parts.columns]
+    for key in (c.key for c in parts.columns if c.kind == "choice" and c.key in ranges):
         first, last = ranges[key]
         # A drop-down to help; other values stay allowed (labels are accepted too).
         validation = DataValidation(
@@ -188,10 +229,10 @@ def _template_xlsx(lang: str) -> bytes:
             allow_blank=True,
             showErrorMessage=False,
         )
-        letter = get_column_letter(list(COLUMNS_BY_KEY).index(key) + 1)
+        letter = get_column_letter(keys.index(key) + 1)
         validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        measures.add_data_validation(validation)
-    _columns_sheet(workbook.create_sheet(str(_COLUMNS_SHEET)), lang)
+        data.add_data_validation(validation)
+    _columns_sheet(workbook.create_sheet(str(_COLUMNS_SHEET)), parts, lang)
     for sheet in workbook.worksheets:
         sheet.sheet_view.rightToLeft = lang in RTL_LANGUAGES
     buffer = io.BytesIO()
@@ -199,14 +240,15 @@ def _template_xlsx(lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_template(lang: str, fmt: str) -> bytes:
-    """The file to fill in: headings in `lang` (one of `LANGUAGES`) and one example row.
+def write_template(lang: str, fmt: str, parts: TemplateParts = MEASURE_TEMPLATE) -> bytes:
+    """The file to fill in for the import `parts` describes (the measures' by default):
+    headings in `lang` (one of `LANGUAGES`) and the example rows.
 
     `fmt` "csv" gives UTF-8 with a byte-order mark (so spreadsheets show Arabic),
     commas between cells; "xlsx" adds a sheet of the allowed values of each list
-    (with their labels in `lang`, and the registered partner names) and a sheet
-    describing each column. Needs an application context (for the catalogues and the
-    lists). Raises `ValueError` for another language or format.
+    (with their labels in `lang`; for measures, the registered partner names) and a
+    sheet describing each column. Needs an application context (for the catalogues and
+    the lists). Raises `ValueError` for another language or format.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language: {lang}")
@@ -214,10 +256,11 @@ def write_template(lang: str, fmt: str) -> bytes:
         raise ValueError(f"unknown format: {fmt}")
     with force_locale(lang):
         if fmt == "xlsx":
-            return _template_xlsx(lang)
-        example = _example()
+            return _template_xlsx(lang, parts)
+        examples = parts.examples()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([column.heading(lang) for column in COLUMNS])
-    writer.writerow([cell_text(example[column.key]) for column in COLUMNS])
+    writer.writerow([column.heading(lang) for column in parts.columns])
+    for example in examples:
+        writer.writerow([cell_text(example.get(column.key)) for column in parts.columns])
     return buffer.getvalue().encode("utf-8-sig")

@@ -274,18 +274,21 @@ def record_delete(entity: str, record_id: int):
 @bp.route("/work/import", methods=["GET", "POST"])
 @login_required
 def import_measures():
-    """Upload a CSV or XLSX of measures: all rows are saved, or none, with a report per
-    row (403 for anyone but officers and administrators, 400 when nothing was saved)."""
+    """Upload a CSV or XLSX of measures (or, with `?what=assessments`, of assessment
+    answers): all rows are saved, or none, with a report per row (403 for anyone but
+    officers and administrators, 404 for another `what`, 400 when nothing was saved)."""
     if not permissions.can_import(current_user):
         abort(403)
+    what = request.args.get("what") or "measures"
+    importer = (imports.IMPORTS.get(what) or abort(404))[0]
     form = forms.ImportForm()
     report = None
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            report = imports.import_measures(
-                current_user, upload.filename, upload.stream, dry_run=form.dry_run.data
+            report = imports.run_import(
+                current_user, importer, upload.filename, upload.stream, form.dry_run.data
             )
         except imports.ImportFileError as error:
             flash(str(error), "error")
@@ -314,7 +317,8 @@ def import_measures():
         "records/import.html",
         form=form,
         report=report,
-        columns=imports.COLUMNS,
+        columns=importer.columns,
+        what=what,
         lang=current_language(),
         actions=imports.action_labels(report) if report else {},
     ), status
@@ -323,12 +327,13 @@ def import_measures():
 @bp.get("/work/import/template.<fmt>")
 @login_required
 def import_template(fmt: str):
-    """The import template, headings in the page's language (`?lang=ar` or `fr`); 404
-    for a format other than csv and xlsx."""
-    if fmt not in ("csv", "xlsx"):
+    """The import template, headings in the page's language (`?lang=ar` or `fr`), of
+    measures or (`?what=assessments`) assessments; 404 for another format or `what`."""
+    what = request.args.get("what") or "measures"
+    if fmt not in ("csv", "xlsx") or what not in imports.IMPORTS:
         abort(404)
     lang = current_language()
-    data = imports.write_template(lang, fmt)
+    data = imports.write_template(lang, fmt, imports.IMPORTS[what][1])
     mimetype = (
         "text/csv; charset=utf-8"
         if fmt == "csv"
@@ -337,5 +342,5 @@ def import_template(fmt: str):
     return Response(
         data,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="measures-template-{lang}.{fmt}"'},
+        headers={"Content-Disposition": f'attachment; filename="{what}-template-{lang}.{fmt}"'},
     )
