@@ -100,6 +100,7 @@ def test_load_creates_the_pilot_dataset(loaded):
     programmes = list(db.session.scalars(select(Programme)))
     assert len(programmes) >= 6
     assert {p.territory_code for p in programmes if p.kind == "PDR"} == {"01", "02", "05"}
+    assert {p.territory_code for p in programmes if p.kind == "PDP"} == {"02.251"}
     assert {p.integration for p in programmes} == {"absent", "mentioned", "dedicated"}
 
     measures = _demo_measures()
@@ -174,7 +175,7 @@ def test_every_record_of_the_data_files_is_loaded(loaded):
         assert organisation.created_by_id == _user_id(spec.recorded_by)
 
     for slug, collectivity in COLLECTIVITIES.items():
-        kind = "PDR" if collectivity.is_region else "PAC"
+        kind = collectivity.programme_kind
         programme = db.session.scalar(
             select(Programme).where(Programme.reference == f"{REFERENCE_PREFIX}{kind}-{slug}")
         )

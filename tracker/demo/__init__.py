@@ -16,6 +16,7 @@ only; no person appears anywhere.
 from tracker.demo.command import database_backend, demo_cli, demo_load_command, refusal_reason
 from tracker.demo.dataset import (
     ACCOUNTS,
+    ASSESSMENTS,
     COLLECTIVITIES,
     COMMUNES,
     DEMO_PASSWORD,
@@ -41,6 +42,7 @@ from tracker.demo.loader import (
 
 __all__ = [
     "ACCOUNTS",
+    "ASSESSMENTS",
     "COLLECTIVITIES",
     "COMMUNES",
     "DEMO_PASSWORD",

@@ -1,11 +1,14 @@
 """The demo's records as its data files give them, read once at import.
 
 `data/` beside this module holds every value: `collectivities.csv` (the regional
-councils and communes, and how each one's programme is adopted and reviewed),
-`programmes.json` (a council's PDR and a commune's PAC: their years and titles),
+councils, a provincial council and communes, and how each one's programme is adopted and
+reviewed), `programmes.json` (a region's PDR, a province's PDP and a commune's PAC: their
+years and titles),
 `accounts.csv`, `organisations.csv` (who records each one) and `measures.json`
 (every field of every measure, its review state and the coordinator's comment
-when it is returned). The files are read through `importlib.resources`, so an
+when it is returned), `assessments.json` (each collectivity's yearly self-assessments:
+points, evidence written as the collectivity writes it, measures cited by their `DEMO-`
+reference, and the review state). The files are read through `importlib.resources`, so an
 installed package finds them as the source tree does.
 """
 
@@ -22,31 +25,40 @@ from typing import Any
 # these accounts on an installation that holds real records.
 DEMO_PASSWORD = "demo-password-2026"
 REFERENCE_PREFIX = "DEMO-"
+PROGRAMME_KINDS = {"region": "PDR", "province": "PDP", "commune": "PAC"}
 
 
 @dataclass(frozen=True)
 class Collectivity:
-    """A collectivity of the demo: a regional council (no province) or a commune.
+    """A collectivity of the demo: a regional council, a provincial council or a commune
+    (`level`: `region`, `province`, `commune`).
 
-    Communes are found by their HCP name within their province, never by a
-    typed code, so the demo follows the reference data.
+    A region is found by its code, a province by its HCP code, communes by their HCP
+    name within their province, never by a typed code, so the demo follows the
+    reference data.
     """
 
     slug: str
     region: str
     province: str | None
     # A commune's name as HCP spells it; for a regional council, how a French
-    # programme title names the region ("de l'Oriental").
+    # programme title names the region ("de l'Oriental"); for a province, its name.
     name: str
     integration: str
     adopted_on: str
     arabic_title: bool = False
     programme_review: str = "validated"
+    level: str = "commune"
 
     @property
     def is_region(self) -> bool:
         """Whether this is a regional council (its territory is the region itself)."""
-        return self.province is None
+        return self.level == "region"
+
+    @property
+    def programme_kind(self) -> str:
+        """The kind of the collectivity's own programme: PDR, PDP or PAC."""
+        return PROGRAMME_KINDS[self.level]
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,19 @@ class ProgrammeTemplate:
     title_ar: str
 
 
+@dataclass(frozen=True)
+class DemoAssessment:
+    """A demo self-assessment: its collectivity and year, the review state it is taken to
+    (with the comment of a return), and its `answers` by question as `save_assessment`
+    takes them, but for `measures`: the cited measures' `DEMO-` references."""
+
+    collectivity: str
+    year: int
+    review: str
+    comment: str | None
+    answers: dict[str, dict[str, Any]]
+
+
 def _text(name: str) -> str:
     return (resources.files(__package__) / "data" / name).read_text(encoding="utf-8")
 
@@ -120,13 +145,14 @@ COLLECTIVITIES: dict[str, Collectivity] = {
     row["slug"]: Collectivity(**dict(row, arabic_title=row["arabic_title"] == "yes"))
     for row in _rows("collectivities.csv")
 }
-COMMUNES = tuple(c for c in COLLECTIVITIES.values() if not c.is_region)
+COMMUNES = tuple(c for c in COLLECTIVITIES.values() if c.level == "commune")
 PROGRAMME_TEMPLATES = {
     kind: ProgrammeTemplate(**entry) for kind, entry in json.loads(_text("programmes.json")).items()
 }
 ACCOUNTS = tuple(Account(**row) for row in _rows("accounts.csv"))
 ORGANISATIONS = tuple(DemoOrganisation(**row) for row in _rows("organisations.csv"))
 MEASURES = tuple(DemoMeasure(**entry) for entry in json.loads(_text("measures.json")))
+ASSESSMENTS = tuple(DemoAssessment(**entry) for entry in json.loads(_text("assessments.json")))
 
 
 def demo_emails() -> list[str]:

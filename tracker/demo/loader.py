@@ -1,9 +1,10 @@
-"""Loading the demo dataset: accounts, organisations, programmes and measures, reviewed.
+"""Loading the demo dataset: accounts, organisations, programmes, measures and
+self-assessments, reviewed.
 
 Everything is written through the same service functions as a real officer's
 forms (`tracker.records.service`), so the rules are checked and the history is
 kept as if people had typed it: each collectivity's officer records its
-programme and measures, the coordinator of its region validates or returns them.
+programme, measures and assessments (`tracker.assessment.service`), the coordinator of its region validates or returns them.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from tracker.accounts import create_user, find_user
+from tracker.assessment.service import existing_assessment, save_assessment
 from tracker.demo.dataset import (
     ACCOUNTS,
+    ASSESSMENTS,
     COLLECTIVITIES,
     DEMO_PASSWORD,
     MEASURES,
@@ -41,7 +44,8 @@ class DemoError(RuntimeError):
 
 @dataclass
 class DemoResult:
-    """What a load did: records created by kind, measures by review state, the accounts."""
+    """What a load did: records created by kind, measures and assessments by review
+    state, the accounts."""
 
     already_loaded: bool = False
     accounts_created: int = 0
@@ -49,6 +53,8 @@ class DemoResult:
     programmes_created: int = 0
     measures_created: int = 0
     review_states: dict[str, int] = field(default_factory=dict)
+    assessments_created: int = 0
+    assessment_states: dict[str, int] = field(default_factory=dict)
     # (email, role, territories as "code name" joined by commas)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -61,12 +67,21 @@ class DemoResult:
             f"Partner organisations: {self.organisations_created} created.",
             f"Programmes: {self.programmes_created} created.",
             self.measures_line(),
+            self.assessments_line(),
         ]
 
     def measures_line(self) -> str:
         """How many measures were created, and in which review state."""
-        states = ", ".join(f"{n} {state}" for state, n in sorted(self.review_states.items()))
-        return f"Measures: {self.measures_created} created" + (f" ({states})." if states else ".")
+        return _created_line("Measures", self.measures_created, self.review_states)
+
+    def assessments_line(self) -> str:
+        """How many assessments were created, and in which review state."""
+        return _created_line("Assessments", self.assessments_created, self.assessment_states)
+
+
+def _created_line(kind: str, created: int, states: dict[str, int]) -> str:
+    by_state = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+    return f"{kind}: {created} created" + (f" ({by_state})." if by_state else ".")
 
 
 def demo_loaded() -> bool:
@@ -76,8 +91,8 @@ def demo_loaded() -> bool:
 
 def resolve_collectivity(collectivity: Collectivity) -> Territory:
     """The territory of a demo collectivity; raises `DemoError` if it is not in the table."""
-    if collectivity.is_region:
-        territory = db.session.get(Territory, collectivity.region)
+    if collectivity.level != "commune":
+        territory = db.session.get(Territory, collectivity.province or collectivity.region)
     else:
         wanted = search_key(collectivity.name)
         territory = next(
@@ -175,7 +190,7 @@ def _of(name: str) -> str:
 
 def _programme_raw(collectivity: Collectivity, territory: Territory, reference: str) -> dict:
     """The programme form's values for a collectivity, titled from the reference names."""
-    kind = "PDR" if collectivity.is_region else "PAC"
+    kind = collectivity.programme_kind
     spec = PROGRAMME_TEMPLATES[kind]
     title = spec.title_ar if collectivity.arabic_title else spec.title_fr
     return {
@@ -210,11 +225,11 @@ def _teams(users: dict[str, User]) -> dict[str, Team]:
 def _programmes(
     territories: dict[str, Territory], teams: dict[str, Team], result: DemoResult
 ) -> dict[str, Programme]:
-    """One programme per collectivity, by its slug: a PDR for a regional council, a PAC for
-    a commune, recorded and reviewed unless its `DEMO-` reference is already there."""
+    """One programme per collectivity, by its slug: a PDR for a regional council, a PDP for a
+    provincial council, a PAC for a commune, recorded and reviewed unless its `DEMO-` reference is already there."""
     programmes: dict[str, Programme] = {}
     for slug, collectivity in COLLECTIVITIES.items():
-        reference = f"{REFERENCE_PREFIX}{'PDR' if collectivity.is_region else 'PAC'}-{slug}"
+        reference = f"{REFERENCE_PREFIX}{collectivity.programme_kind}-{slug}"
         programme = db.session.scalar(select(Programme).where(Programme.reference == reference))
         if programme is None:
             raw = _programme_raw(collectivity, territories[slug], reference)
@@ -251,6 +266,39 @@ def _measures(
         result.review_states[spec.review] = result.review_states.get(spec.review, 0) + 1
 
 
+def _assessments(
+    territories: dict[str, Territory], teams: dict[str, Team], result: DemoResult
+) -> None:
+    """Each assessment of the data file, answered and reviewed unless the collectivity
+    already has one for that year; cited measures are found by their `DEMO-` reference."""
+    references = {
+        r for spec in ASSESSMENTS for a in spec.answers.values() for r in a.get("measures", ())
+    }
+    measure_ids = dict(
+        db.session.execute(
+            select(Measure.reference, Measure.id).where(Measure.reference.in_(references))
+        ).all()
+    )
+    for spec in ASSESSMENTS:
+        code = territories[spec.collectivity].code
+        if existing_assessment(code, spec.year) is not None:
+            continue
+        answers = {
+            key: dict(
+                {k: v for k, v in answer.items() if k != "measures"},
+                measure_ids=[measure_ids[r] for r in answer.get("measures", ())],
+            )
+            for key, answer in spec.answers.items()
+        }
+        officer = teams[spec.collectivity][0]
+        data = {"territory_code": code, "year": spec.year, "answers": answers}
+        assessment = save_assessment(officer, data)
+        _review(teams[spec.collectivity], "assessment", assessment, spec.review, spec.comment)
+        result.assessments_created += 1
+        states = result.assessment_states
+        states[spec.review] = states.get(spec.review, 0) + 1
+
+
 def _load(progress: Callable[[str], None]) -> DemoResult:
     result = DemoResult()
     if db.session.scalar(select(func.count()).select_from(Sector)) == 0:
@@ -270,6 +318,9 @@ def _load(progress: Callable[[str], None]) -> DemoResult:
 
     _measures(territories, teams, programmes, partners, result)
     progress(result.measures_line())
+
+    _assessments(territories, teams, result)
+    progress(result.assessments_line())
     return result
 
 
@@ -277,8 +328,8 @@ def load_demo(progress: Callable[[str], None] = print) -> DemoResult:
     """Load the illustrative pilot dataset and mark the installation as holding demo data.
 
     Safe to run again: when the `demo_data` setting is on nothing is done, and
-    records already present (same e-mail, organisation name or `DEMO-` reference)
-    are not created twice. Commits once at the end; on any error rolls everything
+    records already present (same e-mail, organisation name or `DEMO-` reference, an
+    assessment of the same collectivity and year) are not created twice. Commits once at the end; on any error rolls everything
     back and re-raises. Raises `DemoError` when the territories or sectors are
     missing or a demo e-mail belongs to an account with another role.
     """
