@@ -25,6 +25,7 @@ from tracker.models import Measure, Territory
 from tracker.models.record import measure_sector
 from tracker.records import service
 from tracker.stats import METRICS, Filters, metric_values
+from tracker.stats import assessments as assessment_stats
 
 PILOT = ["02", "01", "05"]
 # The page's one script: the search box's, served by the app (never inline).
@@ -161,13 +162,18 @@ def same_as_csv(cell: str, value) -> bool:
 
 
 def expected_cell(app, key: str, level: str, code: str, filters: Filters = Filters()) -> str:
-    """What the page should show for metric `key` of `code`, from `tracker.stats`."""
+    """What the page should show for metric `key` of `code`, from `tracker.stats`: a
+    dimension's score is followed by its potential (the questions that apply)."""
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         metric = METRICS[key]
         values = metric_values(key, level, filters)
         if values.get(code) is None:
             return str(metric.no_value)  # "no data", "not assessed" for a score
-        return metric_text(metric, values[code])
+        shown = metric_text(metric, values[code])
+        if assessment_stats.dimension_of(key):
+            potential = assessment_stats.details(key, level, filters)[code].potential
+            shown += f"potential {potential} question" + ("s" if potential != 1 else "")
+        return shown
 
 
 def measures_in_sector(app, region: str, sector: str) -> int:
@@ -284,12 +290,12 @@ def test_a_sector_filter_changes_the_figures(app, client):
     assert "With a sector chosen" in health
 
 
-def test_five_charts_with_text_alternatives(client):
+def test_seven_charts_with_text_alternatives(client):
     _, page = get(client)
     found = svgs(page)
-    # No compared territory is assessed: no score chart is drawn, and the page says so.
-    assert len(found) == len(CHART_BUILDERS) == 5 and len(ASSESSMENT_CHART_BUILDERS) == 2
-    assert "None of these territories has a validated self-assessment" in page
+    # The demo's regional councils are assessed: the two score charts are drawn too.
+    assert len(found) == len(CHART_BUILDERS) + len(ASSESSMENT_CHART_BUILDERS) == 7
+    assert "None of these territories has a validated self-assessment" not in page
     for svg in found:
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
         # Values are written as text too, beside their bar.

@@ -8,8 +8,11 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.support import BOUARFA, FIGUIG, make_assessment
+from tracker.extensions import db
+from tracker.models import Assessment
 
 SHOTS = Path(os.environ.get("TRACKER_SHOTS", "/tmp/shots/assessment-scores"))
 QUESTIONS = [f"Q{n}" for n in range(1, 16)]
@@ -24,8 +27,13 @@ def database_url(demo_database_url):
 @pytest.fixture
 def assessed(live_server):
     """The Oriental and Tanger councils, the province and the commune of Figuig, and
-    Bouarfa, each with a validated 2025 assessment; every other territory not assessed."""
+    Bouarfa, each with a validated 2025 assessment; every other territory not assessed
+    (the demo's own assessments are taken away first)."""
     app = live_server.app
+    with app.app_context():
+        for assessment in db.session.scalars(select(Assessment)):
+            db.session.delete(assessment)
+        db.session.commit()
     make_assessment(app, "02", 2025, {"Q4": "not_applicable", "Q9": "not_applicable"})
     make_assessment(app, "01", 2025, {q: 1 for q in QUESTIONS[:8]} | {"Q4": "not_applicable"})
     make_assessment(app, "02.251", 2025, {q: 3 for q in QUESTIONS[:5]})

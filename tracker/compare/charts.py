@@ -172,6 +172,27 @@ class SectorLine:
     gap: bool
 
 
+def bar_row(
+    axis: Axis, label_width: float, top: float, names: tuple[str, str, str], length: float
+) -> Bar:
+    """One line of a horizontal bar chart whose line starts at `top`: `names` is the
+    territory's whole name, the name shown (cut to fit) and the value's text; the bar is
+    `length` long, after a label column `label_width` wide (mirrored by `axis`)."""
+    name, label, text = names
+    start = PAD + label_width + GAP
+    return Bar(
+        label=label,
+        full_label=name,
+        value_text=text,
+        label_x=axis.x(PAD + label_width),
+        bar_x=axis.rect_x(start, length),
+        bar_width=round(length, 1),
+        value_x=axis.x(start + length + GAP),
+        top=top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+        text_y=top + ROW_HEIGHT / 2,
+    )
+
+
 def bar_chart(
     key: str,
     title: str,
@@ -200,19 +221,7 @@ def bar_chart(
         length = (
             BAR_LENGTH * value / largest if value is not None and largest > 0 and value > 0 else 0.0
         )
-        bars.append(
-            Bar(
-                label=label,
-                full_label=name,
-                value_text=text,
-                label_x=axis.x(PAD + label_width),
-                bar_x=axis.rect_x(start, length),
-                bar_width=round(length, 1),
-                value_x=axis.x(start + length + GAP),
-                top=top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                text_y=top + ROW_HEIGHT / 2,
-            )
-        )
+        bars.append(bar_row(axis, label_width, top, (name, label, text), length))
     return BarChart(
         key=key,
         title=title,

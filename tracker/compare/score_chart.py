@@ -24,6 +24,7 @@ from tracker.compare.charts import (
     Axis,
     Bar,
     Chart,
+    bar_row,
     fit,
     isolate,
 )
@@ -99,19 +100,7 @@ def dimension_chart(
         bars = []
         for name, label, value, text in zip(names, labels, row_values, row_texts):
             length = BAR_LENGTH * value / FULL_SCORE if value and value > 0 else 0.0
-            bars.append(
-                Bar(
-                    label=label,
-                    full_label=name,
-                    value_text=text,
-                    label_x=axis.x(PAD + label_width),
-                    bar_x=axis.rect_x(start, length),
-                    bar_width=round(length, 1),
-                    value_x=axis.x(start + length + GAP),
-                    top=top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                    text_y=top + ROW_HEIGHT / 2,
-                )
-            )
+            bars.append(bar_row(axis, label_width, top, (name, label, text), length))
             top += ROW_HEIGHT
         groups.append(DimensionGroup(dimension, axis.x(PAD), heading_y, bars))
     description = "; ".join(

@@ -21,13 +21,19 @@ from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select
 
-from tracker import public_data, writers
+from tracker import public_data
 from tracker.assessment.indicators import latest_indicator_set
 from tracker.assessment.scores import assessment_scores
 from tracker.exports.columns import COLLECTIVITY_COLUMNS, Column, check_row_limit, row_limit
-from tracker.exports.measures import BATCH, column_rows, summary_rows, territory_row, write_rows
+from tracker.exports.measures import (
+    BATCH,
+    column_rows,
+    records_workbook,
+    summary_rows,
+    territory_row,
+)
 from tracker.extensions import db
-from tracker.i18n import LEVEL_NAMES, current_language
+from tracker.i18n import LEVEL_NAMES
 from tracker.models import Assessment, Territory
 from tracker.params import parse_territory, parse_year
 from tracker.stats.assessments import published_within, shown
@@ -188,8 +194,9 @@ def xlsx_body(
     """The XLSX workbook: the assessments on the first sheet (right to left in Arabic),
     then a sheet that says what the export holds, its filters, date and sources."""
     columns = tuple(columns)
-    lang = current_language()
-    workbook, sheet, about = writers.new_workbook(_("Self-assessments"), lang)
-    count = write_rows(sheet, columns, items)
-    writers.write_about(about, _about_rows(selection, columns, count, now, lang), (32, 40, 80))
-    return writers.workbook_bytes(workbook)
+    return records_workbook(
+        _("Self-assessments"),
+        columns,
+        items,
+        lambda count, lang: _about_rows(selection, columns, count, now, lang),
+    )

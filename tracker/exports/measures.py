@@ -259,6 +259,24 @@ def _about_rows(
     return rows + column_rows(columns, meanings)
 
 
+def records_workbook(
+    title: str,
+    columns: tuple[Column, ...],
+    items: Iterable[dict],
+    about: Callable[[int, str], list[tuple[bool, list]]],
+) -> bytes:
+    """An XLSX workbook of records: `items` under `columns` on a first sheet named
+    `title` (right to left in Arabic), then the About sheet of `about(count, lang)`.
+
+    Written in openpyxl's write-only mode, so a large export does not hold every cell.
+    """
+    lang = current_language()
+    workbook, sheet, about_sheet = writers.new_workbook(title, lang)
+    count = write_rows(sheet, columns, items)
+    writers.write_about(about_sheet, about(count, lang), (32, 40, 80))
+    return writers.workbook_bytes(workbook)
+
+
 def xlsx_body(
     selection: Selection, columns: Iterable[Column], items: Iterable[dict], now: datetime
 ) -> bytes:
@@ -268,11 +286,12 @@ def xlsx_body(
     Written in openpyxl's write-only mode, so a large export does not hold every cell.
     """
     columns = tuple(columns)
-    lang = current_language()
-    workbook, sheet, about = writers.new_workbook(_("Measures"), lang)
-    count = write_rows(sheet, columns, items)
-    writers.write_about(about, _about_rows(selection, columns, count, now, lang), (32, 40, 80))
-    return writers.workbook_bytes(workbook)
+    return records_workbook(
+        _("Measures"),
+        columns,
+        items,
+        lambda count, lang: _about_rows(selection, columns, count, now, lang),
+    )
 
 
 # ---- GeoJSON --------------------------------------------------------------------------------

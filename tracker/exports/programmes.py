@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import Select
 
-from tracker import public_data, writers
+from tracker import public_data
 from tracker.exports.columns import (
     COLLECTIVITY_COLUMNS,
     REVIEW_COLUMN,
@@ -32,11 +32,10 @@ from tracker.exports.columns import (
 from tracker.exports.measures import (
     BATCH,
     column_rows,
+    records_workbook,
     summary_rows,
     territory_row,
-    write_rows,
 )
-from tracker.i18n import current_language
 from tracker.models import Territory
 from tracker.params import parse_choice, parse_territory, parse_year
 from tracker.privacy import public_states
@@ -186,8 +185,9 @@ def xlsx_body(
     """The XLSX workbook: the programmes on the first sheet (right to left in Arabic),
     then a sheet that says what the export holds, its filters, date and sources."""
     columns = tuple(columns)
-    lang = current_language()
-    workbook, sheet, about = writers.new_workbook(_("Programmes"), lang)
-    count = write_rows(sheet, columns, items)
-    writers.write_about(about, _about_rows(selection, columns, count, now, lang), (32, 40, 80))
-    return writers.workbook_bytes(workbook)
+    return records_workbook(
+        _("Programmes"),
+        columns,
+        items,
+        lambda count, lang: _about_rows(selection, columns, count, now, lang),
+    )
