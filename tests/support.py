@@ -154,12 +154,15 @@ def make_assessment(
     app, code: str, year: int, answers: dict | None = None, state: str = "validated", **evidence
 ) -> int:
     """Store an assessment of collectivity `code` for `year` in review state `state`, as
-    its rows (for the pages, metrics and exports that read assessments); its id.
+    its rows (for the pages, metrics and exports that read assessments), in place of any
+    the collectivity has for that year (the demo's); its id.
 
     `answers` maps question keys to points 0 to 3 or "not_applicable"; every question
     left out gets 2 points, with `evidence` (an `evidence_text` by default) on every
     answer above 0.
     """
+    from sqlalchemy import select
+
     from tracker.assessment.indicators import latest_indicator_set
     from tracker.extensions import db
     from tracker.models import Assessment, AssessmentAnswer
@@ -168,6 +171,11 @@ def make_assessment(
     given = {q.key: 2 for q in indicator_set.questions} | (answers or {})
     written = evidence or {"evidence_text": "Délibération du conseil"}
     with app.app_context():
+        for earlier in db.session.scalars(
+            select(Assessment).where(Assessment.territory_code == code, Assessment.year == year)
+        ):
+            db.session.delete(earlier)
+        db.session.flush()
         assessment = Assessment(
             territory_code=code,
             year=year,

@@ -163,7 +163,7 @@ def test_the_history_shows_each_answers_old_and_new_value(client, people):
     title = latest_indicator_set().question("Q1").title.en
     assert re.search(
         rf"<strong>Q1 — {re.escape(title)}</strong>: <del[^>]*>1 point</del> → "
-        r"<ins[^>]*>2 points · Evidence: PAC 2023</ins>",
+        r"<ins[^>]*>2 points · Evidence: \u2068PAC 2023\u2069</ins>",
         page,
     )
 

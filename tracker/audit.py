@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -82,9 +83,14 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
     surrounding spaces are the same)."""
     return {
         key: [before.get(key), after.get(key)]
-        for key in sorted(set(before) | set(after))
+        for key in sorted(set(before) | set(after), key=_in_number_order)
         if comparable(before.get(key)) != comparable(after.get(key))
     }
+
+
+def _in_number_order(key: str) -> list:
+    # Q2 before Q10, as people count the questions.
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", key)]
 
 
 def log(

@@ -125,7 +125,9 @@ def test_the_new_measure_form_reads_in_sections_on_a_desktop_and_a_phone(
     SHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, "figuig@example.org")
     page.goto(f"{page.base_url}/work/{FIGUIG}/measure/new?lang={lang}")
-    assert page.locator("fieldset.form-section > legend").count() == 6
+    assert (
+        page.locator("fieldset.form-section > legend").count() == 7
+    )  # six sections, then the documents
     assert page.locator("label[for=title] .required-mark").count() == 1
     assert page.locator("input[name=title][required][aria-required=true]").count() == 1
     for width, height in ((1280, 900), (390, 844)):

@@ -91,6 +91,7 @@ def field_label(form, field: str, record_type: RecordType | None = None) -> str:
         "deleted": _("Deleted"),
         "territory_code": _("Collectivity"),
         "good_practice_note": _("Good practice"),
+        "indicator_version": _("Indicator set version"),
     }
     if field not in others and field in FIELDS_BY_KEY:
         return str(FIELDS_BY_KEY[field].label)

@@ -69,7 +69,10 @@ def history_value(field: str, value: Any, lang: str) -> str | None:
         parts = [ngettext("%(num)d point", "%(num)d points", value["points"])]
     else:
         parts = [_("Not answered")]
-    parts += [f"{label}: {value[key]}" for key, label in _EVIDENCE.items() if value.get(key)]
+    # Each value in its own isolate: a French reference keeps its order on an Arabic page.
+    parts += [
+        f"{label}: \u2068{value[key]}\u2069" for key, label in _EVIDENCE.items() if value.get(key)
+    ]
     if value.get("measures"):
         titles = db.session.scalars(select(Measure.title).where(Measure.id.in_(value["measures"])))
         parts.append(_("Measures: %(titles)s", titles=list_separator(lang).join(titles)))
