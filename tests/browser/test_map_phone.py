@@ -314,3 +314,11 @@ def test_screenshots_in_each_language(open_map, lang, viewport):
     boxes = [layers, legend, zoom]
     assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     assert page.watched.refused == [] and page.watched.page_errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_on_a_phone_the_figures_table_scrolls_in_its_box_not_the_page(open_map, lang):
+    page = open_map("metric=assessment_score&level=commune", lang=lang)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = page.locator(".figures .table-scroll").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
