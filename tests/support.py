@@ -154,8 +154,8 @@ def make_assessment(
     app, code: str, year: int, answers: dict | None = None, state: str = "validated", **evidence
 ) -> int:
     """Store an assessment of collectivity `code` for `year` in review state `state`, as
-    its rows (for the pages, metrics and exports that read assessments), in place of any
-    the collectivity has for that year (the demo's); its id.
+    its rows (for the pages, metrics and exports that read assessments), in place of the
+    live one the collectivity has for that year (the demo's); its id.
 
     `answers` maps question keys to points 0 to 3 or "not_applicable"; every question
     left out gets 2 points, with `evidence` (an `evidence_text` by default) on every
@@ -172,7 +172,11 @@ def make_assessment(
     written = evidence or {"evidence_text": "Délibération du conseil"}
     with app.app_context():
         for earlier in db.session.scalars(
-            select(Assessment).where(Assessment.territory_code == code, Assessment.year == year)
+            select(Assessment).where(
+                Assessment.territory_code == code,
+                Assessment.year == year,
+                Assessment.deleted_at.is_(None),
+            )
         ):
             db.session.delete(earlier)
         db.session.flush()

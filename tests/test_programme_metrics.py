@@ -85,8 +85,11 @@ def test_regions_read_their_councils_pdr_and_provinces_their_pdp(app):
         "05": "mentioned",
         "03": "none",
     }
-    # The demo records no PDP: every province has none, Figuig's PAC is no PDP.
-    assert set(values(app, "programme_integration", "province", year=2025).values()) == {"none"}
+    # The demo records one PDP, the province of Figuig's (dedicated); every other province
+    # has none, and the commune of Figuig's PAC is no PDP.
+    provinces = values(app, "programme_integration", "province", year=2025)
+    assert provinces.pop("02.251") == "dedicated"
+    assert set(provinces.values()) == {"none"}
 
 
 def test_the_latest_running_programme_decides_and_deleted_ones_do_not_count(app):
