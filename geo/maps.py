@@ -292,7 +292,7 @@ def territory_map(spec: MapSpec) -> folium.Map:
         tiles=None,
         width="100%",
         height="100%",
-        control_scale=True,
+        control_scale=False,
         prefer_canvas=False,
         zoom_snap=0.25,
     )

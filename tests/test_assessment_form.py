@@ -135,9 +135,66 @@ def test_submission_needs_evidence_above_zero(app, client, people):
     assert edit.endswith("/edit")
     page = text_of(client.get(f"{edit}?lang=en"))
     assert "Saved as a draft, but not submitted for review yet:" in page
-    assert "Q5 — " in page and "An answer above 0 needs evidence" in page
+    # One message, the problem linked to its question on the form.
+    links = re.findall(r'<li><a href="([^"]+)" dir="auto">(Q\d+ — [^<]+)</a></li>', page)
+    assert [(href, text.split(":")[0]) for href, text in links] == [
+        (f"{edit}#Q5", f"Q5 — {latest_indicator_set().question('Q5').title.en}")
+    ]
+    assert "An answer above 0 needs evidence" in links[0][1]
+    assert 'id="Q5"' in page
     with app.app_context():
         assert db.session.scalars(select(Assessment.review_state)).all() == ["draft"]
+
+
+def test_submitting_from_the_record_page_lists_what_is_missing_in_french(app, client, people):
+    data = complete()
+    del data["Q5_evidence_reference"], data["Q12_points"]
+    assessment = create(client, data)
+    page = f"/work/assessment/{assessment}"
+    form = text_of(client.get(page))
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    response = post(client, f"{page}/submit", {"version": version}, page)
+    assert response.status_code == 302
+    shown = text_of(client.get(f"{page}?lang=fr"))
+    assert "Non soumis pour validation : complétez d'abord ces points." in shown
+    links = re.findall(r'<li><a href="([^"]+)" dir="auto">(Q\d+) — [^<]+ : [^<]+</a></li>', shown)
+    assert links == [(f"{page}/edit#Q5", "Q5"), (f"{page}/edit#Q12", "Q12")]
+    with app.app_context():
+        assert db.session.scalars(select(Assessment.review_state)).all() == ["draft"]
+
+
+def test_an_arabic_refusal_of_every_question_fits_the_session(app, client, people):
+    """The problems are found again on the page: the session cookie holds only which
+    record, so fifteen long Arabic messages cannot push it past what browsers keep."""
+    response = post(client, f"{NEW}?lang=ar", {"year": "2025", "submit_for_review": "1"}, NEW)
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert len(cookie) < 1500
+    shown = text_of(client.get(f"{response.headers['Location']}?lang=ar"))
+    assert "حُفظ كمسودة، لكنه لم يُرسل بعدُ للمصادقة:" in shown
+    assert len(re.findall(r'<li><a href="[^"]+#Q\d+" dir="auto">', shown)) == 15
+
+
+def test_a_new_assessment_proposes_the_year_not_yet_assessed(app, client, people):
+    from tracker.i18n import morocco_today
+
+    this_year = morocco_today().year
+    form = text_of(client.get(f"{NEW}?lang=en"))
+    assert f'value="{this_year}"' in re.search(r'<input[^>]*name="year"[^>]*>', form).group(0)
+    create(client, {"year": str(this_year), "Q1_points": "1"})
+    form = text_of(client.get(f"{NEW}?lang=en"))
+    year_input = re.search(r'<input[^>]*name="year"[^>]*>', form).group(0)
+    assert f'value="{this_year - 1}"' in year_input
+    create(client, {"year": str(this_year - 1), "Q1_points": "1"})
+    year_input = re.search(r'<input[^>]*name="year"[^>]*>', text_of(client.get(NEW))).group(0)
+    assert 'value=""' in year_input or "value=" not in year_input
+
+
+def test_the_form_is_headed_by_the_assessment_once_in_french(client, people):
+    assessment = create(client, {"year": "2025", "Q1_points": "2"})
+    page = text_of(client.get(f"/work/assessment/{assessment}/edit?lang=fr"))
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", heading).strip() == "Évaluation 2025"
 
 
 def test_a_stale_save_is_refused(client, people):

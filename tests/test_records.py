@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from tests.support import csrf_token
+from tests.support import csrf_token, make_validated_measure
 from tracker.extensions import db
 from tracker.models import Assessment, AuditEntry, Measure, Organisation, Programme
 from tracker.records import outcomes, registry
@@ -564,3 +564,10 @@ def test_each_record_type_is_registered_once_with_its_page_and_rule(app):
             "Évaluation",
             "Organisation partenaire",
         ]
+
+
+def test_the_measure_form_is_headed_by_its_type_and_title_in_french(app, client, officer):
+    measure_id = make_validated_measure(app, FIGUIG, "Cellule d'accueil")
+    page = client.get(f"/work/measure/{measure_id}/edit?lang=fr").get_data(as_text=True)
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    assert heading == 'Mesure : <span dir="auto">Cellule d&#39;accueil</span>'

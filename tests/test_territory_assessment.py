@@ -107,7 +107,9 @@ def test_the_region_shows_its_councils_assessment_not_its_communes(app, client):
     make_assessment(app, ORIENTAL, 2026, {"Q1": 1, "Q4": "not_applicable", "Q9": "not_applicable"})
     english = section(client, ORIENTAL, "en")
     shown = text_of(english)
-    assert "These are the scores of the council of Oriental itself" in shown
+    assert "These are the scores of the regional council itself" in shown
+    french = text_of(section(client, ORIENTAL, "fr"))
+    assert "Ce sont les scores du conseil régional lui-même" in french
     # The region's Q1 at 1 with Q2 and Q3 at 2: 5 of 9, not the commune's 100.
     assert chart_row(english, "Institutions and planning").startswith(
         "Institutions and planning 55.6"

@@ -83,6 +83,9 @@ function trackerFitClear(map, bounds) {
 
 // options: bounds, layers_title, gestures ({touch, scroll, scrollMac} or null)
 function trackerMapControls(map, layers, options) {
+    // Kilometres only: Morocco measures in them, and a second, imperial line was clipped
+    // on a phone.
+    L.control.scale({imperial: false}).addTo(map);
     trackerFoldLayers(map, layers, options.layers_title);
     if (options.gestures && map.gestureHandling) {
         map.options.gestureHandlingOptions = {text: options.gestures, duration: 1500};

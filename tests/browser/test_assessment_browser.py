@@ -76,7 +76,7 @@ def shot(page, name):
 def answer(page, key, points, reference=None):
     page.check(f"input[name={key}_points][value='{points}']")
     if reference:
-        question = page.locator(f"#question-{key}")
+        question = page.locator(f"#{key}")
         if question.locator("details").get_attribute("open") is None:
             question.locator("summary").click()
         question.locator(f"input[name={key}_evidence_reference]").fill(reference)

@@ -79,6 +79,8 @@ def test_arabic_map_is_right_to_left_and_names_in_arabic(page):
     text, number_x, unit_x = page.evaluate(SCALE_READING)
     assert text.split()[0].isdigit() and text.split()[1] in ("km", "m")
     assert number_x < unit_x
+    # One line, in kilometres: no "mi" line clipped beside it.
+    assert page.locator(".leaflet-control-scale-line").count() == 1
     assert page.watched.refused == []
     assert page.watched.console_errors == []
 

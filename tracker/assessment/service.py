@@ -78,6 +78,17 @@ def last_year() -> int:
     return morocco_today().year + 1
 
 
+def proposed_values(territory_code: str) -> dict[str, str]:
+    """What a new assessment of `territory_code` starts with: the year to assess, this
+    year in Morocco or else last year, whichever has no live assessment yet (none when
+    both have one)."""
+    this_year = morocco_today().year
+    for year in (this_year, this_year - 1):
+        if existing_assessment(territory_code, year) is None:
+            return {"year": str(year)}
+    return {}
+
+
 def existing_assessment(territory_code: str, year: int, other_than: int | None = None):
     """The live assessment of `territory_code` for `year` (but `other_than`), or None."""
     query = select(Assessment).where(

@@ -11,7 +11,7 @@ from tracker.extensions import db
 from tracker.models.base import now_utc
 from tracker.records import outcomes, registry, values
 from tracker.records.fields import TEXT_MAX
-from tracker.records.outcomes import NotAllowed, RecordInvalid
+from tracker.records.outcomes import NotAllowed, RecordInvalid, SubmissionRefused
 
 # ---- review, delete, restore ----------------------------------------------------------------
 
@@ -43,8 +43,8 @@ def transition(
     """Move a reviewed record through review: submit, validate, or return with a comment.
 
     Raises `NotAllowed` (wrong person), `WrongState`, `RecordInvalid` (a return
-    without a comment; a submission the record type's `submission_problems` refuses,
-    with every problem), `StaleRecord`.
+    without a comment), `SubmissionRefused` (a submission the record type's
+    `submission_problems` refuses, with every problem), `StaleRecord`.
     """
     starts, target, may = TRANSITIONS[action]
     if not may(user, record.territory_code) or record.deleted_at is not None:
@@ -59,7 +59,7 @@ def transition(
         raise RecordInvalid({"comment": _("At most %(max)d characters.", max=TEXT_MAX)})
     problems = registry.record_type(entity).submission_problems
     if action == "submit" and problems is not None and (found := problems(record)):
-        raise RecordInvalid(found)
+        raise SubmissionRefused(found)
     previous = record.review_state
     record.review_state = target
     if action == "return":

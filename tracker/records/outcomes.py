@@ -21,6 +21,11 @@ class RecordInvalid(Exception):
         self.errors = errors
 
 
+class SubmissionRefused(RecordInvalid):
+    """A submission for review its record type's `submission_problems` refuses: the record
+    stays a draft; `errors` maps each field (an assessment's question) to its problems."""
+
+
 class StaleRecord(Exception):
     """Someone saved the record after the user opened it; nothing was overwritten.
 

@@ -43,6 +43,37 @@ def damaged_form() -> str:
     return _("This form is damaged or incomplete. Nothing was saved: open the record again.")
 
 
+# The flash category of a submission refused for what the record lacks: the page lists
+# each problem, linked to its place in the form (see `submission_refusal`).
+SUBMISSION_REFUSED = "submission-refused"
+
+
+def flash_submission_refused(record_type: RecordType, record, saved: bool) -> None:
+    """Say `record` stays a draft (`saved`: after a save that went through), for the next
+    page to list what stops it. The session keeps only which record: the problems are
+    found again when shown, so a long list in Arabic cannot overflow the session cookie."""
+    flash({"entity": record_type.key, "id": record.id, "saved": saved}, SUBMISSION_REFUSED)
+
+
+def submission_refusal(message: dict) -> dict[str, Any]:
+    """What a `SUBMISSION_REFUSED` flash shows: `heading`, and `problems` as (link to the
+    field or question in the form, text) pairs; no problems when the record is gone or
+    its type has no submission rules."""
+    if message.get("saved"):
+        heading = _("Saved as a draft, but not submitted for review yet:")
+    else:
+        heading = _("Not submitted for review: complete these first.")
+    record_type = find(str(message.get("entity")), reviewed=True)
+    record = None
+    if record_type is not None and record_type.submission_problems is not None:
+        record = db.session.get(record_type.model, message.get("id"))
+    if record is None or record.deleted_at is not None:
+        return {"heading": heading, "problems": []}
+    form = url_for("records.record_edit", entity=record_type.key, record_id=record.id)
+    found = record_type.submission_problems(record)
+    return {"heading": heading, "problems": [(f"{form}#{k}", text) for k, text in found.items()]}
+
+
 def reviewed_record(entity: str, record_id: int, include_deleted: bool = False):
     """The record type named `entity` and its record `record_id`.
 
@@ -200,6 +231,9 @@ def take_step(
         # StaleDataError: someone else saved between our reading and our writing.
         db.session.rollback()
         flash(changed_meanwhile(), "error")
+    except service.SubmissionRefused:
+        db.session.rollback()
+        flash_submission_refused(record_type, record, saved=False)
     except service.RecordInvalid as invalid:
         db.session.rollback()
         for message in invalid.errors.values():

@@ -28,7 +28,7 @@ class RecordType:
     its form takes from the database; `form_values(record)` gives a stored record's
     values as its form shows them; `partial` is the template of its own facts on its
     record page; `public_item(record)` its public serialiser, where it has one;
-    `new_values` what a new record's form starts with; `order` places the type in
+    `new_values(territory_code)` what a new record's form starts with; `order` places the type in
     lists; `title_field` is the column lists show (or `title`, a function). Reviewed types go through draft, submitted, returned and validated and belong to a
     collectivity; the others (organisations) belong to nobody's territory.
     """
@@ -54,7 +54,7 @@ class RecordType:
     public_item: Callable[[Any], dict] | None = None
     prepare: Callable[[Any, str], None] | None = None
     form_values: Callable[[Any], dict[str, Any]] | None = None
-    new_values: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    new_values: Callable[[str], Mapping[str, Any]] = lambda territory_code: {}
     title_field: str = "title"
     # What the history keeps of a record besides its columns (`audit.snapshot`): field →
     # plain value; `history_label(field)` and `history_value(field, value, lang)` say
@@ -67,6 +67,9 @@ class RecordType:
     submission_problems: Callable[[Any], dict[str, str]] | None = None
     # The record's title as lists show it, when no column holds one.
     title: Callable[[Any], str] | None = None
+    # The title names the type already ("Assessment 2024"): a heading shows it alone
+    # rather than after the type's label.
+    title_names_type: bool = False
     # The labels of its `kind` column's keys.
     kinds: Mapping[str, Any] = field(default_factory=dict, hash=False)
 

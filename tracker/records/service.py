@@ -32,7 +32,7 @@ from tracker.records.lifecycle import (
     transition,
 )
 from tracker.records.measure_rules import CONFIRM_DATES, read_measure
-from tracker.records.outcomes import NotAllowed, RecordInvalid, StaleRecord
+from tracker.records.outcomes import NotAllowed, RecordInvalid, StaleRecord, SubmissionRefused
 from tracker.vocab import (
     COUNTRY_CODES,
     HOME_COUNTRY,
@@ -48,6 +48,7 @@ __all__ = [
     "NotAllowed",
     "RecordInvalid",
     "StaleRecord",
+    "SubmissionRefused",
     "TakenPlace",
     "WrongState",
     "delete",

@@ -26,6 +26,16 @@ from tracker.vocab import MEASURE_STATUSES, PROGRAMME_KINDS, REVIEW_STATES
 bp = Blueprint("records", __name__)
 
 
+@bp.app_context_processor
+def submission_refusals():
+    """`submission_refusal(message)` in every template: what a refused submission's flash
+    shows (see `pages.flash_submission_refused`)."""
+    return {
+        "submission_refusal": pages.submission_refusal,
+        "SUBMISSION_REFUSED": pages.SUBMISSION_REFUSED,
+    }
+
+
 def _territory(code: str) -> Territory:
     """The territory with `code`; aborts 404 if unknown."""
     return db.session.get(Territory, code) or abort(404)
@@ -65,11 +75,9 @@ def _submit_saved(record_type: registry.RecordType, record) -> Response:
     try:
         service.transition(current_user, record_type.key, record, "submit")
         db.session.commit()
-    except service.RecordInvalid as refused:
+    except service.SubmissionRefused:
         db.session.rollback()
-        flash(_("Saved as a draft, but not submitted for review yet:"), "error")
-        for message in refused.errors.values():
-            flash(message, "error")
+        pages.flash_submission_refused(record_type, record, saved=True)
         return redirect(url_for("records.record_edit", entity=record_type.key, record_id=record.id))
     except service.WrongState:
         # Saved without a change while waiting for review: it stays on the queue.
@@ -150,7 +158,7 @@ def record_new(code: str, entity: str):
     permissions.require_write(territory.code)
     form = _form(record_type, territory.code)
     if request.method == "GET":
-        for name, value in record_type.new_values.items():
+        for name, value in record_type.new_values(territory.code).items():
             form[name].data = value
     if form.validate_on_submit():
         outcome, saved = pages.save_from_form(

@@ -106,7 +106,7 @@ def submission_problems(assessment: Assessment) -> dict[str, str]:
             name = f"{key} — {questions.question(key).title}"
         except KeyError:
             name = key
-        named[key] = f"{name}: {' '.join(messages)}"
+        named[key] = _("%(question)s: %(problems)s", question=name, problems=" ".join(messages))
     return named
 
 
@@ -126,6 +126,8 @@ RECORD_TYPE = RecordType(
     prepare=form.prepare,
     form_values=form.form_values,
     title=title,
+    title_names_type=True,
+    new_values=service.proposed_values,
     history_values=history_values,
     history_label=history_label,
     history_value=history_value,

@@ -99,5 +99,5 @@ RECORD_TYPE = RecordType(
     public_item=measure_item,
     prepare=prepare,
     form_values=form_values,
-    new_values={"status": "planned"},
+    new_values=lambda territory_code: {"status": "planned"},
 )
