@@ -217,6 +217,17 @@ def test_history_shows_old_and_new_values(client, officer):
     assert "figuig@example.org" in page
 
 
+def test_history_lists_changed_fields_in_the_forms_order(client, officer):
+    measure_id = create_measure(client)
+    changed = {"title": "Guichet d'accueil", "budget_planned": "300000", "progress": "75"}
+    post_form(client, f"/work/measure/{measure_id}/edit", {**GOOD_MEASURE, **changed, "version": 1})
+    page = client.get(f"/work/measure/{measure_id}?lang=en").get_data(as_text=True)
+    entry = re.search(r'<ul class="changes">(.*?)</ul>', page, re.S).group(1)
+    shown = re.findall(r"<strong>([^<]+)</strong>", entry)
+    # As the form asks for them (title, budget, progress), not by their keys' spelling.
+    assert shown == ["Title", "Budget planned (MAD)", "Progress, in percent"], shown
+
+
 def test_history_is_not_public(client, officer):
     measure_id = create_measure(client)
     officer.logout()

@@ -74,6 +74,14 @@ def submission_refusal(message: dict) -> dict[str, Any]:
     return {"heading": heading, "problems": [(f"{form}#{k}", text) for k, text in found.items()]}
 
 
+def in_form_order(form, changes: dict[str, list]) -> list[tuple[str, list]]:
+    """A history entry's `changes` as (field, [old, new]) in the order `form` asks for
+    the fields (title before budget, as the officer filled them in); fields the form
+    does not have (an assessment's questions) follow in the order they were kept."""
+    position = {name: number for number, name in enumerate(f.name for f in form)}
+    return sorted(changes.items(), key=lambda item: position.get(item[0], len(position)))
+
+
 def reviewed_record(entity: str, record_id: int, include_deleted: bool = False):
     """The record type named `entity` and its record `record_id`.
 

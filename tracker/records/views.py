@@ -253,6 +253,7 @@ def record_view(entity: str, record_id: int):
         review_form=forms.ReviewForm(version=record.version),
         lang=current_language(),
         field_label=lambda field: pages.field_label(labelled, field, record_type),
+        in_form_order=lambda changes: pages.in_form_order(labelled, changes),
         who=audit.who,
         show_value=lambda entity, field, value: audit.display_value(
             entity, field, value, current_language()
