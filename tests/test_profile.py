@@ -210,14 +210,14 @@ def test_an_unknown_territory_has_no_profile(client):
 def test_the_print_stylesheet_lays_the_profile_out_on_a4(client):
     page = profile(client, FIGUIG, "en")
     assert '<body class="profile-page">' in page
-    assert page.count('class="profile-part"') >= 3
+    assert page.count('class="profile-part new-page"') == 2
     css = CSS.read_text(encoding="utf-8")
     printed = css[css.index("/* ---- self-assessment on the territory page") :]
     rules = printed[printed.index("@media print") :]
     assert re.search(r"@page profile \{ size: A4;", rules)
     assert "body.profile-page { page: profile; }" in rules
     assert ".profile-page .site-header, .profile-page .site-footer" in rules
-    # Sections follow on (no forced page breaks), a table's total is printed once.
-    assert "break-before: page" not in rules
+    # The scores and the areas start a page; a table's total is printed once.
+    assert ".profile .new-page { break-before: page; }" in rules
     assert ".profile tfoot { display: table-row-group; }" in rules
     assert client.get("/static/tracker.css").status_code == 200

@@ -102,13 +102,12 @@ def test_the_profile_prints_on_a_few_a4_pages_in_the_language_asked(page, assess
     other = "en" if lang != "en" else "fr"
     assert TITLES[other][2].casefold() not in printed
 
-    # Sections follow on rather than each starting a page (which left pages half blank);
-    # a table going on over a page repeats its header, not its total; nothing is wider
-    # than the page.
+    # The scores and the areas start a page, the sectors follow the areas; a table
+    # going on over a page repeats its header, not its total; nothing is wider than the page.
     breaks = page.eval_on_selector_all(
         ".profile-part", "parts => parts.map(p => getComputedStyle(p).breakBefore)"
     )
-    assert set(breaks) == {"auto"}
+    assert breaks == ["auto", "page", "page", "auto"], breaks
     totals = page.eval_on_selector_all(
         ".profile tfoot", "feet => feet.map(f => getComputedStyle(f).display)"
     )
