@@ -6,6 +6,7 @@ database is left as it was."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import time
 import uuid
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 import flask_migrate
 import pytest
 from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from tests.support import dispose, name_of
@@ -164,6 +166,8 @@ def test_a_database_with_data_is_kept_unless_replace_is_given(filled, tmp_path):
     after = everything(url_of(filled))
     assert ("after_the_backup", "kept") not in after["setting"]
     assert after["measure"] == now["measure"]
+    with filled.app_context():  # the running application reads the restored data
+        assert db.session.get(Setting, "after_the_backup") is None
 
 
 def _truncated(path):
@@ -219,6 +223,29 @@ def test_a_file_that_is_not_a_backup_is_refused(filled, tmp_path):
     assert everything(url_of(filled)) == now
 
 
+def test_a_backup_with_the_tracker_s_revision_but_not_its_tables_is_refused(filled, tmp_path):
+    now = everything(url_of(filled))
+    _known, newest = known_revisions()
+    impostor = tmp_path / "impostor.sqlite3"
+    with sqlite3.connect(impostor) as connection:
+        connection.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        connection.execute("INSERT INTO alembic_version VALUES (?)", (newest,))
+        connection.execute("CREATE TABLE territory (code TEXT)")
+
+    result = restore(filled, impostor, "--replace")
+
+    assert result.exit_code == 1
+    error = result.output.splitlines()[-1]
+    if url_of(filled).startswith("sqlite"):
+        assert error.startswith(f"Error: {impostor} lacks tables of the tracker: assessment, ")
+    else:
+        assert error == (
+            f"Error: {impostor} is a backup of an SQLite database and the configured one "
+            "is a PostgreSQL database: restore it into an SQLite database."
+        )
+    assert everything(url_of(filled)) == now
+
+
 def test_a_backup_from_a_newer_version_is_refused(filled, tmp_path):
     with filled.app_context():
         db.session.execute(db.text("UPDATE alembic_version SET version_num = '0099'"))
@@ -266,3 +293,34 @@ def test_the_database_name_is_kept_on_postgresql(filled, empty, tmp_path):
     engine.dispose()
     assert name_of(url_of(empty)) in names
     assert not [n for n in names if "_restore_" in n or "_before_" in n]
+
+
+def test_a_failure_after_the_restore_began_leaves_the_database_as_it_was(
+    filled, tmp_path, monkeypatch
+):
+    backup = backup_database(url_of(filled), tmp_path / "tracker.backup")
+    with filled.app_context():
+        db.session.add(Setting(key="after_the_backup", value="kept"))
+        db.session.commit()
+    now = everything(url_of(filled))
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("disk full\nand more")
+
+    monkeypatch.setattr(flask_migrate, "upgrade", fails)
+    result = restore(filled, backup, "--replace")
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "Error: The restored copy could not be upgraded: disk full"
+    )
+    assert everything(url_of(filled)) == now
+    if url_of(filled).startswith("sqlite"):
+        folder = make_url(url_of(filled)).database.rsplit("/", 1)[0]
+        assert not [p for p in os.listdir(folder) if ".restore-" in p]
+    else:
+        engine = create_engine(url_of(filled), poolclass=NullPool)
+        with engine.connect() as connection:
+            names = connection.exec_driver_sql("SELECT datname FROM pg_database").scalars().all()
+        engine.dispose()
+        assert not [n for n in names if "_restore_" in n]

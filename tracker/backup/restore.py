@@ -36,6 +36,8 @@ from tracker import MIGRATIONS_DIR
 from tracker.backup.checks import Backup, RestoreError, one_line, read_backup, read_only_uri
 from tracker.extensions import db, migrate
 
+NAMES = {"sqlite": "an SQLite", "postgresql": "a PostgreSQL"}
+
 
 def restore_database(
     url: str, path: Path, *, replace: bool = False, progress: Callable[[str], None] = print
@@ -55,9 +57,10 @@ def restore_database(
     if backend not in ("sqlite", "postgresql"):
         raise RestoreError(f"No restore method for {backend} databases.")
     if backup.kind != backend:
+        kind, configured = NAMES[backup.kind], NAMES[backend]
         raise RestoreError(
-            f"{backup.path} is a backup of a {backup.kind} database and the configured "
-            f"database is {backend}: restore it into a {backup.kind} database."
+            f"{backup.path} is a backup of {kind} database and the configured one is "
+            f"{configured} database: restore it into {kind} database."
         )
     if backend == "sqlite":
         restore_sqlite(parsed, backup, replace, progress)
@@ -199,19 +202,24 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def postgresql_tables(parsed: URL) -> list[str]:
+    """The tables of the database of `parsed`, in every schema but the system's."""
+    rows = run_sql(
+        parsed,
+        parsed.database,
+        "SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN "
+        "('pg_catalog', 'information_schema')",
+    )
+    return [row[0] for row in rows]
+
+
 def restore_postgresql(
     parsed: URL, backup: Backup, replace: bool, progress: Callable[[str], None]
 ) -> None:
     """Restore a PostgreSQL dump into the database of `parsed`; see the module."""
     name = parsed.database
     try:
-        tables = run_sql(
-            parsed,
-            name,
-            "SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN "
-            "('pg_catalog', 'information_schema')",
-        )
-        refuse_unless_empty([row[0] for row in tables], replace, name)
+        refuse_unless_empty(postgresql_tables(parsed), replace, name)
         encoding, collate, ctype = run_sql(
             parsed,
             name,
@@ -232,6 +240,8 @@ def restore_postgresql(
         upgrade_copy(
             parsed.set(database=work).render_as_string(hide_password=False), backup, progress
         )
+        # Checked again just before: a schema may have been made meanwhile.
+        refuse_unless_empty(postgresql_tables(parsed), replace, name)
         swap_databases(parsed, name, work)
     except sqlalchemy.exc.SQLAlchemyError as error:
         raise RestoreError(f"The restore failed: {one_line(str(error.orig or error))}") from error
