@@ -141,6 +141,28 @@ def backup_command(path: Path) -> None:
     _say(f"Database copied to {written} ({written.stat().st_size:,} bytes).")
 
 
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True, help="Overwrite the database even if it holds tables already."
+)
+@with_appcontext
+def restore_command(path: Path, replace: bool) -> None:
+    """Restore a backup made by `backup` into the database, then upgrade its schema.
+
+    The backup is checked first; a database that holds any table is refused unless
+    `--replace`. On any error the database is left as it was (exit status 1).
+    """
+    from tracker.backup import RestoreError, restore_database
+
+    try:
+        restore_database(
+            current_app.config["SQLALCHEMY_DATABASE_URI"], path, replace=replace, progress=_say
+        )
+    except RestoreError as error:
+        raise click.ClickException(str(error)) from error
+
+
 @click.command("setup")
 @with_appcontext
 def setup_command() -> None:
@@ -164,6 +186,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from tracker.demo import demo_cli
     from tracker.imports import import_cli
 
