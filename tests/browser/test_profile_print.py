@@ -107,7 +107,7 @@ def test_the_profile_prints_on_a_few_a4_pages_in_the_language_asked(page, assess
     breaks = page.eval_on_selector_all(
         ".profile-part", "parts => parts.map(p => getComputedStyle(p).breakBefore)"
     )
-    assert breaks == ["auto", "page", "page", "auto"], breaks
+    assert breaks == ["auto", "page", "page", "auto", "auto"], breaks
     totals = page.eval_on_selector_all(
         ".profile tfoot", "feet => feet.map(f => getComputedStyle(f).display)"
     )
