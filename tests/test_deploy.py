@@ -250,6 +250,10 @@ def test_gunicorn_serves_the_health_check_and_public_pages(gunicorn, fake_geogra
     assert "lang=fr" not in log
     # gunicorn's own access log is off: the application's line is the only one per request.
     assert log.count("/territories/02") == 1
+    # With PROXIES at 0, neither the app nor gunicorn believes a forwarded scheme.
+    status, _, body = _get(address + PROFILE, FORWARDED)
+    assert status == 200
+    assert f"{address}/methodology" in body.decode()
     # A server whose boundaries went missing is taken out of the proxy's rotation.
     (fake_geography / "commune.geojson").unlink()
     status, headers, body = _get(address + "/healthz")
