@@ -140,8 +140,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     i18n.init_app(app)
 
-    from tracker import security
+    from tracker import ops, security
 
+    ops.init_app(app)
     security.init_app(app)
 
     from tracker import admin, api, auth, compare, exports, maps, public, records, review

@@ -65,3 +65,13 @@ SMALL_COUNT_THRESHOLD = 5
 
 # Most measures one export may hold; a larger request is asked to narrow its filters.
 EXPORT_MAX_ROWS = 100_000
+
+# ---- deployment ----
+# True when the tracker is reached over HTTPS only (TRACKER_HTTPS=true): session cookies
+# are sent only over HTTPS, generated addresses are https, and browsers are told to use
+# nothing else (Strict-Transport-Security).
+HTTPS = False
+# How many reverse proxies stand in front of the app (TRACKER_PROXIES=1 behind one nginx):
+# the client's address, scheme, host, port and prefix are read from the last that many
+# X-Forwarded-* values. 0 ignores those headers, which any client could send.
+PROXIES = 0

@@ -1,7 +1,13 @@
 """HTTP security headers, with a Content-Security-Policy that carries a script nonce.
 
 Every inline script a page runs (the map's included) carries the request's
-nonce; scripts and styles otherwise come from the application itself.
+nonce; scripts and styles otherwise come from the application itself. No page may
+set a `<base>` or be framed, by another site or by the tracker itself.
+
+What a signed-in user is sent is never kept by a browser or a proxy (`no-store`), nor is
+the sign-in page: a shared computer's back button or cache must not show an account's
+pages after it signed out. Files the same for everyone (a view marks them `public`,
+and the static files) keep their caching.
 """
 
 from __future__ import annotations
@@ -10,10 +16,17 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
+from flask_login import current_user
 from markupsafe import Markup
 
 _SCRIPT_TAG = re.compile(r"<script(?![^>]*\bnonce=)")
+
+# One year: what browsers expect of a site that is served over HTTPS only.
+HSTS = "max-age=31536000"
+
+# Pages never kept, whoever asks for them.
+NEVER_KEPT = ("auth.login",)
 
 
 def csp_nonce() -> str:
@@ -40,11 +53,10 @@ def _tile_origin() -> str:
     return f" {parts.scheme}://{host}"
 
 
-def _set_headers(response):
-    nonce = g.get("csp_nonce")
+def content_security_policy(nonce: str | None) -> str:
+    """The policy of a response whose inline scripts carry `nonce` (None: it has none)."""
     script_src = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
-    response.headers.setdefault(
-        "Content-Security-Policy",
+    return (
         "default-src 'self'; "
         f"script-src {script_src}; "
         "style-src 'self' 'unsafe-inline'; "
@@ -52,12 +64,39 @@ def _set_headers(response):
         "connect-src 'self'; "
         "font-src 'self'; "
         "object-src 'none'; "
-        "base-uri 'self'; "
-        "frame-ancestors 'self'; "
-        "form-action 'self'",
+        "base-uri 'none'; "
+        "frame-ancestors 'none'; "
+        "form-action 'self'"
+    )
+
+
+def signed_in() -> bool:
+    """Whether the request is a signed-in user's. The session is read only when the
+    request sent one, so a public request gets no `Vary: Cookie` from asking."""
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return False
+    return bool(current_user.is_authenticated)
+
+
+def _never_kept(response) -> bool:
+    if request.endpoint in NEVER_KEPT:
+        return True
+    if response.cache_control.public or request.endpoint == "static":
+        return False
+    return signed_in()
+
+
+def _set_headers(response):
+    response.headers.setdefault(
+        "Content-Security-Policy", content_security_policy(g.get("csp_nonce"))
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("HTTPS"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _never_kept(response):
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
