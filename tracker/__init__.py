@@ -144,6 +144,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     security.init_app(app)
 
+    from tracker import notifications
+
+    notifications.init_app(app)
+
     from tracker import admin, api, auth, compare, exports, maps, public, records, review
 
     app.register_blueprint(public.bp)
