@@ -145,6 +145,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ops.init_app(app)
     security.init_app(app)
 
+    from tracker import notifications
+
+    notifications.init_app(app)
+
     from tracker import admin, api, auth, compare, exports, maps, public, records, review
 
     app.register_blueprint(public.bp)

@@ -75,3 +75,21 @@ HTTPS = False
 # the client's address, scheme, host, port and prefix are read from the last that many
 # X-Forwarded-* values. 0 ignores those headers, which any client could send.
 PROXIES = 0
+# ---- e-mail notifications ----
+# Off while MAIL_SERVER is unset. Submissions are told to the region's coordinators,
+# returns and validations to whoever submitted (`tracker.notifications.messages`),
+# each in their own language, after the change is saved, by a thread of their own:
+# a slow or failing mail server never holds up or fails the step.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+# STARTTLS after connecting (port 587, usually).
+MAIL_USE_TLS = False
+# The sender's address; MAIL_USERNAME when unset.
+MAIL_FROM = None
+# Seconds before an unanswering mail server is given up on (the mail is then logged as not sent).
+MAIL_TIMEOUT = 10
+# The site's address as its users reach it (https://tracker.example.ma), for the links in
+# e-mails; without it, the address of the request that took the step.
+PUBLIC_URL = None

@@ -46,6 +46,12 @@ class User(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language the account last used the site in: its e-mails are written in it.
+    language: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
+    # The latest home page view, and when the visit before the current one ended: the
+    # home page lists what changed since then (`tracker.notifications.visits`).
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    previous_visit_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     territories: Mapped[list[Territory]] = relationship(
         secondary=user_territory, order_by=Territory.code

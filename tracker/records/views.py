@@ -14,10 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker import audit, imports, permissions, stats
+from tracker import audit, imports, notifications, permissions, stats
 from tracker.extensions import db
 from tracker.i18n import LEVEL_NAMES, LEVEL_PLURALS, current_language
 from tracker.models import Assessment, Measure, Programme, Sector, Territory
+from tracker.notifications import visits
 from tracker.records import forms, pages, registry, service
 from tracker.records.duplicates import CONFIRM_DUPLICATE, duplicates_of
 from tracker.records.pages import form_data, form_version
@@ -74,6 +75,7 @@ def _submit_saved(record_type: registry.RecordType, record) -> Response:
     or say it stays a draft, with every reason, on its form."""
     try:
         service.transition(current_user, record_type.key, record, "submit")
+        notifications.announce(record_type.key, record, "submit", current_user)
         db.session.commit()
     except service.SubmissionRefused:
         db.session.rollback()
@@ -128,10 +130,14 @@ def _collectivity(territory: Territory, sectors: list[Sector]) -> dict:
 def home():
     """The signed-in user's home: for each collectivity, its programmes, its measures by
     status and sector, the SNIA sectors with no measure yet, and what was returned; for
-    a coordinator, each region's councils and what they have recorded, by review state."""
+    a coordinator, each region's councils and what they have recorded, by review state;
+    for both, what changed since their previous visit (which this view counts)."""
+    since = visits.note_visit(current_user)
+    db.session.commit()
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     return render_template(
         "records/home.html",
+        since_last_visit=visits.since_last_visit(current_user, since),
         collectivities=[
             _collectivity(t, sectors) for t in permissions.writable_territories(current_user)
         ],

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker import permissions
+from tracker import notifications, permissions
 from tracker.i18n import current_language
 from tracker.records import forms, pages, service
 from tracker.review.home import coordinator_home, review_queue
@@ -54,6 +54,7 @@ def record_step(entity: str, record_id: int, action: str):
     def step(version: int) -> None:
         comment = form.comment.data if action != "submit" else None
         service.transition(current_user, entity, record, action, comment, expected_version=version)
+        notifications.announce(entity, record, action, current_user)
 
     return pages.take_step(record_type, record, form, step, done, then)
 
