@@ -89,6 +89,8 @@ LARGEST_SHARE = 4
 # Headers that belong to one answer, never to a kept one.
 _NOT_KEPT = frozenset({"content-length", "set-cookie", "content-security-policy"})
 _STATE = "tracker_response_cache"
+# Where the data version stands in a key (see `_key`).
+_VERSION_AT = 6
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,10 @@ def _key() -> tuple:
     the public settings, and the day (a programme "running this year", a file's name)."""
     return (
         request.endpoint,
-        request.url,
+        request.host,
+        request.script_root,
+        request.path,
+        request.query_string,
         str(get_locale()),
         stats.data_version(),
         privacy.public_states(),
@@ -204,12 +209,12 @@ def _public_headers(response: Response, etag: str) -> None:
 
 def _answer_kept() -> Response | None:
     """Before the view: the kept answer with a fresh nonce, or 304, or None to render."""
-    cache = cache_of(current_app)
-    if cache is None or not _eligible():
+    if not _eligible():
         return None
     key = _key()
     g.response_cache_key = key
-    entry = cache.get(key)
+    cache = cache_of(current_app)
+    entry = cache.get(key) if cache is not None else None
     if entry is None:
         return None
     g.response_cache_hit = True
@@ -265,7 +270,7 @@ def _finished(sender: Flask, response: Response, **extra) -> None:
     if entry is None or cache is None or "Set-Cookie" in response.headers:
         return
     key = g.response_cache_key
-    if stats.data_version() != key[3]:
+    if stats.data_version() != key[_VERSION_AT]:
         return  # the request wrote, or a commit moved the version: not what was read
     cache.put(key, entry)
 
