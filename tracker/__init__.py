@@ -176,4 +176,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
 
+    # Last, so that its after_request hook sees the view's answer before the others.
+    from tracker import response_cache
+
+    response_cache.init_app(app)
+
     return app
