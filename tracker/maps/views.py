@@ -6,19 +6,21 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
 import geo.maps
 from tracker import geography, public_data, stats
-from tracker.assets import map_assets
+from tracker.assets import IMMUTABLE, REVALIDATE, compressed_response, map_assets
 from tracker.errors import BadParameter, JsonError
 from tracker.extensions import db
 from tracker.i18n import LEVEL_PLURALS, current_language, metric_text, text_direction
 from tracker.maps.choropleth import coloured, none_matching, score_text
+from tracker.maps.layers import encoded_layer, layer_version, topology_url
 from tracker.models import Measure, Territory
+from tracker.models.territory import LEVELS
 from tracker.params import (
     filter_args,
     parse_filters,
@@ -164,6 +166,7 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
             level=level,
             title=str(LEVEL_PLURALS[level]),
             url=url_for("api.boundaries", level=level),
+            topology_url=topology_url(level),
             weight={"region": 1.5, "province": 1.0, "commune": 0.5}[level],
             show=(level == choice.level),
             choropleth=choropleth if level == choice.level else None,
@@ -339,3 +342,21 @@ def _one_feature(layer: bytes, code: str) -> bytes | None:
         return None
     document = {"type": "FeatureCollection", "features": features}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@bp.get("/map/topology/<level>.<version>.json")
+def topology(level: str, version: str):
+    """A level's simplified boundaries as a topology (TopoJSON, properties `code`,
+    `name_fr`, `name_ar`, `parent_code`), compressed as the request accepts.
+
+    Kept a year under the current version; an older version answers the current layer, to
+    be revalidated. 404 for an unknown level, 503 while the geography is not built.
+    """
+    if level not in LEVELS:
+        abort(404)
+    try:
+        body = encoded_layer(level)
+        current = version == layer_version(level)
+    except geography.GeographyMissing:
+        abort(503)
+    return compressed_response(body, IMMUTABLE if current else REVALIDATE)

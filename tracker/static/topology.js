@@ -1,0 +1,46 @@
+// Decodes the map's boundaries, sent as a topology (geo/topology.py), back into GeoJSON.
+//
+// A topology keeps each border once: `arcs` are lines of integer points, each point
+// written as its offset from the one before (the first from 0, 0), to be scaled and
+// translated by `transform`; a ring is a list of arc indices, ~i for arc i walked
+// backwards, each arc after the first leaving out its first point (the last of the one
+// before). trackerDecodeTopology(topology) gives the FeatureCollection of its one object,
+// every feature with its properties, in order.
+
+function trackerDecodeTopology(topology) {
+    var scale = topology.transform.scale;
+    var translate = topology.transform.translate;
+    var lines = topology.arcs.map(function(arc) {
+        var x = 0, y = 0;
+        return arc.map(function(delta) {
+            x += delta[0];
+            y += delta[1];
+            return [x * scale[0] + translate[0], y * scale[1] + translate[1]];
+        });
+    });
+
+    function ring(indices) {
+        var points = [];
+        indices.forEach(function(index) {
+            var line = index < 0 ? lines[~index].slice().reverse() : lines[index];
+            points = points.concat(points.length ? line.slice(1) : line);
+        });
+        return points;
+    }
+
+    function polygon(rings) { return rings.map(ring); }
+
+    var name = Object.keys(topology.objects)[0];
+    var features = topology.objects[name].geometries.map(function(geometry) {
+        return {
+            type: "Feature",
+            properties: geometry.properties,
+            geometry: {
+                type: geometry.type,
+                coordinates: geometry.type === "Polygon" ?
+                    polygon(geometry.arcs) : geometry.arcs.map(polygon)
+            }
+        };
+    });
+    return {type: "FeatureCollection", features: features};
+}
