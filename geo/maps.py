@@ -177,7 +177,8 @@ class BoundaryLayer(PackagedScript, folium.map.Layer):
         self.name_property = name_property
         self.choropleth = spec.choropleth
         self.focus = focus_code and {
-            "url": spec.topology_url or spec.url,
+            "url": spec.url,
+            **({"topology_url": spec.topology_url} if spec.topology_url else {}),
             "code": focus_code,
             "colour": FOCUS_COLOUR,
             "casing": FOCUS_CASING,

@@ -4,6 +4,7 @@ URLs still answering, so a page kept from before an upgrade does not break."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def test_each_file_is_compressed_once_per_process(app):
 
 def test_the_map_layers_are_topologies_kept_a_year(client):
     page = client.get("/map?lang=fr").get_data(as_text=True)
-    urls = re.findall(r'"topology_url": "(/map/topology/[a-z]+\.[0-9a-f]{12}\.json)"', page)
+    urls = re.findall(r'"topology_url": "(/map/topology/fr/[a-z]+\.[0-9a-f]{12}\.json)"', page)
     assert {u.split("/")[-1].split(".")[0] for u in urls} == {"region", "province", "commune"}
     for url in urls:
         response = client.get(url, headers={"Accept-Encoding": "gzip, br"})
@@ -126,6 +127,28 @@ def test_the_map_layers_are_topologies_kept_a_year(client):
         assert response.headers["Content-Encoding"] == "br"
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert brotli.decompress(response.data).startswith(b'{"type":"Topology"')
-    stale = client.get("/map/topology/commune.000000000000.json")
+    stale = client.get("/map/topology/fr/commune.000000000000.json")
     assert stale.status_code == 200 and stale.headers["Cache-Control"] == "public, no-cache"
-    assert client.get("/map/topology/canton.000000000000.json").status_code == 404
+    assert client.get("/map/topology/fr/canton.000000000000.json").status_code == 404
+    assert client.get("/map/topology/xx/commune.000000000000.json").status_code == 404
+
+
+def test_the_arabic_map_fetches_the_arabic_names(client):
+    page = client.get("/map?lang=ar").get_data(as_text=True)
+    url = re.search(r'"topology_url": "(/map/topology/ar/commune\.[0-9a-f]{12}\.json)"', page)
+    topology = json.loads(client.get(url.group(1), headers={"Accept-Encoding": ""}).data)
+    (layer,) = topology["objects"].values()
+    assert set(layer["geometries"][0]["properties"]) == {"code", "name_ar"}
+    english = client.get("/map?lang=en").get_data(as_text=True)
+    assert "/map/topology/fr/commune." in english  # French names, shared with the French page
+
+
+def test_the_map_page_has_its_shown_layer_fetched_at_once(client):
+    response = client.get("/map?level=province&lang=fr")
+    link = response.headers["Link"]
+    assert re.fullmatch(
+        r"</map/topology/fr/province\.[0-9a-f]{12}\.json>; rel=preload; as=fetch;"
+        r" crossorigin=anonymous",
+        link,
+    )
+    assert link[1:].split(">")[0] in response.get_data(as_text=True)  # the layer's own URL

@@ -36,11 +36,11 @@ function trackerFetchBoundaries(url) {
     return kept[url];
 }
 
-// options: url, code, colour, casing, weight. The outline takes no pointer events, so the
-// territory's tooltip and link under it still answer; the map's container gets
-// data-focus=<code> once it is drawn.
+// options: url, topology_url (as the layer's), code, colour, casing, weight. The outline
+// takes no pointer events, so the territory's tooltip and link under it still answer; the
+// map's container gets data-focus=<code> once it is drawn.
 function trackerFocusOutline(map, options) {
-    trackerFetchBoundaries(options.url)
+    trackerFetchBoundaries(options.topology_url || options.url)
         .then(function(data) {
             var found = data.features.filter(function(feature) {
                 return String(feature.properties.code) === options.code;
