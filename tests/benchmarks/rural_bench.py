@@ -238,6 +238,27 @@ def report(runs: list[dict[str, tuple[Visit, Visit]]]) -> None:
             print(f"    {size / 1000:6.1f} KB  {urlsplit(url).path}")
 
 
+def layer_sizes(geo_dir: Path) -> None:
+    """Print each layer's bytes: the GeoJSON as built, and the topology the map fetches
+    (French names), raw, gzipped and with brotli, as the app sends them."""
+    import gzip
+    import json
+
+    import brotli
+
+    from geo.topology import topology_bytes
+
+    print("\nLayers (bytes: raw / gzipped / brotli)")
+    for level in ("region", "province", "commune"):
+        raw = (geo_dir / f"{level}.geojson").read_bytes()
+        topo = topology_bytes(json.loads(raw), level, packed=True, properties=("code", "name_fr"))
+        sizes = [
+            f"{len(b):>9,} / {len(gzip.compress(b, 9)):>7,} / {len(brotli.compress(b)):>7,}"
+            for b in (raw, topo)
+        ]
+        print(f"  {level:9} GeoJSON {sizes[0]}   topology {sizes[1]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_geo = os.environ.get("TRACKER_GEO_CACHE_DIR", str(ROOT / "instance" / "geography"))
@@ -264,6 +285,7 @@ def main() -> None:
             warm.close()
             runs = [run(browser, base) for _ in range(args.runs)]
             browser.close()
+    layer_sizes(geo_dir)
     report(runs)
 
 
