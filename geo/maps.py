@@ -43,11 +43,14 @@ FOCUS_CASING = "#ffffff"
 @dataclass(frozen=True)
 class MapAssets:
     """Where the page finds Leaflet and, if it is given, its gesture handling: URLs the
-    application serves itself."""
+    application serves itself. `scripts` are loaded after Leaflet, before the map's own
+    script (the boundaries' decoder, `trackerDecodeTopology`, for a layer given as a
+    topology)."""
 
     leaflet_js: str
     leaflet_css: str
     gestures: Gestures | None = None
+    scripts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,15 @@ class LegendEntry:
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """A level's boundary layer: its name in the layer control and where its data is."""
+    """A level's boundary layer: its name in the layer control and where its data is:
+    `url`, a GeoJSON FeatureCollection, or `topology_url` when it is given, the same
+    boundaries as a topology (`geo.topology`), smaller, which the page decodes with
+    `trackerDecodeTopology` (see `MapAssets.scripts`)."""
 
     level: str
     title: str
     url: str
+    topology_url: str | None = None
     weight: float = 0.6
     show: bool = False
     choropleth: Choropleth | None = None
@@ -171,6 +178,7 @@ class BoundaryLayer(PackagedScript, folium.map.Layer):
         self.choropleth = spec.choropleth
         self.focus = focus_code and {
             "url": spec.url,
+            **({"topology_url": spec.topology_url} if spec.topology_url else {}),
             "code": focus_code,
             "colour": FOCUS_COLOUR,
             "casing": FOCUS_CASING,
@@ -178,6 +186,7 @@ class BoundaryLayer(PackagedScript, folium.map.Layer):
         }
         self.options = {
             "url": spec.url,
+            "topology_url": spec.topology_url,
             "level": spec.level,
             "weight": spec.weight,
             "border": BORDER,
@@ -296,7 +305,9 @@ def territory_map(spec: MapSpec) -> folium.Map:
         prefer_canvas=False,
         zoom_snap=0.25,
     )
-    m.default_js = [("leaflet", spec.assets.leaflet_js)]
+    m.default_js = [("leaflet", spec.assets.leaflet_js)] + [
+        (f"script_{i}", url) for i, url in enumerate(spec.assets.scripts)
+    ]
     m.default_css = [("leaflet_css", spec.assets.leaflet_css)]
 
     if spec.tiles_url:

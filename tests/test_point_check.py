@@ -237,10 +237,12 @@ def test_the_form_marks_the_point_fields_and_names_the_map_in_the_page_language(
     page = client.get(f"/work/{FIGUIG}/measure/new?lang=fr").get_data(as_text=True)
     assert re.search(r'<input[^>]*data-point-picker="latitude"[^>]*name="latitude"', page)
     assert re.search(r'<input[^>]*data-point-picker="longitude"[^>]*name="longitude"', page)
-    script = re.search(r'<script src="/static/point-picker.js"[^>]*>', page, re.S).group(0)
+    script = re.search(
+        r'<script src="/static/point-picker\.[0-9a-f]{10}\.js"[^>]*>', page, re.S
+    ).group(0)
     assert f'data-boundary="/map/boundary/{FIGUIG}.geojson"' in script
     assert 'data-label="Carte – Figuig"' in script
     assert 'data-clear="Effacer le point"' in script
     assert "Cliquez sur la carte pour placer le point" in script
-    assert re.search(r'data-leaflet-js="/assets/leaflet/[^"]+/leaflet\.js"', script)
+    assert re.search(r'data-leaflet-js="/assets/leaflet/[^"]+/leaflet\.[0-9a-f]{10}\.js"', script)
     assert "https://" not in script  # the tests' app names no tiles: nothing from outside

@@ -142,7 +142,7 @@ def test_the_search_box_is_on_the_home_page_the_map_and_the_comparison(
     assert goes in form
     assert 'action="/search"' in page and 'data-api="/api/v1/territories"' in form
     assert 'role="combobox"' in form and 'aria-controls="search-suggestions"' in form
-    assert '<script src="/static/search.js" defer></script>' in page
+    assert re.search(r'<script src="/static/search\.[0-9a-f]{10}\.js" defer></script>', page)
     kinds = json.loads(html.unescape(re.search(r'data-kinds="([^"]*)"', form).group(1)))
     assert set(kinds) >= {"region", "province", "urban", "rural"}
 

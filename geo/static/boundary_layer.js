@@ -5,7 +5,8 @@
 // data-loaded-<level> with the number of features, or data-failed). Every text is set
 // with textContent, never as HTML, so no name or label can run as markup.
 //
-// options: url, level, border, weight, highlight_codes, pilot_regions, pilot_fill,
+// options: url (GeoJSON), topology_url (the same as a topology, fetched instead when
+//          given), level, border, weight, highlight_codes, pilot_regions, pilot_fill,
 //          other_fill, no_data_fill, no_data_label, link_template (or null)
 // nameOf:  the name a feature is shown by
 // choropleth (or null): values, labels and fills by territory code; a code without a
@@ -14,7 +15,8 @@
 // trackerFocusOutline draws the territory looked for on top of every layer, from the same
 // boundary file (fetched once, however many use it).
 
-// The boundaries at url, fetched once a page; asked again after a failure.
+// The boundaries at url, fetched once a page; asked again after a failure. A topology is
+// decoded into a FeatureCollection (trackerDecodeTopology, loaded with the page).
 function trackerFetchBoundaries(url) {
     var kept = trackerFetchBoundaries.kept || (trackerFetchBoundaries.kept = {});
     if (!kept[url]) {
@@ -22,6 +24,9 @@ function trackerFetchBoundaries(url) {
             .then(function(response) {
                 if (!response.ok) { throw new Error("HTTP " + response.status); }
                 return response.json();
+            })
+            .then(function(data) {
+                return data.type === "Topology" ? trackerDecodeTopology(data) : data;
             })
             .catch(function(error) {
                 delete kept[url];
@@ -31,11 +36,11 @@ function trackerFetchBoundaries(url) {
     return kept[url];
 }
 
-// options: url, code, colour, casing, weight. The outline takes no pointer events, so the
-// territory's tooltip and link under it still answer; the map's container gets
-// data-focus=<code> once it is drawn.
+// options: url, topology_url (as the layer's), code, colour, casing, weight. The outline
+// takes no pointer events, so the territory's tooltip and link under it still answer; the
+// map's container gets data-focus=<code> once it is drawn.
 function trackerFocusOutline(map, options) {
-    trackerFetchBoundaries(options.url)
+    trackerFetchBoundaries(options.topology_url || options.url)
         .then(function(data) {
             var found = data.features.filter(function(feature) {
                 return String(feature.properties.code) === options.code;
@@ -112,7 +117,7 @@ function trackerBoundaryLayer(options, nameOf, choropleth) {
         layer.trackerLoaded = true;
         var container = layer._map ? layer._map.getContainer() : null;
         if (container) { container.setAttribute("data-loading", layer.trackerLevel); }
-        trackerFetchBoundaries(options.url)
+        trackerFetchBoundaries(options.topology_url || options.url)
             .then(function(data) {
                 layer.addData(data);
                 // Markers of places stay above the boundaries drawn after them.

@@ -6,19 +6,21 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
 import geo.maps
 from tracker import geography, public_data, stats
-from tracker.assets import map_assets
+from tracker.assets import IMMUTABLE, REVALIDATE, compressed_response, map_assets
 from tracker.errors import BadParameter, JsonError
 from tracker.extensions import db
 from tracker.i18n import LEVEL_PLURALS, current_language, metric_text, text_direction
 from tracker.maps.choropleth import coloured, none_matching, score_text
+from tracker.maps.layers import encoded_layer, layer_version, name_property, topology_url
 from tracker.models import Measure, Territory
+from tracker.models.territory import LEVELS
 from tracker.params import (
     filter_args,
     parse_filters,
@@ -164,6 +166,7 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
             level=level,
             title=str(LEVEL_PLURALS[level]),
             url=url_for("api.boundaries", level=level),
+            topology_url=topology_url(level, lang),
             weight={"region": 1.5, "province": 1.0, "commune": 0.5}[level],
             show=(level == choice.level),
             choropleth=choropleth if level == choice.level else None,
@@ -175,7 +178,7 @@ def build_map_spec(choice: MapChoice | None = None) -> geo.maps.MapSpec:
         assets=map_assets(),
         layers=layers,
         bounds=bounds,
-        name_property="name_ar" if lang == "ar" else "name_fr",
+        name_property=name_property(lang),
         link_template=link,
         pilot_regions=pilot_regions,
         highlight_codes=[config["PILOT_PROVINCE"], config["PILOT_COMMUNE"]],
@@ -262,7 +265,10 @@ def national_map():
         parts = map_parts(choice)
     except geography.GeographyMissing:
         return render_template("map_unavailable.html"), 503
-    return render_map_page(parts, choice, errors), (400 if errors else 200)
+    # The shown layer's boundaries are fetched alongside Leaflet, not once it has run.
+    preload = f"<{topology_url(choice.level, current_language())}>; rel=preload; as=fetch"
+    headers = {"Link": preload + "; crossorigin=anonymous"}
+    return render_map_page(parts, choice, errors), (400 if errors else 200), headers
 
 
 def render_map_page(parts: dict[str, str], choice: MapChoice, errors: list[str] = ()) -> str:
@@ -339,3 +345,22 @@ def _one_feature(layer: bytes, code: str) -> bytes | None:
         return None
     document = {"type": "FeatureCollection", "features": features}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@bp.get("/map/topology/<lang>/<level>.<version>.json")
+def topology(lang: str, level: str, version: str):
+    """A level's simplified boundaries as a topology (`geo.topology`, arcs packed), each
+    territory's properties its `code` and its name in `lang` (`name_ar` in Arabic,
+    `name_fr` otherwise), compressed as the request accepts.
+
+    Kept a year under the current version; an older version answers the current layer, to
+    be revalidated. 404 for an unknown level, 503 while the geography is not built.
+    """
+    if level not in LEVELS or lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    try:
+        body = encoded_layer(level, lang)
+        current = version == layer_version(level, lang)
+    except geography.GeographyMissing:
+        abort(503)
+    return compressed_response(body, IMMUTABLE if current else REVALIDATE)
