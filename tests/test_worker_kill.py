@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg_cluster import free_port
+from tests.pg_cluster import Cluster, free_port
 from tests.support import FIGUIG
 from tracker import create_app
 
@@ -103,9 +103,21 @@ class Browser:
         return self.post(path, body, f"multipart/form-data; boundary={boundary}")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """The URL of a fresh database: a SQLite file, or one on a throwaway PostgreSQL
+    cluster of the test's own (skipped when PostgreSQL's binaries are absent)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+        return
+    cluster = Cluster.start_new()
+    yield cluster.create_database("tracker")
+    cluster.destroy()
+
+
 @pytest.fixture
-def gunicorn(tmp_path, fake_geography):
-    """gunicorn with 2 workers on a fresh SQLite database holding the territories, an
+def gunicorn(database, fake_geography):
+    """gunicorn with 2 workers on a fresh database holding the territories, an
     administrator and two partners; yields (base URL, master pid, app, partner ids)."""
     if not GUNICORN.exists():
         pytest.skip(f"gunicorn is not installed beside {sys.executable}")
@@ -115,7 +127,7 @@ def gunicorn(tmp_path, fake_geography):
     from tracker.records import service
     from tracker.territories import load_territories
 
-    url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+    url = database
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "GEO_CACHE_DIR": str(fake_geography)})
     with app.app_context():
         upgrade_database()
@@ -140,7 +152,7 @@ def gunicorn(tmp_path, fake_geography):
         env=environment,
         cwd=Path(__file__).resolve().parents[1],
         stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "gunicorn.log").open("wb"),
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
