@@ -171,6 +171,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     assets.init_app(app)
     errors.init_app(app)
+    from tracker import outage
+
+    outage.init_app(app)
 
     from tracker import cli
 

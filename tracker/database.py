@@ -3,6 +3,11 @@
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+# Seconds a new PostgreSQL connection may take before the request gives up (and is
+# answered 503, `tracker.outage`): a server that is down or restarting must not hold a
+# worker for the operating system's TCP timeout, which is minutes.
+CONNECT_TIMEOUT = 5
+
 
 @event.listens_for(Engine, "connect")
 def _connection_settings(dbapi_connection, connection_record) -> None:  # noqa: ARG001
@@ -28,3 +33,11 @@ def _connection_settings(dbapi_connection, connection_record) -> None:  # noqa: 
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+@event.listens_for(Engine, "do_connect")
+def _connect_timeout(dialect, connection_record, cargs, cparams) -> None:  # noqa: ARG001
+    """Bound the time a PostgreSQL connection may take (`CONNECT_TIMEOUT`), unless the
+    database URL sets its own."""
+    if dialect.name == "postgresql":
+        cparams.setdefault("connect_timeout", CONNECT_TIMEOUT)
