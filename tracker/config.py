@@ -93,3 +93,8 @@ MAIL_TIMEOUT = 10
 # The site's address as its users reach it (https://tracker.example.ma), for the links in
 # e-mails; without it, the address of the request that took the step.
 PUBLIC_URL = None
+
+# ---- kept answers ----
+# Bytes of memory each worker may use to keep public pages, API answers and exports
+# between requests (`tracker.response_cache`), until the data version moves; 0 keeps none.
+RESPONSE_CACHE_BYTES = 64 * 1024 * 1024
