@@ -484,6 +484,22 @@ def _good_practices(filled: Filled) -> None:
     filled.rows["measure"][0].update(marked)
 
 
+def _sign_in_attempts(filled: Filled) -> None:
+    # Accounts there already are not asked to change their password.
+    filled.column("user", "must_change_password", lambda row: False)
+    filled.add(
+        "sign_in_attempt",
+        {"id": 1, "email": "figuig@example.org", "address": "192.0.2.7", "at": LATER},
+        {"id": 2, "email": "inconnu@example.org", "address": "2001:db8:1::", "at": LATER},
+    )
+    table = filled.tables["user"]
+    second = filled.rows["user"][1]
+    filled.conn.execute(
+        table.update().where(table.c.id == second["id"]).values(must_change_password=True)
+    )
+    second["must_change_password"] = True
+
+
 def _notifications(filled: Filled) -> None:
     # Accounts there already write in French until they use another language.
     filled.column("user", "language", lambda row: "fr")
@@ -508,6 +524,7 @@ STEPS = {
     "0010": _date_precision,
     "0011": _attachments,
     "0012": _good_practices,
+    "0013": _sign_in_attempts,
     "0014": _notifications,
 }
 
@@ -553,9 +570,10 @@ def test_every_record_survives_every_upgrade_and_the_newest_downgrades(empty_app
         filled.check(models)
 
         flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="0009")
-        # Lossy by design: taking 0012, 0011 and 0010 down drops the good-practice marks,
-        # the attached documents and the dates' precision; going up again gives every
-        # date the precision "day" (a start given as "2025" reads 2025-01-01).
+        # Lossy by design: taking 0014 to 0010 down drops the accounts' language, visits and
+        # sign-in attempts, the good-practice marks, the attached documents and the dates'
+        # precision; going up again gives every date the precision "day" (a start given
+        # as "2025" reads 2025-01-01).
         for column in ("good_practice_note", "good_practice_at", "good_practice_by_id"):
             filled.drop("measure", column)
         for table in ("measure_attachment", "assessment_answer_attachment", "attachment"):
@@ -563,8 +581,9 @@ def test_every_record_survives_every_upgrade_and_the_newest_downgrades(empty_app
         filled.drop("measure", "start_date_precision")
         filled.drop("measure", "end_date_precision")
         # ... and the accounts' language and visits (French again, no visit known).
-        for column in ("language", "last_seen_at", "previous_visit_at"):
+        for column in ("language", "last_seen_at", "previous_visit_at", "must_change_password"):
             filled.drop("user", column)
+        filled.drop("sign_in_attempt")
         filled.reflect()
         filled.check()
 
@@ -576,4 +595,5 @@ def test_every_record_survives_every_upgrade_and_the_newest_downgrades(empty_app
         filled.column("user", "language", lambda row: "fr")
         filled.column("user", "last_seen_at")
         filled.column("user", "previous_visit_at")
+        filled.column("user", "must_change_password", lambda row: False)
         filled.check(models)

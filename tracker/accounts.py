@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import math
 import re
+import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
+from tracker import throttling
 from tracker.extensions import db
 from tracker.models import Territory, User
 from tracker.models.base import now_utc
 from tracker.vocab import ROLES
 
-# Failed sign-ins before each pause, and how long the account then waits.
-SLOW_AFTER = 3
-LOCK_AFTER = 5
-LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 12
 
 # A hash to check against when the e-mail is unknown, so timing does not tell.
@@ -39,13 +34,6 @@ class AccountError(ValueError):
 # One "@", something before it, a domain with a dot after it, no spaces: enough to catch
 # typing mistakes without refusing real addresses.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes even for timezone-aware columns.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def normalise_email(email: str) -> str:
@@ -97,18 +85,86 @@ def check_email(email: str, user_id: int | None = None) -> str:
     return email
 
 
+def check_password_strength(password: str, field: str | None = None) -> None:
+    """Refuse a password shorter than 12 characters with an `AccountError` about
+    `field`: the rule for every password an account is given, however it is given."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(_("The password must have at least 12 characters."), field=field)
+
+
 def create_user(email: str, password: str, role: str, territory_codes: Iterable[str] = ()) -> User:
     """Create an account; raises `AccountError` for a malformed or taken e-mail, a short
     password, an unknown role or territory. Does not commit."""
     email = check_email(email)
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(_("The password must have at least 12 characters."))
+    check_password_strength(password)
     territories = resolve_territories(territory_codes)
     check_role_territories(role, territories)
     user = User(email=email, role=role, territories=territories)
     user.set_password(password)
     db.session.add(user)
     return user
+
+
+# Temporary passwords: letters and digits that cannot be mistaken for one another when
+# read out or copied by hand (no 0/O, 1/l/I).
+_TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """A random password of four groups of four characters (about 80 bits), such as
+    `k7mp-x3qd-9hve-tr4w`, for an administrator to pass on."""
+    groups = ("".join(secrets.choice(_TEMPORARY_ALPHABET) for _i in range(4)) for _j in range(4))
+    return "-".join(groups)
+
+
+def set_password(user: User, password: str, temporary: bool = False) -> None:
+    """Give `user` a new password, ending every session of the account and clearing its
+    failed sign-ins; a `temporary` one must be changed at the next sign-in. Raises
+    `AccountError` for a weak password. Does not commit."""
+    check_password_strength(password)
+    user.set_password(password)
+    user.must_change_password = temporary
+    user.end_sessions()
+    throttling.forget(user.email)
+
+
+def reset_password(user: User) -> str:
+    """Give `user` a fresh temporary password and return it (it is shown once, never
+    stored in clear): the account's sessions end, its lock is cleared, and it must choose
+    its own password at the next sign-in. Does not commit."""
+    password = temporary_password()
+    set_password(user, password, temporary=True)
+    return password
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The account's own change of password: `current` must be its password, `new` must
+    be strong and differ from it. Raises `AccountError` naming the field (then nothing
+    is changed). Every session of the account ends; the caller signs the current one in
+    again. Does not commit."""
+    if not user.check_password(current):
+        raise AccountError(_("This is not your current password."), field="current_password")
+    check_password_strength(new, field="new_password")
+    if new == current:
+        raise AccountError(
+            _("The new password must differ from the current one."), field="new_password"
+        )
+    user.set_password(new)
+    user.must_change_password = False
+    user.end_sessions()
+
+
+def unlock(user: User) -> int:
+    """Clear the account's failed sign-ins from every address, so it is locked nowhere;
+    the number of failures cleared. Does not commit."""
+    return throttling.forget(user.email)
+
+
+def disable(user: User) -> None:
+    """Disable the account: it can no longer sign in, and its sessions end now. Does not
+    commit."""
+    user.active = False
+    user.end_sessions()
 
 
 class SignInRefused(Exception):
@@ -119,70 +175,33 @@ class SignInRefused(Exception):
         self.message = message
 
 
-def lock_duration(failures: int) -> timedelta | None:
-    """How long an account waits after its `failures`-th failed sign-in in a row, if at all:
-    15 seconds at the third, doubling at the fourth, 15 minutes from the fifth."""
-    if failures >= LOCK_AFTER:
-        return LOCK_FOR
-    if failures >= SLOW_AFTER:
-        return timedelta(seconds=15 * 2 ** (failures - SLOW_AFTER))
-    return None
+def sign_in(email: str, password: str, address: str | None) -> User:
+    """The account for these credentials, signing in from client `address`, or
+    `SignInRefused`.
 
-
-def wait_message(seconds: float) -> str:
-    """The refusal shown while an account waits `seconds` more: in seconds under a
-    minute, otherwise in whole minutes (rounded up, so it never says too little)."""
-    seconds = max(1, math.ceil(seconds))
-    if seconds < 60:
-        return ngettext(
-            "Too many failed attempts. Try again in %(num)d second.",
-            "Too many failed attempts. Try again in %(num)d seconds.",
-            seconds,
-        )
-    return ngettext(
-        "Too many failed attempts. Try again in %(num)d minute.",
-        "Too many failed attempts. Try again in %(num)d minutes.",
-        math.ceil(seconds / 60),
-    )
-
-
-def sign_in(email: str, password: str) -> User:
-    """The account for these credentials, or `SignInRefused`.
-
-    Each failure is counted on the account in the database (so the count holds
-    across workers); from the third, the account waits a little longer each time,
-    and from the fifth it is locked for 15 minutes. Commits.
+    An unknown account, a wrong password, a disabled account and one paused or locked
+    for this address all get the same message, so a refusal never tells whether an
+    account exists. Failures are counted by account and address (`tracker.throttling`):
+    an account locked from one address still signs in from another. Commits.
     """
-    user = find_user(email)
+    email, address = normalise_email(email), throttling.client_key(address)
     generic = _("The e-mail address or the password is wrong.")
-    if user is None:
-        _DUMMY.check_password(password)
+    # A throttled request is refused before any hash is checked, for known and unknown
+    # accounts alike: the answer's timing says nothing an attacker does not know.
+    if throttling.refused(email, address):
         raise SignInRefused(generic)
-    locked_until = _aware(user.locked_until)
-    if locked_until and locked_until > now_utc():
-        raise SignInRefused(wait_message((locked_until - now_utc()).total_seconds()))
-    if not user.check_password(password) or not user.active:
-        # Counted in one statement, so guesses made in parallel (other workers, other
-        # threads) each add one; the pause follows the count the database returns.
-        failures = db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1)
-            .returning(User.failed_logins)
-            .execution_options(synchronize_session=False)
-        ).scalar_one()
-        pause = lock_duration(failures)
-        if pause is not None:
-            db.session.execute(
-                update(User)
-                .where(User.id == user.id)
-                .values(locked_until=now_utc() + pause)
-                .execution_options(synchronize_session=False)
-            )
+    user = find_user(email)
+    if user is None:
+        # The same work as for a real account, so timing does not tell it is unknown.
+        _DUMMY.check_password(password)
+        ok = False
+    else:
+        ok = user.check_password(password) and user.active
+    if not ok:
+        throttling.record_failure(email, address)
         db.session.commit()
         raise SignInRefused(generic)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttling.forget(email, address)
     user.last_login_at = now_utc()
     db.session.commit()
     return user

@@ -16,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 
 import geo
 from tracker import MIGRATIONS_DIR
+from tracker.vocab import ROLES
 
 
 def _say(line: str) -> None:
@@ -98,7 +99,7 @@ users_cli = AppGroup("users", help="Accounts.")
 
 @users_cli.command("create")
 @click.option("--email", required=True, help="The account's e-mail address.")
-@click.option("--role", required=True, help="officer, coordinator or admin.")
+@click.option("--role", required=True, type=click.Choice(list(ROLES)), help="The role.")
 @click.option(
     "--territory",
     "territories",
@@ -192,3 +193,6 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(import_cli)
     app.cli.add_command(demo_cli)
+    from tracker.accounts_cli import add_account_commands
+
+    add_account_commands(users_cli)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tracker import accounts
+from tracker import accounts, throttling
 from tracker.auth.forms import AccountForm, LoginForm
 from tracker.extensions import db
 from tracker.i18n import safe_next
@@ -21,15 +21,18 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in. Wrong credentials, throttled and locked accounts get a message, not a session."""
+    """Sign in. Wrong credentials, throttled and locked accounts get one message, not a
+    session; an account whose password was reset is sent to choose its own first."""
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.sign_in(form.email.data, form.password.data)
+            user = accounts.sign_in(form.email.data, form.password.data, request.remote_addr)
         except accounts.SignInRefused as refused:
             flash(refused.message, "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user)
+        if user.must_change_password:
+            return redirect(url_for("auth.password"))
         return redirect(safe_next(request.args.get("next"), default=url_for("records.home")))
     return render_template("auth/login.html", form=form)
 
@@ -51,7 +54,8 @@ def account_list():
     """Every account, for administrators."""
     require_admin()
     users = db.session.scalars(select(User).order_by(User.email)).all()
-    return render_template("auth/accounts.html", users=users, roles=ROLES)
+    locked = throttling.locked_emails(u.email for u in users)
+    return render_template("auth/accounts.html", users=users, roles=ROLES, locked=locked)
 
 
 @bp.route("/admin/accounts/new", methods=["GET", "POST"])
@@ -95,10 +99,11 @@ def _committed(form, message: str) -> bool:
 
 
 def _account_page(form, user: User | None):
-    """The account form, answered 400 when it shows errors."""
-    return render_template("auth/account_form.html", form=form, user=user), (
-        400 if form.errors else 200
-    )
+    """The account form, answered 400 when it shows errors; an existing account's page
+    also has its reset and unlock buttons."""
+    locked = user is not None and bool(throttling.locked_emails([user.email]))
+    page = render_template("auth/account_form.html", form=form, user=user, locked=locked)
+    return page, (400 if form.errors else 200)
 
 
 def _show_account_error(form, error: accounts.AccountError) -> None:
@@ -141,8 +146,7 @@ def account_edit(user_id: int):
                 user.end_sessions()
             user.active = form.active.data
             if user.active:
-                user.failed_logins = 0
-                user.locked_until = None
+                accounts.unlock(user)
             if _committed(form, _("Account saved.")):
                 return redirect(url_for("auth.account_list"))
     return _account_page(form, user)

@@ -6,7 +6,7 @@ from tracker.models.audit import AuditEntry
 from tracker.models.record import Measure, Organisation, Programme, Sector
 from tracker.models.setting import Setting
 from tracker.models.territory import Level, Territory
-from tracker.models.user import User
+from tracker.models.user import SignInAttempt, User
 
 __all__ = [
     "Assessment",
@@ -19,6 +19,7 @@ __all__ = [
     "Programme",
     "Sector",
     "Setting",
+    "SignInAttempt",
     "Territory",
     "User",
 ]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -42,8 +42,16 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # Failed sign-ins are counted in `sign_in_attempt`, by account and address; these two
+    # columns are no longer read or written, and stay so that a server still running the
+    # previous release keeps working against an upgraded database.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when an administrator resets the password: the account chooses its own at the
+    # next sign-in before anything else.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The language the account last used the site in: its e-mails are written in it.
@@ -97,3 +105,25 @@ class User(db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class SignInAttempt(db.Model):
+    """One failed sign-in: the e-mail address typed (normalised, whether or not an account
+    has it) and the client address it came from. Kept in the database so that every
+    worker and server counts the same failures; rows older than a day are pruned."""
+
+    __tablename__ = "sign_in_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    __table_args__ = (
+        Index("ix_sign_in_attempt_email_address_at", "email", "address", "at"),
+        Index("ix_sign_in_attempt_address_at", "address", "at"),
+        Index("ix_sign_in_attempt_at", "at"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<SignInAttempt {self.id}>"
