@@ -110,7 +110,18 @@ def _too_large_message() -> str:
     )
 
 
+def allowed_methods(error: HTTPException) -> dict[str, str]:
+    """The `Allow` header a 405 must carry (the methods the address answers), as
+    Werkzeug's `MethodNotAllowed` knows them; no header for any other error."""
+    methods = getattr(error, "valid_methods", None)
+    return {"Allow": ", ".join(methods)} if error.code == 405 and methods else {}
+
+
 def _page(error: HTTPException):
+    return (*_error_body(error), allowed_methods(error))
+
+
+def _error_body(error: HTTPException):
     if request.path.startswith("/api/"):
         return json_error(error.code, _HTTP_CODES.get(error.code, "http_error"), error.description)
     titles = {

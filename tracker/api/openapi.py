@@ -4,9 +4,11 @@ the language of the request (`?lang=`, the remembered choice, then the browser's
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from tracker.api.openapi_assessments import assessment_paths, assessment_schema
 from tracker.api.openapi_parts import (
+    NOT_BLANK,
     error_response,
     filter_parameters,
     json_response,
@@ -24,8 +26,27 @@ from tracker.api.openapi_schemas import (
     territory_detail_schema,
     territory_schema,
 )
+from tracker.extensions import db
+from tracker.models import Territory
 from tracker.models.territory import LEVELS
 from tracker.stats import METRICS
+
+
+def parent_codes() -> list[str]:
+    """The codes a list of territories may name as parent: those of the regions and the
+    provinces (a commune has no territories under it)."""
+    return list(
+        db.session.scalars(
+            select(Territory.code).where(Territory.level != LEVELS[-1]).order_by(Territory.code)
+        )
+    )
+
+
+def parent_schema() -> dict:
+    """The `parent` parameter: one of `parent_codes` (any text while no territory is
+    loaded: an empty list of choices is no schema)."""
+    codes = parent_codes()
+    return {"type": "string", "enum": codes} if codes else {"type": "string"}
 
 
 def _territory_paths() -> dict:
@@ -36,11 +57,13 @@ def _territory_paths() -> dict:
                 "parameters": [
                     query_parameter("level", {"type": "string", "enum": list(LEVELS)}),
                     query_parameter(
-                        "parent", {"type": "string"}, _("HCP code of the parent territory")
+                        "parent",
+                        parent_schema(),
+                        _("HCP code of the parent territory: a region or a province"),
                     ),
                     query_parameter(
                         "q",
-                        {"type": "string", "maxLength": 100},
+                        {"type": "string", "maxLength": 100, "pattern": NOT_BLANK},
                         _(
                             "Part of a name in French or Arabic (case, accents and Arabic "
                             "short vowels ignored), or the start of a code"

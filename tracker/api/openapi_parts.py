@@ -27,6 +27,10 @@ def sector_keys() -> list[str]:
     return list(db.session.scalars(select(Sector.key).order_by(Sector.position)))
 
 
+# A text parameter holds something other than spaces: the API refuses a blank one.
+NOT_BLANK = r"\S"
+
+
 def year_schema() -> dict:
     """A year a record or a filter may name, from `FIRST_YEAR` to `LAST_YEAR`."""
     return {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
@@ -36,7 +40,7 @@ def territory_parameter() -> dict:
     """The `territory` filter: an HCP code, the territories inside it included."""
     return query_parameter(
         "territory",
-        {"type": "string", "example": "02.251.01.03"},
+        {"type": "string", "pattern": NOT_BLANK, "example": "02.251.01.03"},
         _(
             "HCP code of a territory: its own council's records and those of the territories "
             "inside it"

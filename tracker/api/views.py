@@ -43,6 +43,22 @@ def known_territory(args) -> Territory | None:
         raise JsonError(404, "not_found", unknown.message, unknown.field) from None
 
 
+@bp.before_request
+def refuse_blank_parameters() -> None:
+    """Refuse (400, "bad_parameter") a parameter given with an empty or blank value: a
+    program leaves out what it does not ask for, and `level=` may be a mistake as well
+    as "any level". (The pages' forms, which send an empty value for "any", may.)"""
+    for name, value in request.args.items(multi=True):
+        if not value.strip():
+            raise BadParameter(
+                name,
+                _(
+                    "%(label)s: the value is empty. Leave the parameter out to use its default.",
+                    label=label(name),
+                ),
+            )
+
+
 @bp.after_request
 def open_to_every_origin(response: Response) -> Response:
     """Every answer of the public, read-only API may be read by a page of any site."""
@@ -91,7 +107,8 @@ def _territory_item(t: Territory) -> dict:
 def territories():
     """List territories, filtered by `level`, `parent` (a code) and `q` (part of a name or code).
 
-    Refuses (400) an unknown level, an unknown parent, or a bad page or per_page.
+    Refuses (400) an unknown level, a parent that is no region or province, or a bad
+    page or per_page.
     """
     level = parse_level(request.args, None)
     parent = request.args.get("parent")
@@ -102,11 +119,21 @@ def territories():
     if level:
         query = query.where(Territory.level == level)
     if parent:
-        if db.session.get(Territory, parent) is None:
+        found = db.session.get(Territory, parent)
+        if found is None:
             raise BadParameter(
                 "parent",
                 _(
                     "%(label)s: no territory has the code %(value)s.",
+                    label=label("parent"),
+                    value=shown(parent),
+                ),
+            )
+        if found.level == LEVELS[-1]:
+            raise BadParameter(
+                "parent",
+                _(
+                    "%(label)s: %(value)s is a commune, which has no territories under it.",
                     label=label("parent"),
                     value=shown(parent),
                 ),

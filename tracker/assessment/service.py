@@ -124,7 +124,7 @@ def _measure_ids(value: Any, field: str, errors: dict) -> list[int]:
         text = str(item if item is not None else "").strip()
         if not text:
             continue
-        if not (text.isascii() and text.isdigit()):
+        if not (text.isascii() and text.isdigit() and len(text) <= 18):
             errors[field] = _("Choose the measures from the list.")
             return []
         ids.append(int(text))

@@ -27,7 +27,7 @@ def requested_set() -> indicators.IndicatorSet:
     asked = request.args.get("version")
     if asked is None or asked == "":
         return indicators.latest_indicator_set()
-    if not asked.isdigit():
+    if not (asked.isascii() and asked.isdigit() and len(asked) <= 9):
         abort(404)
     try:
         return indicators.indicator_set(int(asked))

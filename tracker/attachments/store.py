@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists
+from werkzeug.datastructures import FileStorage
 
 from tracker.extensions import db
 from tracker.models import Attachment
@@ -117,9 +118,14 @@ def read_upload(file_storage, user=None) -> Attachment:
 
 
 def read_uploads(files: Iterable | None, user=None) -> list[Attachment]:
-    """`read_upload` of each file chosen (an input left empty sends none); raises
-    `AttachmentRefused` for the first one refused."""
-    return [read_upload(f, user) for f in files or () if f and f.filename is not None]
+    """`read_upload` of each file chosen (an input left empty sends none, and a text
+    sent in place of a file is no document); raises `AttachmentRefused` for the first
+    one refused."""
+    return [
+        read_upload(f, user)
+        for f in files or ()
+        if isinstance(f, FileStorage) and f and f.filename is not None
+    ]
 
 
 def kept_documents(raw: dict[str, Any], current, errors: dict[str, str]) -> list[Attachment]:

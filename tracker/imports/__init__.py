@@ -26,13 +26,16 @@ The file:
 - A row with a reference updates the measure of the same collectivity that has
   this reference; any other row creates a measure. On an update, a column left
   out of the file leaves that field as it was; a blank cell empties it.
-- Blank rows are skipped and keep their number; at most `MAX_ROWS` rows.
+- Blank rows are skipped and keep their number; at most `MAX_ROWS` rows with data, and
+  `limits.MAX_SHEET_ROWS` rows counting blank ones; a workbook too large once unpacked
+  is refused before it is parsed (see `limits`).
 - A cell that looks like a formula (`=`, `+`, `-`, `@`) is kept as the text it is:
   nothing is ever evaluated, and an XLSX formula is read as its text.
 - All rows are saved, or none: one wrong row and nothing is written.
 
 The modules, in the order a file goes through them: `columns` (what a file may hold),
-`reading` (the file into rows of cell texts), `rows` (cells into a measure's values),
+`limits` (what a file may weigh, checked first), `reading` (the file into rows of cell
+texts), `rows` (cells into a measure's values),
 `run` (the import and its report), and beside them `template` and `cli`.
 """
 

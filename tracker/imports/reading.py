@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from datetime import date, datetime, time
@@ -19,14 +20,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.imports.columns import COLUMNS, Column, heading_index, normalise, user_language
+from tracker.imports.limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_SHEET_ROWS,
+    ImportFileError,
+    check_workbook,
+    too_many_rows,
+    too_wide,
+)
 
-MAX_ROWS = 5000
 # What a file of measures without data rows is told, as `read_rows` says it by default.
 NO_MEASURES = _l("The file has headings but no measures.")
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be imported; the message, in the user's language, says why."""
 
 
 def cell_text(value: Any) -> str:
@@ -75,10 +80,20 @@ def _xlsx_table(data: bytes) -> Iterator[list[str]]:
 
     unreadable = _("The file could not be read as an XLSX workbook.")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_workbook(archive)
+    except ImportFileError:
+        raise
+    except Exception as error:  # not a zip, or a damaged one
+        raise ImportFileError(unreadable) from error
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # data_only=False: a formula comes back as its text ("=1+1"), never a result.
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            # data_only=False: a formula comes back as its text ("=1+1"), never a result;
+            # keep_links=False: another workbook's cached values are never read.
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+            )
     except Exception as error:  # a damaged or foreign file fails in many different ways
         raise ImportFileError(unreadable) from error
     try:
@@ -93,6 +108,19 @@ def _xlsx_table(data: bytes) -> Iterator[list[str]]:
         raise ImportFileError(unreadable) from error
     finally:
         workbook.close()
+
+
+def _counted(table: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows of `table`, stopped with `ImportFileError` past `MAX_SHEET_ROWS` rows
+    (blank ones count: a sheet may imply a million of them in a few bytes) or at a row
+    of more than `MAX_COLUMNS` cells."""
+    with closing(table):
+        for number, cells in enumerate(table, start=1):
+            if number > MAX_SHEET_ROWS:
+                raise too_many_rows()
+            if len(cells) > MAX_COLUMNS:
+                raise too_wide(number)
+            yield cells
 
 
 def _columns_of(headings: list[str], columns: tuple[Column, ...]) -> list[str | None]:
@@ -140,7 +168,9 @@ def read_rows(
     Raises `ImportFileError` for an extension other than .csv or .xlsx, a file that
     cannot be read (a CSV not in UTF-8, a damaged workbook), an empty file or one
     without data rows, a missing required column, an unknown or repeated heading, a
-    value in a column without a heading, or more than `MAX_ROWS` rows.
+    value in a column without a heading, more than `MAX_ROWS` rows with data, more than
+    `MAX_SHEET_ROWS` rows counting blank ones, a row of more than `MAX_COLUMNS` cells, or
+    a workbook `check_workbook` refuses before it is parsed.
     """
     suffix = Path(filename or "").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -153,7 +183,7 @@ def read_rows(
     data = stream.read()
     if not data or not data.strip() or data.strip() == b"\xef\xbb\xbf":
         raise ImportFileError(_("The file is empty."))
-    table = _csv_table(data) if suffix == ".csv" else _xlsx_table(data)
+    table = _counted(_csv_table(data) if suffix == ".csv" else _xlsx_table(data))
     rows: list[dict[str, str]] = []
     with closing(table):
         headings = next(table, None)

@@ -37,11 +37,18 @@ def _territory(field: Field, value: Any, errors: dict) -> str | None:
     return code
 
 
+def _record_id(value: Any) -> int:
+    """The id a choice sends, -1 (no record's) for anything but a few ASCII digits: "²" is
+    a digit to `str.isdigit` but no number, and no database holds a 30-digit id."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else -1
+
+
 def _programme(field: Field, value: Any, errors: dict) -> int | None:
     """The id of a programme that exists and is not deleted; whose it is is checked later."""
     if value in (None, "", 0, "0"):
         return None
-    programme = db.session.get(Programme, int(value)) if str(value).isdigit() else None
+    programme = db.session.get(Programme, _record_id(value)) if str(value).isdigit() else None
     if programme is None or programme.deleted_at is not None:
         errors[field.key] = _("Choose a value from the list.")
         return None
@@ -49,7 +56,7 @@ def _programme(field: Field, value: Any, errors: dict) -> int | None:
 
 
 def _partners(field: Field, value: Any, errors: dict) -> list[Organisation]:
-    ids = [int(p) for p in (value or []) if str(p).isdigit()]
+    ids = [_record_id(p) for p in (value or []) if str(p).isdigit()]
     partners = list(
         db.session.scalars(
             select(Organisation).where(Organisation.id.in_(ids), Organisation.deleted_at.is_(None))

@@ -290,4 +290,6 @@ def coordinate(value: Any, field: str, errors: dict, low: Decimal, high: Decimal
         return None
     if not (Decimal(low) <= number <= Decimal(high)):
         errors[field] = _("This point is outside Morocco.")
+        # Never stored; a number of thirty digits cannot be rounded to six decimals.
+        return number
     return number.quantize(MICRODEGREE)
