@@ -112,7 +112,7 @@ def test_the_review_queue_is_never_kept(client, coordinator):
 
 def test_files_the_same_for_everyone_keep_their_caching_when_signed_in(client, officer):
     page = client.get("/map").get_data(as_text=True)
-    leaflet = re.search(r'src="(/assets/leaflet/[^"]+/leaflet\.js)"', page).group(1)
+    leaflet = re.search(r'src="(/assets/leaflet/[^"]+/leaflet\.[0-9a-f]+\.js)"', page).group(1)
     asset = client.get(leaflet)
     assert asset.status_code == 200
     assert "public" in asset.headers["Cache-Control"]

@@ -22,7 +22,15 @@ from tests.support import dispose, name_of
 from tracker import MIGRATIONS_DIR, create_app
 from tracker.backup import backup_database, known_revisions
 from tracker.extensions import db
-from tracker.models import AssessmentAnswer, Attachment, AuditEntry, Measure, Setting, User
+from tracker.models import (
+    AssessmentAnswer,
+    Attachment,
+    AuditEntry,
+    Measure,
+    Setting,
+    SignInAttempt,
+    User,
+)
 
 DOCUMENT = b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n"
 PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(reversed(range(256)))
@@ -48,7 +56,8 @@ def _attachment(name: str, media_type: str, data: bytes, by: User) -> Attachment
 @pytest.fixture
 def filled(app):
     """The demo data with a record of each kind it lacks: documents attached to a
-    measure and to an answer, a good-practice mark, an entry made from the command line."""
+    measure and to an answer, a good-practice mark, an entry made from the command line, a failed sign-in, an
+    account that works in Arabic, has visited and must change its password."""
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.role == "admin").limit(1))
         measure = db.session.scalar(
@@ -74,6 +83,17 @@ def filled(app):
                 comment="Import du 30 novembre",
             )
         )
+        db.session.add(
+            SignInAttempt(
+                email="inconnu@example.org",
+                address="192.0.2.7",
+                at=datetime(2026, 12, 1, 8, 30, tzinfo=UTC),
+            )
+        )
+        admin.language = "ar"
+        admin.last_seen_at = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+        admin.previous_visit_at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+        admin.must_change_password = True
         db.session.commit()
     return app
 
@@ -277,9 +297,19 @@ def test_an_older_backup_is_upgraded_after_the_restore(filled, empty, tmp_path):
     assert f"Schema upgraded from revision 0011 to {newest}: the backup is older" in result.output
     after = everything(url_of(empty))
     assert after["alembic_version"] == [(newest,)]
-    for table in ("measure_sector", "attachment", "assessment_answer", "audit_entry", "user"):
+    for table in ("measure_sector", "attachment", "assessment_answer", "audit_entry"):
         assert after[table] == before[table]
     assert [row[:3] for row in after["measure"]] == [row[:3] for row in before["measure"]]
+    # The accounts gain the later columns (their language, visits, a forced password
+    # change) with what the migrations give accounts there already.
+    kept = len(before["user"][0])
+    assert [row[:kept] for row in after["user"]] == before["user"]
+    assert set(after["user columns"][kept:]) == {
+        "must_change_password",
+        "language",
+        "last_seen_at",
+        "previous_visit_at",
+    }
 
 
 def test_the_database_name_is_kept_on_postgresql(filled, empty, tmp_path):

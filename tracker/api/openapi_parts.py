@@ -27,8 +27,9 @@ def sector_keys() -> list[str]:
     return list(db.session.scalars(select(Sector.key).order_by(Sector.position)))
 
 
-# A text parameter holds something other than spaces: the API refuses a blank one.
-NOT_BLANK = r"\S"
+# A text parameter holds something other than spaces, and no NUL character: the API
+# refuses a blank one, and every request refuses a NUL (`errors`).
+NOT_BLANK = r"^[^\u0000]*\S[^\u0000]*$"
 
 
 def year_schema() -> dict:
