@@ -238,3 +238,18 @@ def test_the_page_gives_the_viewer_the_description_the_openapi_way_it_reads(clie
     assert as_openapi_30({"items": {"type": ["integer", "string", "null"]}}) == {
         "items": {"nullable": True, "anyOf": [{"type": "integer"}, {"type": "string"}]}
     }
+
+
+def test_a_text_parameter_of_separators_only_is_blank_for_the_document_and_the_api(client):
+    """Found by schemathesis: U+001F and a line break passed JSON Schema's "not blank",
+    and the API, which strips them as Python does, refused the request as blank."""
+    import re
+
+    from tracker.api.openapi_parts import NOT_BLANK
+
+    for blank in ("\x1f\n", "\x1c", " \u0085 ", "\t"):
+        assert re.search(NOT_BLANK, blank) is None, repr(blank)
+    assert re.search(NOT_BLANK, " 02.251 ")
+    response = client.get("/api/v1/programmes?territory=%1F%0A&lang=fr")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_parameter"

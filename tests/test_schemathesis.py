@@ -44,7 +44,9 @@ def database_url(demo_database_url):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# The same inputs on every run, so that a run on a clean machine meets what was checked
+# here; a search for new failures raises max_examples by hand.
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_api_answers_as_its_document_says(case, app):
     # The test client does not unpack what flask-compress packs.
     case.call_and_validate(app=app, headers={"Accept-Encoding": "identity"})

@@ -28,8 +28,10 @@ def sector_keys() -> list[str]:
 
 
 # A text parameter holds something other than spaces, and no NUL character: the API
-# refuses a blank one, and every request refuses a NUL (`errors`).
-NOT_BLANK = r"^[^\u0000]*\S[^\u0000]*$"
+# refuses a blank one, and every request refuses a NUL (`errors`). "Spaces" are what
+# Python's strip() takes away: JSON Schema's \s and also the separators U+001C-U+001F
+# and U+0085, which it does not count.
+NOT_BLANK = r"^[^\u0000]*[^\s\u0000\u001c-\u001f\u0085][^\u0000]*$"
 
 
 def year_schema() -> dict:
