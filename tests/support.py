@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import uuid
 from pathlib import Path
 
 # Collectivities the tests record for: the commune of Figuig, its neighbour Bouarfa, Tanger.
@@ -197,3 +199,32 @@ def make_assessment(
         db.session.add(assessment)
         db.session.commit()
         return assessment.id
+
+
+class LogLines(logging.Handler):
+    """The lines a logger writes, as formatted, for a test to read."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+def empty_database_app(databases, folder: Path, prefix: str):
+    """An application on a new database that holds nothing, not even a schema (named
+    `prefix` and a random suffix, dropped afterwards); a generator for a fixture."""
+    from tracker import create_app
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": databases.create(name),
+            "GEO_CACHE_DIR": str(folder / "nogeo"),
+        }
+    )
+    yield app
+    dispose(app)
+    databases.drop(name)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import dispose
+from tests.support import LogLines, dispose
 from tracker import create_app
 from tracker.ops import after_fork
 
@@ -47,18 +47,9 @@ def make_app(database_url, fake_geography):
         dispose(app)
 
 
-class Lines(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record):
-        self.lines.append(self.format(record))
-
-
 @pytest.fixture
 def log():
-    handler = Lines()
+    handler = LogLines()
     logger = logging.getLogger("tracker.requests")
     logger.addHandler(handler)
     yield handler.lines

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.support import FIGUIG, csrf_token
+from tests.support import FIGUIG, LogLines, csrf_token
 
 OFFICER = "figuig.officer@example.org"
 LINE = re.compile(
@@ -18,15 +18,8 @@ LINE = re.compile(
 )
 
 
-class Lines(logging.Handler):
+class Lines(LogLines):
     """The request log's lines, as written."""
-
-    def __init__(self):
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record):
-        self.lines.append(self.format(record))
 
     def only(self) -> re.Match:
         assert len(self.lines) == 1, self.lines

@@ -9,7 +9,6 @@ import hashlib
 import os
 import sqlite3
 import time
-import uuid
 from datetime import UTC, datetime
 
 import flask_migrate
@@ -18,8 +17,8 @@ from sqlalchemy import MetaData, create_engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from tests.support import dispose, name_of
-from tracker import MIGRATIONS_DIR, create_app
+from tests.support import empty_database_app, name_of
+from tracker import MIGRATIONS_DIR
 from tracker.backup import backup_database, known_revisions
 from tracker.extensions import db
 from tracker.models import (
@@ -134,17 +133,7 @@ def restore(app, path, *options: str):
 @pytest.fixture
 def empty(databases, tmp_path):
     """An application on a new database that holds nothing, not even a schema."""
-    name = f"restored_{uuid.uuid4().hex[:12]}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": databases.create(name),
-            "GEO_CACHE_DIR": str(tmp_path / "nogeo"),
-        }
-    )
-    yield app
-    dispose(app)
-    databases.drop(name)
+    yield from empty_database_app(databases, tmp_path, "restored")
 
 
 def test_a_backup_restores_every_row_of_every_table(filled, empty, tmp_path):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -21,8 +20,8 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, insert, select
 
-from tests.support import BOUARFA, FIGUIG, dispose
-from tracker import MIGRATIONS_DIR, create_app
+from tests.support import BOUARFA, FIGUIG, empty_database_app
+from tracker import MIGRATIONS_DIR
 from tracker.extensions import db
 
 PROVINCE, REGION = "02.251", "02"
@@ -536,17 +535,7 @@ def test_every_migration_has_its_data_step():
 
 @pytest.fixture
 def empty_app(databases, tmp_path):
-    name = f"up_{uuid.uuid4().hex[:12]}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": databases.create(name),
-            "GEO_CACHE_DIR": str(tmp_path / "nogeo"),
-        }
-    )
-    yield app
-    dispose(app)
-    databases.drop(name)
+    yield from empty_database_app(databases, tmp_path, "up")
 
 
 def _walk_up(filled: Filled) -> None:
