@@ -2,9 +2,11 @@
 
 An anonymous GET of one of `PUBLIC_ENDPOINTS` is answered from memory when the same
 address was answered before in the same language, with the same data version (see
-`tracker.stats.data_version`: the latest history entry's id, read from the database, so
-every worker and server agrees on it) and the same public settings. Reading that
-version is the one query a kept answer costs.
+`tracker.stats.committed_data_version`: the latest history entry's id, read from the
+database outside any transaction, so every worker and server agrees on it) and the same
+public settings. Reading that version is the one query, and the one round trip, a kept
+answer costs. An answer is kept only if the view read the same version in its own
+transaction (`tracker.stats.data_version`).
 
 What is kept is what the view answered (body and headers, before compression), with the
 page's CSP nonce cut out: each answer carries a fresh nonce, the one the
@@ -183,7 +185,7 @@ def _key() -> tuple:
         request.path,
         request.query_string,
         str(get_locale()),
-        stats.data_version(),
+        stats.committed_data_version(),
         privacy.public_states(),
         privacy.threshold(),
         morocco_today(),

@@ -72,13 +72,15 @@ def start_server(url: str, geo_dir: Path, port: int, work: Path) -> subprocess.P
         "TRACKER_MAP_TILES_URL": "",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # The request log goes to a file: a pipe nobody reads fills and stalls the workers.
+    log = (work / "gunicorn.log").open("wb")
     server = subprocess.Popen(
         [str(gunicorn), "-c", str(empty), "-w", "2", "-b", f"127.0.0.1:{port}"]
         + ["tracker:create_app()"],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -89,7 +91,9 @@ def start_server(url: str, geo_dir: Path, port: int, work: Path) -> subprocess.P
         except OSError:
             time.sleep(0.3)
     server.terminate()
-    raise RuntimeError("gunicorn did not answer /map within 60 s: " + server.stderr.read(2000))
+    raise RuntimeError(
+        "gunicorn did not answer /map within 60 s: " + (work / "gunicorn.log").read_text()[-2000:]
+    )
 
 
 def fetch(conn: http.client.HTTPConnection, path: str) -> tuple[int, bool]:

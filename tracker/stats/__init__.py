@@ -17,7 +17,7 @@ migration), `assessments` (the published self-assessments' scores), `metrics` (t
 declared metrics), `values` (their values).
 """
 
-from tracker.stats.cache import KEPT, data_version, kept
+from tracker.stats.cache import KEPT, committed_data_version, data_version, kept
 from tracker.stats.counts import (
     measures_by_sector,
     measures_by_status,
@@ -71,6 +71,7 @@ __all__ = [
     "aggregate",
     "codes_within",
     "communes_integrating",
+    "committed_data_version",
     "data_version",
     "figures",
     "inside_conditions",

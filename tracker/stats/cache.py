@@ -40,14 +40,25 @@ _VERSION = "tracker_data_version"
 _WROTE = "tracker_transaction_wrote"
 
 
+_LATEST = select(func.max(AuditEntry.id))
+
+
 def data_version() -> int:
     """A number that changes whenever a record changes (every change writes a history
     entry), for the figures and maps kept between requests. Read once per database
     transaction, and again after the transaction writes."""
     info = db.session.info
     if _VERSION not in info:
-        info[_VERSION] = db.session.scalar(select(func.max(AuditEntry.id))) or 0
+        info[_VERSION] = db.session.scalar(_LATEST) or 0
     return info[_VERSION]
+
+
+def committed_data_version() -> int:
+    """The version `data_version` would read, as last committed, read on a connection
+    of its own outside any transaction: one round trip to the database, for a request
+    that may need nothing else from it (an answer kept by `tracker.response_cache`)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return conn.scalar(_LATEST) or 0
 
 
 def kept(name: str, compute: Callable[[], T], *key: Hashable, limit: int = KEPT) -> T:
