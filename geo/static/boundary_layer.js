@@ -14,6 +14,18 @@
 //
 // trackerFocusOutline draws the territory looked for on top of every layer, from the same
 // boundary file (fetched once, however many use it).
+//
+// The boundaries are drawn on one canvas, in a pane of their own under the overlay pane:
+// as SVG, the 1,503 communes were 1,503 elements to style and lay out, most of the time a
+// small computer took to show the map. The places' markers and the focus outline stay
+// SVG in the overlay pane, above them; hovering and clicking a territory work the same.
+function trackerBoundaryRenderer(map) {
+    if (!map.trackerBoundaryRenderer) {
+        map.createPane("trackerBoundaries").style.zIndex = 350;
+        map.trackerBoundaryRenderer = L.canvas({pane: "trackerBoundaries"});
+    }
+    return map.trackerBoundaryRenderer;
+}
 
 // The boundaries at url, fetched once a page; asked again after a failure. A topology is
 // decoded into a FeatureCollection (trackerDecodeTopology, loaded with the page).
@@ -86,7 +98,8 @@ function trackerBoundaryLayer(options, nameOf, choropleth) {
         };
     }
 
-    function onEachFeature(feature, shape) {
+    // A territory's tooltip, made when it is first shown, not for every territory drawn.
+    function tooltipOf(feature) {
         var label = document.createElement("span");
         label.setAttribute("dir", "auto");
         var name = document.createElement("strong");
@@ -98,42 +111,40 @@ function trackerBoundaryLayer(options, nameOf, choropleth) {
             figure.textContent = " " + (shown === undefined ? options.no_data_label : shown);
             label.appendChild(figure);
         }
-        shape.bindTooltip(label, {sticky: true});
-        if (options.link_template) {
-            shape.on("click", function() {
-                window.location.href = options.link_template.replace(
-                    "{code}", encodeURIComponent(feature.properties.code));
-            });
-        }
-        shape.on("mouseover", function(e) { e.target.setStyle({weight: 2.5}); });
-        shape.on("mouseout", function(e) { layer.resetStyle(e.target); });
+        return label;
     }
 
-    var layer = L.geoJson(null, {style: style, onEachFeature: onEachFeature});
+    // One tooltip and one handler of each kind for the whole layer, told which territory
+    // the pointer is on, rather than one for each of the 1,503 communes.
+    var layer = L.geoJson(null, {style: style});
+    layer.bindTooltip(function(shape) { return tooltipOf(shape.feature); }, {sticky: true});
+    if (options.link_template) {
+        layer.on("click", function(e) {
+            window.location.href = options.link_template.replace(
+                "{code}", encodeURIComponent(e.layer.feature.properties.code));
+        });
+    }
+    layer.on("mouseover", function(e) { e.layer.setStyle({weight: 2.5}); });
+    layer.on("mouseout", function(e) { layer.resetStyle(e.layer); });
     layer.trackerLevel = options.level;
     layer.trackerLoaded = false;
     layer.on("add", function() {
         if (layer.trackerLoaded) { return; }
         layer.trackerLoaded = true;
-        var container = layer._map ? layer._map.getContainer() : null;
-        if (container) { container.setAttribute("data-loading", layer.trackerLevel); }
+        layer.options.renderer = trackerBoundaryRenderer(layer._map);
+        var container = layer._map.getContainer();
+        container.setAttribute("data-loading", layer.trackerLevel);
         trackerFetchBoundaries(options.topology_url || options.url)
             .then(function(data) {
                 layer.addData(data);
-                // Markers of places stay above the boundaries drawn after them.
-                layer.bringToBack();
-                if (container) {
-                    container.removeAttribute("data-loading");
-                    container.setAttribute("data-loaded-" + layer.trackerLevel,
-                                           String(data.features.length));
-                }
+                container.removeAttribute("data-loading");
+                container.setAttribute("data-loaded-" + layer.trackerLevel,
+                                       String(data.features.length));
             })
             .catch(function(error) {
                 layer.trackerLoaded = false;
-                if (container) {
-                    container.removeAttribute("data-loading");
-                    container.setAttribute("data-failed", layer.trackerLevel);
-                }
+                container.removeAttribute("data-loading");
+                container.setAttribute("data-failed", layer.trackerLevel);
                 console.warn("boundaries not loaded", error);
             });
     });

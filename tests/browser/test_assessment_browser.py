@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.browser.map_scripts import TOOLTIPS
 from tests.support import BOUARFA
 from tracker.accounts import create_user
 from tracker.assessment.indicators import latest_indicator_set
@@ -163,13 +164,6 @@ def test_an_assessment_goes_through_review(
     the_public_finds_the_score(browser, live_server, lang, code)
 
 
-TOOLTIP = """code => { const map = window[document.querySelector('.folium-map').id];
-    let text = null;
-    map.eachLayer(l => { if (l.feature && l.feature.properties.code === code && l.getTooltip()) {
-        text = l.getTooltip().getContent().textContent; } });
-    return text; }"""
-
-
 def the_public_finds_the_score(browser, live_server, lang, code):
     """A visitor, signed in as nobody, finds the validated assessment's overall score on the
     map, the territory page, the comparison and the profile."""
@@ -182,7 +176,7 @@ def the_public_finds_the_score(browser, live_server, lang, code):
     base = live_server.url
     page.goto(f"{base}/map?metric=assessment_score&level={level}&lang={lang}")
     page.wait_for_selector(f".folium-map[data-loaded-{level}]", timeout=60_000)
-    assert overall in page.evaluate(TOOLTIP, code)
+    assert overall in page.evaluate(TOOLTIPS)[code][0]
     page.goto(f"{base}/territories/{code}?lang={lang}")
     assert overall in page.locator(".self-assessment").inner_text()
     other = BOUARFA if code == FIGUIG else "01"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.browser.map_scripts import TOOLTIPS
 from tests.support import BOUARFA, FIGUIG, make_assessment
 from tracker.extensions import db
 from tracker.models import Assessment
@@ -49,18 +50,6 @@ LEGEND = """() => Array.from(document.querySelectorAll('.map-legend-row')).map(r
             getComputedStyle(row.querySelector('.map-legend-swatch')).backgroundColor,
             row.querySelector('.map-legend-swatch').classList.contains('dashed')];
 })"""
-
-TOOLTIPS = """() => {
-    const map = window[document.querySelector('.folium-map').id];
-    const found = {};
-    map.eachLayer(l => {
-        if (l.feature && l.getTooltip && l.getTooltip() && l.options.fillColor) {
-            found[l.feature.properties.code] = [
-                l.getTooltip().getContent().textContent, l.options.fillColor];
-        }
-    });
-    return found;
-}"""
 
 
 @pytest.mark.parametrize(

