@@ -4,7 +4,7 @@
 // dragged) and fills both fields; typing in the fields moves the marker; "clear the point"
 // empties both. The boundary alone is enough to pick a point: base-map tiles are drawn
 // only when the page names them. Leaflet is loaded, from the application, only on a page
-// that has such fields. Without this script, or when neither the boundary nor tiles can
+// that has such fields, and only once that page has loaded. Without this script, or when neither the boundary nor tiles can
 // be shown, the two numbers are typed as before.
 (function () {
     "use strict";
@@ -167,5 +167,11 @@
         });
     }
 
-    loadLeaflet(build);
+    // The form is whole and usable without the map: on a slow line, Leaflet (about 40 KB)
+    // is asked for once the page has loaded, not before it.
+    if (document.readyState === "complete") {
+        loadLeaflet(build);
+    } else {
+        window.addEventListener("load", function () { loadLeaflet(build); });
+    }
 }());
