@@ -9,14 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Float,
     Select,
     case,
-    cast,
     exists,
-    func,
     literal_column,
     or_,
     select,
@@ -26,9 +23,13 @@ from tracker.extensions import db
 from tracker.models import Measure, Programme, Territory
 from tracker.models.record import measure_sector
 from tracker.privacy import public_states
+from tracker.stats.cache import kept
 
 # The code figures for Morocco as a whole are given under (level "country").
 NATIONAL = "MA"
+# Sets of per-collectivity totals kept at once (one per set of filters and columns
+# asked for, each some thousand rows).
+COLLECTIVITY_TOTALS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -134,44 +135,65 @@ def aggregate(level: str, filters: Filters, *columns, inside: str | None = None)
     """`{code: (column values...)}` over the public measures counting towards each
     territory of `level`, with `filters` applied (and only those within `inside`).
 
-    `columns` are counts or sums: they are taken per collectivity first, then added up
-    per territory of `level`, so the measures are read once, in the order of an index,
-    and only the per-collectivity totals are joined to the territories. Raises
-    `ValueError` for an unknown level.
+    `columns` are counts or sums. They are taken per collectivity, over every public
+    measure the filters keep, in one reading of the measures that is kept until a record
+    changes (`collectivity_totals`); each territory's, at any level, is then added up
+    from those totals in memory. So after a change the first page pays for one reading,
+    and every page after it, whichever territory it shows, for none. Raises `ValueError`
+    for an unknown level.
     """
-    per_collectivity = (
-        select(
-            Measure.territory_code.label("code"),
-            *(column.label(f"c{i}") for i, column in enumerate(columns)),
-        )
-        .where(*measure_conditions(filters), *inside_conditions(inside))
-        .group_by(Measure.territory_code)
-        .subquery()
-    )
-    unit = unit_of(level).label("unit")
-    query = (
-        select(
-            unit,
-            *(
-                # Cast back, or PostgreSQL answers a sum of counts as a Decimal.
-                cast(
-                    func.sum(per_collectivity.c[f"c{i}"]),
-                    Float if isinstance(column.type, Float) else BigInteger,
-                )
-                for i, column in enumerate(columns)
-            ),
-        )
-        .select_from(per_collectivity)
-        .join(Territory, Territory.code == per_collectivity.c.code)
-    )
-    if level != "country":  # the whole country is one group (PostgreSQL refuses GROUP BY 'MA')
-        query = query.group_by(unit)
+    totals = collectivity_totals(filters, columns)
+    units = units_of(level)
+    floats = [isinstance(column.type, Float) for column in columns]
+    sums: dict[str, list] = {}
+    for code, values in totals.items():
+        unit = units.get(code)
+        if unit is None or (inside and code != inside and not code.startswith(inside + ".")):
+            continue
+        row = sums.setdefault(unit, [None] * len(columns))
+        for i, value in enumerate(values):
+            if value is not None:
+                row[i] = value if row[i] is None else row[i] + value
     return {
-        row[0]: tuple(row[1:])
-        for row in db.session.execute(query)
-        # No measure at all: the country's one group is all NULL.
-        if row[0] is not None and any(value is not None for value in row[1:])
+        unit: tuple(
+            None if value is None else float(value) if is_float else int(value)
+            for value, is_float in zip(row, floats, strict=True)
+        )
+        for unit, row in sums.items()
+        # No measure at all: nothing to show.
+        if any(value is not None for value in row)
     }
+
+
+def collectivity_totals(filters: Filters, columns) -> dict[str, tuple]:
+    """`{collectivity code: (column values...)}` over the public measures `filters` keep,
+    read in the order of an index (`ix_measure_public` holds every column the figures
+    add up) and kept until a record changes, for these columns and filters."""
+    query = (
+        select(Measure.territory_code, *columns)
+        .where(*measure_conditions(filters))
+        .group_by(Measure.territory_code)
+    )
+    compiled = query.compile(dialect=db.engine.dialect)
+    key = (str(compiled), tuple(sorted((name, repr(v)) for name, v in compiled.params.items())))
+    return kept(
+        "collectivity-totals",
+        lambda: {row[0]: tuple(row[1:]) for row in db.session.execute(query)},
+        key,
+        limit=COLLECTIVITY_TOTALS_KEPT,
+    )
+
+
+def units_of(level: str) -> dict[str, str | None]:
+    """`{territory code: the code of the territory of `level` it counts towards}` (None
+    when it counts towards none), kept as the figures are. Raises `ValueError` for an
+    unknown level."""
+    unit = unit_of(level)
+    return kept(
+        "units",
+        lambda: {code: of for code, of in db.session.execute(select(Territory.code, unit))},
+        level,
+    )
 
 
 def share_of_communes(
