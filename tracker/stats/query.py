@@ -119,6 +119,12 @@ def within(code: str, model: type[Measure] | type[Programme] = Measure) -> Colum
     return model.territory_code.in_(codes_within(code))
 
 
+def is_within(territory_code: str, code: str) -> bool:
+    """Whether territory `territory_code` is `code` or lies inside it, by the codes'
+    own hierarchy (as `codes_within` reads it from the territory table)."""
+    return territory_code == code or territory_code.startswith(code + ".")
+
+
 def inside_conditions(inside: str | None, model: type = Measure) -> list[ColumnElement]:
     """The conditions keeping the records of `model` within territory `inside` (none
     for None, which keeps them all)."""
@@ -148,7 +154,7 @@ def aggregate(level: str, filters: Filters, *columns, inside: str | None = None)
     sums: dict[str, list] = {}
     for code, values in totals.items():
         unit = units.get(code)
-        if unit is None or (inside and code != inside and not code.startswith(inside + ".")):
+        if unit is None or (inside and not is_within(code, inside)):
             continue
         row = sums.setdefault(unit, [None] * len(columns))
         for i, value in enumerate(values):
