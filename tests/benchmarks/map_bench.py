@@ -145,6 +145,8 @@ def browser_figures(pages: dict[str, Path], assets_app) -> dict[str, tuple[float
     from werkzeug.middleware.shared_data import SharedDataMiddleware
     from werkzeug.serving import make_server
 
+    from tests.browser.chromium import launch
+
     folder = next(iter(pages.values())).parent
     app = SharedDataMiddleware(assets_app, {"/bench": str(folder)})
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -152,17 +154,7 @@ def browser_figures(pages: dict[str, Path], assets_app) -> dict[str, tuple[float
     base = f"http://127.0.0.1:{server.server_port}"
     figures = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = launch(p)
         for name, path in pages.items():
             context = browser.new_context()
             page = context.new_page()

@@ -39,14 +39,6 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # 1 Mbit/s down, 384 kbit/s up (in bytes per second), 300 ms round trip.
 RURAL_LINE = {
     "offline": False,
@@ -270,14 +262,14 @@ def main() -> None:
         sys.exit(f"no built boundaries in {geo_dir}: pass --geo-dir or TRACKER_GEO_CACHE_DIR")
     from playwright.sync_api import sync_playwright
 
+    from tests.browser.chromium import launch
+
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as work:
         app = make_app(Path(work), geo_dir)
         base = serve(app)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
+            browser = launch(playwright)
             warm = browser.new_context()
             sign_in(warm, base)
             for _, path, _, drawn, _ in PAGES:  # the server's first requests are not timed
