@@ -47,11 +47,16 @@ def _sectors_addressed(filters: Filters, inside: str | None) -> list[str]:
 def sectors_covered(level: str, filters: Filters, inside: str | None = None) -> dict[str, float]:
     """`{code: how many sectors its public measures address}` for the territories of
     `level` whose measures `filters` keep and address some sector (territory `inside`
-    alone, of `level`, when given). Raises `ValueError` for an unknown level."""
+    alone, of `level`, when given). Kept until a record changes, as the other figures.
+    Raises `ValueError` for an unknown level."""
     if inside or level == "country":
         # One territory: its sectors by lookups (see `sectors_addressed`).
         code = inside or NATIONAL
         return {code: float(len(sectors_addressed(filters, inside)))}
+    return kept("sectors-covered", lambda: _sectors_covered(level, filters), level, filters)
+
+
+def _sectors_covered(level: str, filters: Filters) -> dict[str, float]:
     unit = unit_of(level).label("unit")
     if db.engine.dialect.name == "sqlite":
         query = _sectors_covered_by_lookups(unit, filters)
