@@ -4,8 +4,8 @@ An anonymous GET of one of `PUBLIC_ENDPOINTS` is answered from memory when the s
 address was answered before in the same language, with the same data version (see
 `tracker.stats.committed_data_version`: the latest history entry's id, read from the
 database outside any transaction, so every worker and server agrees on it) and the same
-public settings. Reading that version is the one query, and the one round trip, a kept
-answer costs. An answer is kept only if the view read the same version in its own
+public settings. Reading that version is the one query a kept answer costs, with no
+transaction around it. An answer is kept only if the view read the same version in its own
 transaction (`tracker.stats.data_version`).
 
 What is kept is what the view answered (body and headers, before compression), with the

@@ -73,15 +73,15 @@ def start_server(url: str, geo_dir: Path, port: int, work: Path) -> subprocess.P
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     # The request log goes to a file: a pipe nobody reads fills and stalls the workers.
-    log = (work / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [str(gunicorn), "-c", str(empty), "-w", "2", "-b", f"127.0.0.1:{port}"]
-        + ["tracker:create_app()"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+    with (work / "gunicorn.log").open("wb") as log:
+        server = subprocess.Popen(
+            [str(gunicorn), "-c", str(empty), "-w", "2", "-b", f"127.0.0.1:{port}"]
+            + ["tracker:create_app()"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -4,8 +4,8 @@
 // dragged) and fills both fields; typing in the fields moves the marker; "clear the point"
 // empties both. The boundary alone is enough to pick a point: base-map tiles are drawn
 // only when the page names them. Leaflet is loaded, from the application, only on a page
-// that has such fields, and only once that page has loaded. Without this script, or when neither the boundary nor tiles can
-// be shown, the two numbers are typed as before.
+// that has such fields, and only once that page has loaded. Without this script, or when
+// neither the boundary nor tiles can be shown, the two numbers are typed as before.
 (function () {
     "use strict";
 

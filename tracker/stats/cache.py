@@ -55,8 +55,9 @@ def data_version() -> int:
 
 def committed_data_version() -> int:
     """The version `data_version` would read, as last committed, read on a connection
-    of its own outside any transaction: one round trip to the database, for a request
-    that may need nothing else from it (an answer kept by `tracker.response_cache`)."""
+    of its own outside any transaction: one query with no BEGIN or ROLLBACK around it
+    (the pool's check of the connection aside), for a request that may need nothing
+    else from the database (an answer kept by `tracker.response_cache`)."""
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         return conn.scalar(_LATEST) or 0
 

@@ -4,7 +4,7 @@ of the measures per collectivity that every sum shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -137,18 +137,21 @@ def public_record_conditions(model: type) -> list[ColumnElement]:
     return [model.deleted_at.is_(None), model.review_state.in_(public_states())]
 
 
-def aggregate(level: str, filters: Filters, *columns, inside: str | None = None) -> dict:
+def aggregate(
+    level: str, filters: Filters, *columns, named: Hashable, inside: str | None = None
+) -> dict:
     """`{code: (column values...)}` over the public measures counting towards each
     territory of `level`, with `filters` applied (and only those within `inside`).
 
-    `columns` are counts or sums. They are taken per collectivity, over every public
+    `columns` are counts or sums, `named` what names them for the totals kept (the same
+    name always for the same columns: the metrics' keys). They are taken per collectivity, over every public
     measure the filters keep, in one reading of the measures that is kept until a record
     changes (`collectivity_totals`); each territory's, at any level, is then added up
     from those totals in memory. So after a change the first page pays for one reading,
     and every page after it, whichever territory it shows, for none. Raises `ValueError`
     for an unknown level.
     """
-    totals = collectivity_totals(filters, columns)
+    totals = collectivity_totals(filters, columns, named)
     units = units_of(level)
     floats = [isinstance(column.type, Float) for column in columns]
     sums: dict[str, list] = {}
@@ -171,23 +174,21 @@ def aggregate(level: str, filters: Filters, *columns, inside: str | None = None)
     }
 
 
-def collectivity_totals(filters: Filters, columns) -> dict[str, tuple]:
+def collectivity_totals(filters: Filters, columns, named: Hashable) -> dict[str, tuple]:
     """`{collectivity code: (column values...)}` over the public measures `filters` keep,
     read in the order of an index (`ix_measure_public` holds every column the figures
-    add up) and kept until a record changes, for these columns and filters."""
-    query = (
-        select(Measure.territory_code, *columns)
-        .where(*measure_conditions(filters))
-        .group_by(Measure.territory_code)
-    )
-    compiled = query.compile(dialect=db.engine.dialect)
-    key = (str(compiled), tuple(sorted((name, repr(v)) for name, v in compiled.params.items())))
-    return kept(
-        "collectivity-totals",
-        lambda: {row[0]: tuple(row[1:]) for row in db.session.execute(query)},
-        key,
-        limit=COLLECTIVITY_TOTALS_KEPT,
-    )
+    add up) and kept until a record changes, under `named` and the filters (the public
+    settings the columns read, such as the small-count threshold, are in every key)."""
+
+    def read() -> dict[str, tuple]:
+        query = (
+            select(Measure.territory_code, *columns)
+            .where(*measure_conditions(filters))
+            .group_by(Measure.territory_code)
+        )
+        return {row[0]: tuple(row[1:]) for row in db.session.execute(query)}
+
+    return kept("collectivity-totals", read, named, filters, limit=COLLECTIVITY_TOTALS_KEPT)
 
 
 def units_of(level: str) -> dict[str, str | None]:

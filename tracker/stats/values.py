@@ -38,7 +38,11 @@ def figures(
     for wanted, group in by_filters.items():
         columns = [metric.sums() for metric in group]
         rows = aggregate(
-            level, wanted, *(column for each in columns for column in each), inside=inside
+            level,
+            wanted,
+            *(column for each in columns for column in each),
+            named=tuple(metric.key for metric in group),
+            inside=inside,
         )
         people = populations(level, inside) if any(m.per_inhabitant for m in group) else {}
         start = 0
@@ -104,7 +108,7 @@ def unmatched(key: str, level: str, filters: Filters) -> set[str]:
         or level not in metric.levels
     ):
         return set()
-    return recorded(level) - set(aggregate(level, wanted, func.count()))
+    return recorded(level) - set(aggregate(level, wanted, func.count(), named="count"))
 
 
 def territory_summary(
