@@ -1,19 +1,35 @@
-"""A layer's boundaries as a topology: each border stored once, in small integers.
+"""A layer's boundaries as a packed topology: each border stored once, in small integers,
+as a few strings.
 
 The published GeoJSON repeats every border two units share, once in each, in decimal
 degrees. Here the coordinates are quantised to the grid they were rounded to (`decimals`,
 so nothing moves), the rings cut into arcs at their junctions (points where the rings that
-pass differ), each arc kept once and written as deltas from its previous point; a ring is
-the list of its arcs' indices, `~i` (that is `-i - 1`) for arc `i` walked backwards.
+pass differ), and each arc kept once; a ring is the list of its arcs, each walked forwards
+or backwards. The idea is TopoJSON's; the document is not TopoJSON, but a smaller form of
+it, some 30 % fewer bytes once compressed than TopoJSON's own. It is one JSON object:
 
-The document is TopoJSON (https://github.com/topojson/topojson-specification): `type`
-"Topology", a `transform` (`scale`, `translate`), `arcs` and one `GeometryCollection` in
-`objects`, named after the layer, whose geometries carry the features' `properties` (all of
-them, or those asked for). One liberty is taken, for a third fewer bytes once compressed: an
-arc may be written as a string rather than a list of `[dx, dy]` pairs (`packed=True`), its
-deltas in turn x then y, each as in Google's polyline encoding (the value doubled, its sign
-in the lowest bit, then five bits a character from `?`, the last one below `_`). The
-browser's decoder is the application's `static/topology.js`; it reads both forms.
+- `type`: "PackedTopology"; `name`: the layer's name.
+- `transform`: `scale` [sx, sy] and `translate` [tx, ty]: an integer point (x, y) is the
+  position (x·sx + tx, y·sy + ty), longitude then latitude.
+- `arcs`: one string, the arcs in turn, separated by one space. An arc is its points in
+  turn, each written as its offset (dx, dy) from the point before: the first point of the
+  first arc from (0, 0), the first point of every other arc from the last point of the arc
+  before it. The offsets are numbers packed as in Google's polyline encoding (see
+  `pack_number`), dx then dy; their characters are `?` to `~`, never a space.
+- `geometries`: one entry per feature, in the features' order: a Polygon as the list of
+  its rings, exterior first; a MultiPolygon as the list of its polygons, each the list of
+  its rings (so an entry whose items are strings is a Polygon, and an empty one a
+  MultiPolygon of none). A ring is a string of packed numbers, one for each of its arcs:
+  `2·d + 1` for an arc walked backwards (its points in reverse order), `2·d` otherwise,
+  where `d` is the arc's index (from 0, in `arcs`) minus the index of the arc written
+  before it in the document (over the geometries, their polygons, their rings and their
+  arcs, in order; for the very first, its index itself). A ring's points are its arcs'
+  points in turn, each arc but the first leaving out its first point (the last point of
+  the arc before); the ring is closed, its last point its first.
+- `properties`: the features' properties by column: for each property, in order, the list
+  of its value for every feature, in the features' order (null where a feature has none).
+
+The browser's decoder is the application's `static/topology.js`.
 
 Plain values in and out: nothing here imports Flask or geopandas.
 """
@@ -26,6 +42,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 Point = tuple[int, int]
+
+#: The `type` of the document `encode` makes.
+TYPE = "PackedTopology"
+#: What separates two arcs in `arcs`: a character no packed number uses.
+ARC_SEPARATOR = " "
 
 
 def quantise(ring: Iterable[Sequence[float]], decimals: int) -> list[Point]:
@@ -80,7 +101,8 @@ def _cut(ring: list[Point], junctions: set[Point]) -> list[list[Point]]:
 
 class _Arcs:
     """Arcs kept once: an arc met again, forwards or backwards, gets the index it has (a
-    closed arc always starts at its smallest point, so it is met again as it was kept)."""
+    closed arc always starts at its smallest point, so it is met again as it was kept);
+    `~i` (that is `-i - 1`) stands for arc `i` walked backwards."""
 
     def __init__(self) -> None:
         self.lines: list[list[Point]] = []
@@ -98,15 +120,6 @@ class _Arcs:
         return self.index[key]
 
 
-def _delta(line: list[Point], origin: Point) -> list[list[int]]:
-    previous = origin
-    out = []
-    for x, y in line:
-        out.append([x - previous[0], y - previous[1]])
-        previous = (x, y)
-    return out
-
-
 def pack_number(value: int) -> str:
     """`value` as in the polyline encoding: `~(v << 1)` for a negative one, then five bits
     a character, from the lowest, each but the last with 0x20 set, each plus 63."""
@@ -119,9 +132,40 @@ def pack_number(value: int) -> str:
     return "".join(chars)
 
 
-def pack_line(deltas: list[list[int]]) -> str:
-    """An arc's deltas as one string: x then y of each, packed (`pack_number`)."""
-    return "".join(pack_number(dx) + pack_number(dy) for dx, dy in deltas)
+def pack_arcs(lines: Sequence[Sequence[Point]]) -> str:
+    """The arcs `lines` (points on the grid, from the origin) as the document's `arcs`:
+    each point as its offset from the point written before it, across arcs too."""
+    previous = (0, 0)
+    packed = []
+    for line in lines:
+        numbers = []
+        for x, y in line:
+            numbers.append(pack_number(x - previous[0]) + pack_number(y - previous[1]))
+            previous = (x, y)
+        packed.append("".join(numbers))
+    return ARC_SEPARATOR.join(packed)
+
+
+class _Refs:
+    """Rings written as their arcs' packed references, each relative to the one before."""
+
+    def __init__(self) -> None:
+        self.previous = 0
+
+    def ring(self, indices: Iterable[int]) -> str:
+        out = []
+        for index in indices:
+            arc = ~index if index < 0 else index
+            out.append(pack_number(2 * (arc - self.previous) + (index < 0)))
+            self.previous = arc
+        return "".join(out)
+
+
+def _columns(features: list[dict[str, Any]], names: Sequence[str] | None) -> dict[str, list]:
+    """The features' properties by column: those of `names`, or every one met, in order."""
+    if names is None:
+        names = list(dict.fromkeys(key for f in features for key in f["properties"]))
+    return {key: [f["properties"].get(key) for f in features] for key in names}
 
 
 def encode(
@@ -129,25 +173,24 @@ def encode(
     name: str,
     decimals: int = 4,
     properties: Sequence[str] | None = None,
-    packed: bool = False,
 ) -> dict[str, Any]:
-    """The FeatureCollection `collection` (Polygons and MultiPolygons) as a topology whose one
-    object is `name`, on the grid of `decimals`; with `packed`, each arc a string.
+    """The FeatureCollection `collection` (Polygons and MultiPolygons) as the packed
+    topology the module's docstring describes, named `name`, on the grid of `decimals`.
 
     Each feature becomes a geometry with its `properties` (only those named in
-    `properties`, when given), in the same order. Refuses (raises `ValueError`) a geometry
-    that is neither a Polygon nor a MultiPolygon.
+    `properties`, when given), in the same order; a ring of fewer than three points on
+    the grid is left out, and a feature left with one polygon is a Polygon. Refuses
+    (raises `ValueError`) a geometry that is neither a Polygon nor a MultiPolygon.
     """
     features = collection["features"]
     shapes = [
         [[quantise(ring, decimals) for ring in polygon] for polygon in _rings(f["geometry"])]
         for f in features
     ]
-    every_ring = [ring for shape in shapes for polygon in shape for ring in polygon]
-    junctions = _junctions(every_ring)
+    junctions = _junctions([ring for shape in shapes for polygon in shape for ring in polygon])
     arcs = _Arcs()
-    geometries = []
-    for feature, shape in zip(features, shapes, strict=True):
+    indexed = []
+    for shape in shapes:
         polygons = [
             [
                 [arcs.add(line) for line in _cut(ring, junctions)]
@@ -156,30 +199,26 @@ def encode(
             ]
             for polygon in shape
         ]
-        polygons = [p for p in polygons if p]
-        geometry: dict[str, Any] = (
-            {"type": "Polygon", "arcs": polygons[0]}
-            if len(polygons) == 1
-            else {"type": "MultiPolygon", "arcs": polygons}
-        )
-        kept = feature["properties"]
-        if properties is not None:
-            kept = {key: kept.get(key) for key in properties}
-        geometry["properties"] = kept
-        geometries.append(geometry)
+        indexed.append([p for p in polygons if p])
+    refs = _Refs()
+    geometries = []
+    for polygons in indexed:
+        packed = [[refs.ring(ring) for ring in polygon] for polygon in polygons]
+        geometries.append(packed[0] if len(packed) == 1 else packed)
     origin = (
         min((x for line in arcs.lines for x, _ in line), default=0),
         min((y for line in arcs.lines for _, y in line), default=0),
     )
     scale = 10.0**-decimals
     return {
-        "type": "Topology",
+        "type": TYPE,
+        "name": name,
         "transform": {"scale": [scale, scale], "translate": [origin[0] * scale, origin[1] * scale]},
-        "arcs": [
-            pack_line(_delta(line, origin)) if packed else _delta(line, origin)
-            for line in arcs.lines
-        ],
-        "objects": {name: {"type": "GeometryCollection", "geometries": geometries}},
+        "arcs": pack_arcs(
+            [[(x - origin[0], y - origin[1]) for x, y in line] for line in arcs.lines]
+        ),
+        "geometries": geometries,
+        "properties": _columns(features, properties),
     }
 
 

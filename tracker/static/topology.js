@@ -1,66 +1,89 @@
-// Decodes the map's boundaries, sent as a topology (geo/topology.py), back into GeoJSON.
+// Decodes the map's boundaries, sent as a packed topology (geo/topology.py, whose
+// docstring describes the document), back into GeoJSON.
 //
-// A topology keeps each border once: `arcs` are lines of integer points, each point
-// written as its offset from the one before (the first from 0, 0), to be scaled and
-// translated by `transform`; a ring is a list of arc indices, ~i for arc i walked
-// backwards, each arc after the first leaving out its first point (the last of the one
-// before). An arc is a list of [dx, dy], or a string of them packed as in the polyline
-// encoding (five bits a character from "?", 0x20 set on all but a number's last; the
-// number doubled, its sign in the lowest bit). trackerDecodeTopology(topology) gives the
-// FeatureCollection of its one object, every feature with its properties, in order.
+// Each border is kept once: `arcs` is one string of arcs separated by spaces, each point
+// the offset from the point written before it (across arcs too), the numbers packed as in
+// the polyline encoding (five bits a character from "?", 0x20 set on all but a number's
+// last; the number doubled, its sign in the lowest bit), to be scaled and translated by
+// `transform`. A ring is a string of packed arc references, each 2·d (+ 1 when the arc is
+// walked backwards), d the arc's index minus the one written before it in the document;
+// each arc after a ring's first leaves out its first point (the last of the one before).
+// `properties` holds one list per property. trackerDecodeTopology(topology) gives the
+// FeatureCollection, every feature with its properties, in order.
 
-function trackerUnpackLine(text) {
-    var deltas = [], numbers = [], value = 0, shift = 0;
+function trackerDecodeTopology(topology) {
+    var sx = topology.transform.scale[0], sy = topology.transform.scale[1];
+    var tx = topology.transform.translate[0], ty = topology.transform.translate[1];
+
+    // The arcs, as lists of [longitude, latitude]: one pass over the string.
+    var text = topology.arcs, lines = [], line = [];
+    var x = 0, y = 0, value = 0, shift = 0, isY = false;
     for (var i = 0; i < text.length; i++) {
-        var bits = text.charCodeAt(i) - 63;
+        var code = text.charCodeAt(i);
+        if (code === 32) {
+            lines.push(line);
+            line = [];
+            continue;
+        }
+        var bits = code - 63;
         value |= (bits & 0x1f) << shift;
         if (bits & 0x20) {
             shift += 5;
             continue;
         }
-        numbers.push(value & 1 ? ~(value >> 1) : value >> 1);
+        var number = value & 1 ? ~(value >> 1) : value >> 1;
         value = 0;
         shift = 0;
-        if (numbers.length === 2) {
-            deltas.push(numbers);
-            numbers = [];
+        if (isY) {
+            y += number;
+            line.push([x * sx + tx, y * sy + ty]);
+        } else {
+            x += number;
         }
+        isY = !isY;
     }
-    return deltas;
-}
+    if (text.length) { lines.push(line); }
 
-function trackerDecodeTopology(topology) {
-    var scale = topology.transform.scale;
-    var translate = topology.transform.translate;
-    var lines = topology.arcs.map(function(arc) {
-        var x = 0, y = 0;
-        return (typeof arc === "string" ? trackerUnpackLine(arc) : arc).map(function(delta) {
-            x += delta[0];
-            y += delta[1];
-            return [x * scale[0] + translate[0], y * scale[1] + translate[1]];
-        });
-    });
+    // The arc references are relative to the one before, across the whole document, so
+    // the rings are read in the document's order.
+    var previous = 0;
 
-    function ring(indices) {
-        var points = [];
-        indices.forEach(function(index) {
-            var line = index < 0 ? lines[~index].slice().reverse() : lines[index];
-            points = points.concat(points.length ? line.slice(1) : line);
-        });
+    function ring(refs) {
+        var points = [], value = 0, shift = 0;
+        for (var i = 0; i < refs.length; i++) {
+            var bits = refs.charCodeAt(i) - 63;
+            value |= (bits & 0x1f) << shift;
+            if (bits & 0x20) {
+                shift += 5;
+                continue;
+            }
+            var ref = value & 1 ? ~(value >> 1) : value >> 1;
+            value = 0;
+            shift = 0;
+            previous += ref >> 1;
+            var arc = lines[previous], skip = points.length ? 1 : 0, j;
+            if (ref & 1) {
+                for (j = arc.length - 1 - skip; j >= 0; j--) { points.push(arc[j]); }
+            } else {
+                for (j = skip; j < arc.length; j++) { points.push(arc[j]); }
+            }
+        }
         return points;
     }
 
     function polygon(rings) { return rings.map(ring); }
 
-    var name = Object.keys(topology.objects)[0];
-    var features = topology.objects[name].geometries.map(function(geometry) {
+    var columns = topology.properties, names = Object.keys(columns);
+    var features = topology.geometries.map(function(geometry, index) {
+        var properties = {};
+        names.forEach(function(name) { properties[name] = columns[name][index]; });
+        var single = typeof geometry[0] === "string";
         return {
             type: "Feature",
-            properties: geometry.properties,
+            properties: properties,
             geometry: {
-                type: geometry.type,
-                coordinates: geometry.type === "Polygon" ?
-                    polygon(geometry.arcs) : geometry.arcs.map(polygon)
+                type: single ? "Polygon" : "MultiPolygon",
+                coordinates: single ? polygon(geometry) : geometry.map(polygon)
             }
         };
     });
