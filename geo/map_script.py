@@ -3,7 +3,7 @@
 Folium renders each element's template, and branca then parses the result as a
 template once more. Values therefore go into a script through `script_json`,
 which leaves no Jinja tag in them, and packaged code goes in through `Verbatim`,
-which is never parsed at all.
+which is never parsed at all, minified (`minified_script`): the page carries it inline.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 import folium.template
+import rjsmin
 from branca.element import Element
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -50,6 +51,12 @@ def packaged_script(name: str) -> str:
     return importlib.resources.files(__package__).joinpath("static", name).read_text("utf-8")
 
 
+@functools.cache
+def minified_script(name: str) -> str:
+    """`packaged_script(name)` as the page gets it: comments and needless spaces out."""
+    return rjsmin.jsmin(packaged_script(name))
+
+
 class Verbatim(Element):
     """Text added to the page as it is: not parsed as a template, as `Element` would."""
 
@@ -63,14 +70,14 @@ class Verbatim(Element):
 
 
 class PackagedScript:
-    """A map element whose code is the packaged `script_file`, written once into the page's
-    script ahead of the calls that use it, however many elements share it."""
+    """A map element whose code is the packaged `script_file`, written once (minified) into
+    the page's script ahead of the calls that use it, however many elements share it."""
 
     script_file: str
 
     def render(self, **kwargs):
         """Add the packaged code to the page's script, then render the element as usual."""
         self.get_root().script.add_child(
-            Verbatim(packaged_script(self.script_file)), name=self.script_file, index=0
+            Verbatim(minified_script(self.script_file)), name=self.script_file, index=0
         )
         super().render(**kwargs)

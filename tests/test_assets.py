@@ -4,12 +4,14 @@ URLs still answering, so a page kept from before an upgrade does not break."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 from pathlib import Path
 
 import brotli
 import pytest
+import xstatic.pkg.leaflet
 
 from tracker import assets
 
@@ -65,7 +67,7 @@ def test_a_stylesheet_is_sent_compressed_with_its_length(client, encoding):
     body = (
         gzip.decompress(response.data) if encoding == "gzip" else brotli.decompress(response.data)
     )
-    assert body == (STATIC / "tracker.css").read_bytes()
+    assert body == assets.minified((STATIC / "tracker.css").read_bytes(), ".css")
     assert len(response.data) < len(body) / 3
 
 
@@ -73,7 +75,7 @@ def test_a_client_without_compression_gets_the_file_as_it_is(client):
     response = client.get("/static/tracker.css", headers={"Accept-Encoding": "identity"})
     assert response.status_code == 200
     assert "Content-Encoding" not in response.headers
-    assert response.data == (STATIC / "tracker.css").read_bytes()
+    assert response.data == assets.minified((STATIC / "tracker.css").read_bytes(), ".css")
 
 
 def test_an_unversioned_or_outdated_url_still_works_revalidated(client):
@@ -87,7 +89,7 @@ def test_an_unversioned_or_outdated_url_still_works_revalidated(client):
     assert again.status_code == 304 and again.data == b""
     stale = client.get("/static/tracker.0123456789.css")
     assert stale.status_code == 200 and stale.headers["Cache-Control"] == "public, no-cache"
-    assert stale.data == (STATIC / "tracker.css").read_bytes()
+    assert stale.data == assets.minified((STATIC / "tracker.css").read_bytes(), ".css")
     old = client.get("/assets/leaflet/1.9.3/leaflet.0123456789.js")
     assert old.status_code == 200 and old.headers["Cache-Control"] == "public, no-cache"
 
@@ -110,11 +112,31 @@ def test_an_image_is_sent_as_it_is(client):
 
 def test_each_file_is_compressed_once_per_process(app):
     with app.test_request_context():
-        first = assets.load_file(STATIC / "tracker.css")
-        assert assets.load_file(STATIC / "tracker.css") is first
-        assert assets.versioned_name(str(STATIC), "tracker.css") == (
+        first = assets.load_file(STATIC / "tracker.css", minify=True)
+        assert assets.load_file(STATIC / "tracker.css", minify=True) is first
+        assert assets.versioned_name(str(STATIC), "tracker.css", minify=True) == (
             f"tracker.{first.digest[:10]}.css"
         )
+
+
+@pytest.mark.parametrize("name", ["tracker.css", "search.js", "topology.js"])
+def test_the_apps_own_files_are_sent_minified_under_the_hash_of_what_is_sent(client, name):
+    source = (STATIC / name).read_bytes()
+    page = client.get("/map?lang=fr").get_data(as_text=True)
+    (url,) = [u for u in references(page) if u.startswith(f"/static/{name.split('.')[0]}.")]
+    body = client.get(url, headers={"Accept-Encoding": "identity"}).data
+    assert body == assets.minified(source, "." + name.rsplit(".", 1)[1])
+    assert len(body) < len(source) * 0.85
+    assert b"/*" not in body and b"\n//" not in body  # no comment left
+    assert url.split(".")[-2] == hashlib.sha256(body).hexdigest()[:10]
+
+
+def test_third_party_files_are_sent_as_their_package_ships_them(client):
+    page = client.get("/map?lang=fr").get_data(as_text=True)
+    leaflet = re.compile(r"/assets/leaflet/[^/]+/leaflet\.[0-9a-f]{10}\.js$")
+    (url,) = [u for u in references(page) if leaflet.search(u)]
+    body = client.get(url, headers={"Accept-Encoding": "identity"}).data
+    assert body == (Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js").read_bytes()
 
 
 def test_the_map_layers_are_topologies_kept_a_year(client):

@@ -11,7 +11,9 @@ an outdated one (a page kept from before an upgrade), still answers with the cur
 to be revalidated each time (`no-cache` and an ETag). Each file is read and compressed once
 per process (gzip, and brotli when the `brotli` module is there, which flask-compress
 brings), and sent compressed as the request's `Accept-Encoding` allows; flask-compress
-leaves a response that already has its `Content-Encoding` alone.
+leaves a response that already has its `Content-Encoding` alone. The application's own
+scripts and stylesheets are minified first (`minified`), and their hash is that of the
+bytes sent; the third-party files are sent as their packages ship them, minified already.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import rcssmin
+import rjsmin
 import swagger_ui_bundle
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_gesturehandling
@@ -72,6 +76,8 @@ COMPRESSIBLE = {
     "text/plain",
     "text/html",
 }
+# How the application's own files of each kind lose their comments and needless spaces.
+MINIFIERS = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
 _VERSIONED = re.compile(
     rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{HASH_LENGTH}}})(?P<suffix>\.[^./]+)$"
 )
@@ -144,19 +150,28 @@ class AssetAwareSessions(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+def minified(data: bytes, suffix: str) -> bytes:
+    """`data`, the content of a file ending in `suffix`, minified when it is a script or a
+    stylesheet (`MINIFIERS`), as it is otherwise."""
+    minify = MINIFIERS.get(suffix.lower())
+    return minify(data) if minify is not None else data
+
+
 _lock = threading.Lock()
-_files: dict[tuple[str, int, int], Compressed] = {}
+_files: dict[tuple[str, int, int, bool], Compressed] = {}
 
 
-def load_file(path: Path) -> Compressed:
-    """The file at `path`, read and compressed once per process (again when it changes)."""
+def load_file(path: Path, minify: bool = False) -> Compressed:
+    """The file at `path`, read (and, with `minify`, minified) and compressed once per
+    process, again when it changes."""
     status = path.stat()
-    key = (str(path), status.st_mtime_ns, status.st_size)
+    key = (str(path), status.st_mtime_ns, status.st_size, minify)
     with _lock:
         found = _files.get(key)
     if found is None:
         mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        found = compress_body(path.read_bytes(), mimetype)
+        data = path.read_bytes()
+        found = compress_body(minified(data, path.suffix) if minify else data, mimetype)
         with _lock:
             _files[key] = found
     return found
@@ -167,9 +182,10 @@ def _existing(folder: str, filename: str) -> Path | None:
     return Path(joined) if joined is not None and Path(joined).is_file() else None
 
 
-def versioned_name(folder: str, filename: str) -> str:
-    """`filename` (in `folder`) with the hash of its content before its extension:
-    `css/site.css` → `css/site.3f9a1c2b4d.css`; unchanged for a file that is not there."""
+def versioned_name(folder: str, filename: str, minify: bool = False) -> str:
+    """`filename` (in `folder`) with the hash of its content as sent (`load_file`) before
+    its extension: `css/site.css` → `css/site.3f9a1c2b4d.css`; unchanged for a file that is
+    not there."""
     path = _existing(folder, filename)
     if path is None:
         return filename
@@ -177,13 +193,14 @@ def versioned_name(folder: str, filename: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    digest = load_file(path).digest[:HASH_LENGTH]
+    digest = load_file(path, minify).digest[:HASH_LENGTH]
     versioned = f"{stem}.{digest}" + (f".{suffix}" if dot else "")
     return f"{head}/{versioned}" if head else versioned
 
 
-def send_asset(folder: str, filename: str) -> Response:
-    """The file `filename` of `folder`, versioned or not (see the module's docstring).
+def send_asset(folder: str, filename: str, minify: bool = False) -> Response:
+    """The file `filename` of `folder`, versioned or not (see the module's docstring), and
+    minified with `minify`.
 
     Aborts with 404 for a file that is not there, or a path out of `folder`.
     """
@@ -198,8 +215,8 @@ def send_asset(folder: str, filename: str) -> Response:
         path = _existing(folder, f"{head}/{plain}" if head else plain)
         if path is None:
             abort(404)
-        current = load_file(path).digest.startswith(match["digest"])
-    return compressed_response(load_file(path), IMMUTABLE if current else REVALIDATE)
+        current = load_file(path, minify).digest.startswith(match["digest"])
+    return compressed_response(load_file(path, minify), IMMUTABLE if current else REVALIDATE)
 
 
 @bp.get("/<library>/<version>/<path:filename>")
@@ -222,14 +239,16 @@ def vendor_url(library: str, filename: str) -> str:
 
 
 def static_file(filename: str) -> Response:
-    """Serve a file of the application's `static/` folder, versioned or not."""
-    return send_asset(current_app.static_folder, filename)
+    """Serve a file of the application's `static/` folder, versioned or not, minified."""
+    return send_asset(current_app.static_folder, filename, minify=True)
 
 
 def version_static_urls(endpoint: str, values: dict) -> None:
     """Give every `url_for("static", filename=...)` the file's versioned name."""
     if endpoint == "static" and "filename" in values:
-        values["filename"] = versioned_name(current_app.static_folder, values["filename"])
+        values["filename"] = versioned_name(
+            current_app.static_folder, values["filename"], minify=True
+        )
 
 
 def map_assets() -> MapAssets:
