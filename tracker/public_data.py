@@ -3,13 +3,14 @@ the filters everyone shares, and one serialisation each, with small counts suppr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from tracker import stats
 from tracker.extensions import db
 from tracker.i18n import current_language
 from tracker.models import Measure, Organisation, Programme, Territory
@@ -73,13 +74,52 @@ def partner_names(query: Select, lang: str) -> list[str]:
     """The names, in `lang` (or their other one), of the organisations partnering some
     measure of `query`, alphabetically."""
     ids = query.with_only_columns(Measure.id).order_by(None)
-    partners = db.session.scalars(
+    return _names(
         select(Organisation)
         .join(measure_organisation, measure_organisation.c.organisation_id == Organisation.id)
         .where(measure_organisation.c.measure_id.in_(ids))
+        .distinct(),
+        lang,
+    )
+
+
+def partners_within(code: str, filters: Filters, lang: str) -> list[str]:
+    """The names, in `lang` (or their other one), of the organisations partnering some
+    public measure within territory `code` that `filters` keep, alphabetically.
+
+    Without filters (a territory page as most visitors see it), added up from each
+    collectivity's partners, kept in step with the history (`stats.in_step`), so that a
+    page after a change reads only the collectivities changed. With filters, read for
+    the territory alone: a set of filters asked once would cost a reading of every
+    measure in the country.
+    """
+    if filters != Filters():
+        return partner_names(measures_query(code, filters), lang)
+    partners = stats.in_step("partners", lambda codes: _partners_of(filters, codes), filters)
+    ids = set().union(*(ids for c, ids in partners.items() if stats.is_within(c, code)))
+    return _names(select(Organisation).where(Organisation.id.in_(ids)), lang) if ids else []
+
+
+def _partners_of(filters: Filters, codes: Collection[str] | None) -> dict[str, frozenset[int]]:
+    """`{collectivity code: ids of the organisations partnering its public measures}`
+    that `filters` keep, for the collectivities `codes` (every one for None)."""
+    link = measure_organisation.c
+    query = (
+        select(Measure.territory_code, link.organisation_id)
+        .join(measure_organisation, link.measure_id == Measure.id)
+        .where(*measure_conditions(filters))
         .distinct()
     )
-    return sorted((o.name_in(lang) for o in partners), key=str.casefold)
+    if codes is not None:
+        query = query.where(Measure.territory_code.in_(codes))
+    found: dict[str, set[int]] = {}
+    for code, organisation in db.session.execute(query):
+        found.setdefault(code, set()).add(organisation)
+    return {code: frozenset(ids) for code, ids in found.items()}
+
+
+def _names(organisations: Select, lang: str) -> list[str]:
+    return sorted((o.name_in(lang) for o in db.session.scalars(organisations)), key=str.casefold)
 
 
 def load_measures(query: Select, limit: int | None = None, offset: int = 0) -> list[Measure]:

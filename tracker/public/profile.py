@@ -39,7 +39,6 @@ def profile(code: str):
         .where(Programme.territory_code == t.code, *stats.public_record_conditions(Programme))
         .order_by(Programme.first_year.desc(), Programme.id)
     ).all()
-    query = public_data.measures_query(t.code)
     return render_template(
         "profile.html",
         t=t,
@@ -52,7 +51,7 @@ def profile(code: str):
         covered=set(stats.sectors_addressed(stats.Filters(), t.code)),
         partners=stats.kept(
             "partners",
-            lambda: public_data.partner_names(query, lang),
+            lambda: public_data.partners_within(t.code, stats.Filters(), lang),
             t.code,
             stats.Filters(),
             lang,

@@ -154,7 +154,9 @@ def territory(code: str):
         filters = stats.Filters()
     states = public_states()
     query = public_data.measures_query(t.code, filters)
-    total = public_data.count_measures(query)
+    figures = {"self": stats.territory_summary(t, filters)}
+    # The "measures" metric counts what `query` selects, from the totals kept.
+    total = int(figures["self"]["measures"] or 0)
     pages = max(1, -(-total // MEASURES_PER_PAGE))
     page = _page_number(request.args, pages, errors)
     measures = public_data.load_measures(
@@ -174,9 +176,12 @@ def territory(code: str):
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     covered = set(stats.sectors_addressed(filters, t.code))
     partners = stats.kept(
-        "partners", lambda: public_data.partner_names(query, lang), t.code, filters, lang
+        "partners",
+        lambda: public_data.partners_within(t.code, filters, lang),
+        t.code,
+        filters,
+        lang,
     )
-    figures = {"self": stats.territory_summary(t, filters)}
     if t.parent is not None:
         figures["parent"] = stats.territory_summary(t.parent, filters)
     figures["national"] = stats.national_summary(filters)

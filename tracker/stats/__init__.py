@@ -11,7 +11,8 @@ a collectivity's officers see. Nothing here reads the request: filters come in a
 
 The modules, each using only those before it: `query` (the filters, the territories
 a record counts towards, the per-collectivity aggregation), `cache` (the one way
-figures are kept between requests), `counts` and `sectors` (counts of records,
+figures are kept between requests), `in_step` (readings per collectivity kept in step
+with the history), `counts` and `sectors` (counts of records,
 people and sectors), `programmes` (how the councils' own programmes integrate
 migration), `assessments` (the published self-assessments' scores), `metrics` (the
 declared metrics), `values` (their values).
@@ -26,6 +27,7 @@ from tracker.stats.counts import (
     record_models,
     recorded,
 )
+from tracker.stats.in_step import in_step
 from tracker.stats.metrics import METRICS, Metric
 from tracker.stats.programmes import (
     INTEGRATING,
@@ -76,6 +78,7 @@ __all__ = [
     "data_version",
     "figures",
     "inside_conditions",
+    "in_step",
     "is_within",
     "kept",
     "measure_conditions",

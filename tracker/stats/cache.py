@@ -62,6 +62,11 @@ def committed_data_version() -> int:
         return conn.scalar(_LATEST) or 0
 
 
+def wrote() -> bool:
+    """Whether the transaction under way has written (then nothing it computes is kept)."""
+    return bool(db.session.info.get(_WROTE))
+
+
 def kept(name: str, compute: Callable[[], T], *key: Hashable, limit: int = KEPT) -> T:
     """`compute()`, computed once per process for `name`, `key` and the settings that
     change what is public, until a record changes (see `data_version`): a page shows
@@ -72,7 +77,7 @@ def kept(name: str, compute: Callable[[], T], *key: Hashable, limit: int = KEPT)
     answers a copy, which the caller may change. In a transaction that has written,
     `compute()` is answered and not kept.
     """
-    if db.session.info.get(_WROTE):
+    if wrote():
         return copy.copy(compute())
     full_key = (*key, privacy.public_states(), privacy.threshold(), data_version())
     caches = current_app.extensions.setdefault("tracker_kept_figures", {})
@@ -90,7 +95,7 @@ def kept(name: str, compute: Callable[[], T], *key: Hashable, limit: int = KEPT)
     return copy.copy(value)
 
 
-def _wrote(session) -> None:
+def _mark_written(session) -> None:
     session.info[_WROTE] = True
     session.info.pop(_VERSION, None)
 
@@ -102,14 +107,14 @@ def _ended(session, *args) -> None:
 
 @event.listens_for(db.session, "after_flush")
 def _after_flush(session, flush_context) -> None:
-    _wrote(session)
+    _mark_written(session)
 
 
 @event.listens_for(db.session, "do_orm_execute")
 def _on_execute(state) -> None:
     # Statements such as `update(User)...` write without a flush.
     if state.is_insert or state.is_update or state.is_delete:
-        _wrote(state.session)
+        _mark_written(state.session)
 
 
 for _event in ("after_commit", "after_rollback", "after_soft_rollback"):

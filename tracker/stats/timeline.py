@@ -9,13 +9,16 @@ with that year's filter.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import extract, func, select
 
 from tracker.extensions import db
 from tracker.models import Measure
-from tracker.stats.query import Filters, inside_conditions, measure_conditions
+from tracker.stats.in_step import in_step
+from tracker.stats.query import Filters, is_within, measure_conditions
 
 
 @dataclass(frozen=True)
@@ -45,24 +48,46 @@ def measures_by_year(code: str, until: int, filters: Filters = Filters()) -> Tim
     starts or ends in, whichever is later. The filters' `year` and `since` are not
     applied: every year is shown.
 
-    One aggregation, by start and end year; the years are filled in here.
+    Added up from each collectivity's measures by start and end year (`spans`), kept in
+    step with the history; the years are filled in here.
     """
     kept = Filters(sector=filters.sector, status=filters.status)
-    start = extract("year", Measure.start_date)
-    end = extract("year", Measure.end_date)
-    rows = db.session.execute(
-        select(start, end, func.count())
-        .where(*measure_conditions(kept), *inside_conditions(code))
-        .group_by(start, end)
-    ).all()
-    spans = [(int(s), None if e is None else int(e), n) for s, e, n in rows if s is not None]
-    undated = sum(n for s, _e, n in rows if s is None)
-    if not spans:
+    totals: Counter[tuple[int | None, int | None]] = Counter()
+    for collectivity, counted in spans(kept).items():
+        if is_within(collectivity, code):
+            for (start, end), count in counted.items():
+                totals[start, end] += count
+    undated = sum(n for (s, _e), n in totals.items() if s is None)
+    dated = [(s, e, n) for (s, e), n in totals.items() if s is not None]
+    if not dated:
         return Timeline([], undated)
-    first = min(s for s, _e, _n in spans)
-    last = max([until, *(s for s, _e, _n in spans), *(e for _s, e, _n in spans if e is not None)])
+    first = min(s for s, _e, _n in dated)
+    last = max([until, *(s for s, _e, _n in dated), *(e for _s, e, _n in dated if e is not None)])
     counts = dict.fromkeys(range(first, last + 1), 0)
-    for s, e, n in spans:
+    for s, e, n in dated:
         for year in range(s, (last if e is None else max(e, s)) + 1):
             counts[year] += n
     return Timeline(list(counts.items()), undated)
+
+
+def spans(filters: Filters) -> dict[str, dict[tuple[int | None, int | None], int]]:
+    """`{collectivity code: {(start year, end year): public measures}}` over the measures
+    `filters` keep (a year None when the date is not given), kept in step with the
+    history (`in_step`): after a change, only the collectivities changed are read."""
+    return in_step("timeline-spans", lambda codes: _spans(filters, codes), filters)
+
+
+def _spans(filters: Filters, codes: Collection[str] | None) -> dict[str, dict]:
+    start = extract("year", Measure.start_date)
+    end = extract("year", Measure.end_date)
+    query = (
+        select(Measure.territory_code, start, end, func.count())
+        .where(*measure_conditions(filters))
+        .group_by(Measure.territory_code, start, end)
+    )
+    if codes is not None:
+        query = query.where(Measure.territory_code.in_(codes))
+    out: dict[str, dict] = {}
+    for code, s, e, n in db.session.execute(query):
+        out.setdefault(code, {})[None if s is None else int(s), None if e is None else int(e)] = n
+    return out
