@@ -120,6 +120,16 @@ def test_an_entry_committed_after_a_later_one_is_waited_for(known):
     assert probe.asked == [None, {FIGUIG}, {TANGER}]
 
 
+def test_a_first_reading_waits_for_an_entry_not_yet_committed(known):
+    missing = latest(known) + 1
+    entry(known, FIGUIG, entry_id=missing + 1)
+    probe = Probe()
+    probe.read(known)  # the first reading: everything, but for the entry still missing
+    entry(known, TANGER, entry_id=missing)
+    probe.read(known)
+    assert probe.asked == [None, {TANGER}]
+
+
 def test_a_gap_long_enough_is_taken_for_a_rollback(known):
     probe = Probe()
     probe.read(known)

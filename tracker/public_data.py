@@ -95,19 +95,19 @@ def partners_within(code: str, filters: Filters, lang: str) -> list[str]:
     """
     if filters != Filters():
         return partner_names(measures_query(code, filters), lang)
-    partners = stats.in_step("partners", lambda codes: _partners_of(filters, codes), filters)
+    partners = stats.in_step("partners", _partners_of)
     ids = set().union(*(ids for c, ids in partners.items() if stats.is_within(c, code)))
     return _names(select(Organisation).where(Organisation.id.in_(ids)), lang) if ids else []
 
 
-def _partners_of(filters: Filters, codes: Collection[str] | None) -> dict[str, frozenset[int]]:
-    """`{collectivity code: ids of the organisations partnering its public measures}`
-    that `filters` keep, for the collectivities `codes` (every one for None)."""
+def _partners_of(codes: Collection[str] | None) -> dict[str, frozenset[int]]:
+    """`{collectivity code: ids of the organisations partnering its public measures}`,
+    for the collectivities `codes` (every one for None)."""
     link = measure_organisation.c
     query = (
         select(Measure.territory_code, link.organisation_id)
         .join(measure_organisation, link.measure_id == Measure.id)
-        .where(*measure_conditions(filters))
+        .where(*measure_conditions(Filters()))
         .distinct()
     )
     if codes is not None:

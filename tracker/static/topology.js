@@ -11,18 +11,13 @@
 // `properties` holds one list per property. trackerDecodeTopology(topology) gives the
 // FeatureCollection, every feature with its properties, in order.
 
-function trackerDecodeTopology(topology) {
-    var sx = topology.transform.scale[0], sy = topology.transform.scale[1];
-    var tx = topology.transform.translate[0], ty = topology.transform.translate[1];
-
-    // The arcs, as lists of [longitude, latitude]: one pass over the string.
-    var text = topology.arcs, lines = [], line = [];
-    var x = 0, y = 0, value = 0, shift = 0, isY = false;
+// Calls each(number) for every number packed in `text`, and each(null) for a space.
+function trackerEachPacked(text, each) {
+    var value = 0, shift = 0;
     for (var i = 0; i < text.length; i++) {
         var code = text.charCodeAt(i);
         if (code === 32) {
-            lines.push(line);
-            line = [];
+            each(null);
             continue;
         }
         var bits = code - 63;
@@ -31,35 +26,40 @@ function trackerDecodeTopology(topology) {
             shift += 5;
             continue;
         }
-        var number = value & 1 ? ~(value >> 1) : value >> 1;
+        each(value & 1 ? ~(value >> 1) : value >> 1);
         value = 0;
         shift = 0;
-        if (isY) {
+    }
+}
+
+function trackerDecodeTopology(topology) {
+    var sx = topology.transform.scale[0], sy = topology.transform.scale[1];
+    var tx = topology.transform.translate[0], ty = topology.transform.translate[1];
+
+    // The arcs, as lists of [longitude, latitude]: one pass over the string.
+    var lines = [], line = [], x = 0, y = 0, isY = false;
+    trackerEachPacked(topology.arcs, function(number) {
+        if (number === null) {
+            lines.push(line);
+            line = [];
+        } else if (isY) {
             y += number;
             line.push([x * sx + tx, y * sy + ty]);
+            isY = false;
         } else {
             x += number;
+            isY = true;
         }
-        isY = !isY;
-    }
-    if (text.length) { lines.push(line); }
+    });
+    if (topology.arcs.length) { lines.push(line); }
 
     // The arc references are relative to the one before, across the whole document, so
     // the rings are read in the document's order.
     var previous = 0;
 
     function ring(refs) {
-        var points = [], value = 0, shift = 0;
-        for (var i = 0; i < refs.length; i++) {
-            var bits = refs.charCodeAt(i) - 63;
-            value |= (bits & 0x1f) << shift;
-            if (bits & 0x20) {
-                shift += 5;
-                continue;
-            }
-            var ref = value & 1 ? ~(value >> 1) : value >> 1;
-            value = 0;
-            shift = 0;
+        var points = [];
+        trackerEachPacked(refs, function(ref) {
             previous += ref >> 1;
             var arc = lines[previous], skip = points.length ? 1 : 0, j;
             if (ref & 1) {
@@ -67,7 +67,7 @@ function trackerDecodeTopology(topology) {
             } else {
                 for (j = skip; j < arc.length; j++) { points.push(arc[j]); }
             }
-        }
+        });
         return points;
     }
 

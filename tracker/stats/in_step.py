@@ -14,8 +14,9 @@ written, not when its transaction commits: an entry may appear after one with a
 larger id. An id missing among those read is therefore waited for (each reading
 looks again from the first missing one) until `GAP_PATIENCE` has passed since the
 entry after it was written, which no transaction outlives; then it is taken for a
-transaction that rolled back. SQLite writes one transaction at a time and leaves no
-such gap.
+transaction that rolled back. A reading of everything waits the same way for the
+entries written within `GAP_PATIENCE` before it. SQLite writes one transaction at a time
+and leaves no such gap.
 
 An entry that moves a record to another collectivity (its `changes` give the old code)
 has both read again. A reading falls back to a whole reading when an entry names no
@@ -35,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import privacy
 from tracker.extensions import db
@@ -81,7 +82,8 @@ def in_step(name: str, read: Read, *key: Hashable, entity: str = "measure") -> d
     version = data_version()
     reading = kept.get(full_key)
     if reading is None or reading.version > version:
-        reading = _Reading(read(None), floor=version, version=version)
+        reading = _Reading(read(None), floor=0, version=version)
+        reading.floor, reading.beyond = _start(version)
         kept[full_key] = reading
     elif reading.version != version or reading.beyond:
         with reading.lock:
@@ -114,18 +116,33 @@ def _follow(reading: _Reading, read: Read, version: int, entity: str) -> None:
     concerned = [e for e in entries if e.id not in reading.beyond and e.entity == entity]
     if len(entries) > FOLLOWED_AT_MOST or any(e.territory_code is None for e in concerned):
         reading.values = read(None)
-        reading.floor, reading.beyond = version, set()
-    elif concerned:
+        reading.floor, reading.beyond = _start(version)
+    else:
         codes = {code for e in concerned for code in _collectivities(e)}
-        fresh = read(codes)
+        fresh = read(codes) if codes else {}
         for code in codes:
             if code in fresh:
                 reading.values[code] = fresh[code]
             else:
                 reading.values.pop(code, None)
-    if entries and reading.floor != version:
         reading.floor, reading.beyond = _floor(reading.floor, entries)
     reading.version = version
+
+
+def _start(version: int) -> tuple[int, set[int]]:
+    """The floor and the ids followed above it of a reading of everything at `version`:
+    the entries written within `GAP_PATIENCE` are looked at, since one missing among them
+    may still commit (the reading did not see its change)."""
+    patient = datetime.now(UTC) - GAP_PATIENCE
+    settled = db.session.scalar(
+        select(func.max(AuditEntry.id)).where(AuditEntry.at <= patient, AuditEntry.id <= version)
+    )
+    recent = db.session.execute(
+        select(AuditEntry.id, AuditEntry.at)
+        .where(AuditEntry.id > (settled or 0), AuditEntry.id <= version)
+        .order_by(AuditEntry.id)
+    ).all()
+    return _floor(settled or 0, recent)
 
 
 def _collectivities(entry) -> set[str]:
