@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
+from generate_measures import validated_record
 from sqlalchemy import func, insert, select
 
 ASSESSED_YEARS = (2023, 2024, 2025)
@@ -39,12 +40,7 @@ def generate_assessments(app, seed: int, years=ASSESSED_YEARS) -> int:
                     "territory_code": code,
                     "year": year,
                     "indicator_version": indicator_set.version,
-                    "review_state": "validated",
-                    "review_comment": None,
-                    "created_at": now,
-                    "updated_at": now,
-                    "deleted_at": None,
-                    "version": 1,
+                    **validated_record(now),
                 }
             )
             for question in indicator_set.questions:

@@ -221,11 +221,18 @@ def _measure_row(draw: _Draw, number: int, code: str, seed: int, now: datetime) 
         "beneficiaries_men": men,
         "beneficiaries_minors": minors,
         "progress": progress,
-        "review_state": "validated",
-        "created_at": now,
-        "updated_at": now,
-        "version": 1,
+        **validated_record(now),
     }
+
+
+def new_record(now: datetime) -> dict:
+    """The bookkeeping columns of a row written once, now, and never deleted."""
+    return {"created_at": now, "updated_at": now, "deleted_at": None, "version": 1}
+
+
+def validated_record(now: datetime) -> dict:
+    """`new_record`'s columns for a record validated without comment."""
+    return {"review_state": "validated", "review_comment": None, **new_record(now)}
 
 
 def _normal(draw: _Draw) -> float:
@@ -307,12 +314,7 @@ def generate(
                     "adopted_on": date(2022, 3, 1) + timedelta(days=draw.below(300)),
                     "integration": draw.pick(integration_table),
                     "reference": None,
-                    "review_state": "validated",
-                    "review_comment": None,
-                    "created_at": now,
-                    "updated_at": now,
-                    "deleted_at": None,
-                    "version": 1,
+                    **validated_record(now),
                 }
                 for code, level in levels.items()
             ]
@@ -329,10 +331,7 @@ def generate(
                         "country": "MA",
                         "website": None,
                         "created_by_id": None,
-                        "created_at": now,
-                        "updated_at": now,
-                        "deleted_at": None,
-                        "version": 1,
+                        **new_record(now),
                     }
                     for name, kind in ORGANISATIONS
                 ],
@@ -384,24 +383,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20_261_124)
     args = parser.parse_args(argv)
 
+    from bench_app import make_app
     from sqlalchemy.engine import make_url
-
-    from tracker import create_app
-    from tracker.cli import upgrade_database
-    from tracker.territories import load_territories
 
     url = make_url(args.database_url)
     if url.drivername in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+psycopg")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False),
-            "GEO_CACHE_DIR": tempfile.mkdtemp(prefix="no-geography-"),
-        }
-    )
-    with app.app_context():
-        upgrade_database()
-        load_territories()
+    app = make_app(url.render_as_string(hide_password=False), Path(tempfile.mkdtemp()))
     started = time.perf_counter()
     count = generate(app, args.n, args.seed, progress=lambda line: print(line, flush=True))
     print(f"{count:,} measures inserted in {time.perf_counter() - started:.1f} s.")

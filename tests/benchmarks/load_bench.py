@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_app import database, dispose, make_app  # noqa: E402
 from generate_measures import generate  # noqa: E402
-from speed_bench import database, dispose, make_app  # noqa: E402
 
 P95_TARGET_MS = 50
 # (name, address, requests/s target or None)

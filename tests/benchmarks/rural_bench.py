@@ -38,6 +38,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_app import make_app  # noqa: E402
 
 # 1 Mbit/s down, 384 kbit/s up (in bytes per second), 300 ms round trip.
 RURAL_LINE = {
@@ -55,22 +58,16 @@ VERSIONED = re.compile(r"/(?:static|assets|map/topology)/.*\.[0-9a-f]{10,12}\.[a
 COMMUNES_DRAWN = "() => document.querySelector('[data-loaded-commune]') && performance.now()"
 
 
-def make_app(work: Path, geo_dir: Path):
+def demo_app(work: Path, geo_dir: Path):
     """The app on a fresh SQLite database with the territories, the demo data and an
     officer of Figuig, on the boundaries of `geo_dir`."""
-    from tracker import create_app
-
     database = f"sqlite:///{work / 'rural.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "GEO_CACHE_DIR": str(geo_dir)})
+    app = make_app(database, work, GEO_CACHE_DIR=str(geo_dir))
     from tracker.accounts import create_user
-    from tracker.cli import upgrade_database
     from tracker.demo import load_demo
     from tracker.extensions import db
-    from tracker.territories import load_territories
 
     with app.app_context():
-        upgrade_database()
-        load_territories()
         load_demo(progress=lambda line: None)
         create_user(OFFICER, PASSWORD, "officer", [FIGUIG])
         db.session.commit()
@@ -266,7 +263,7 @@ def main() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as work:
-        app = make_app(Path(work), geo_dir)
+        app = demo_app(Path(work), geo_dir)
         base = serve(app)
         with sync_playwright() as playwright:
             browser = launch(playwright)

@@ -37,15 +37,12 @@ first (at least 10 requests), so a slow group does not hold the run for long.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import random
 import shutil
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +50,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_app import database, dispose, make_app  # noqa: E402
 from generate_assessments import ASSESSED_YEARS, generate_assessments  # noqa: E402
 from generate_measures import generate  # noqa: E402
-from sqlalchemy import create_engine, event, func, select  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 FIGUIG_COMMUNE, FIGUIG_PROVINCE, ORIENTAL = "02.251.01.03", "02.251", "02"
@@ -72,46 +70,6 @@ def targets(size: int) -> tuple[int, int, int]:
 
 
 MIN_REQUESTS = 10
-
-
-@contextlib.contextmanager
-def database(server: str | None, work: Path) -> Iterator[str]:
-    """The URL of an empty database for the run: a SQLite file in `work`, or a new
-    database on the PostgreSQL `server`, dropped afterwards."""
-    if not server:
-        yield f"sqlite:///{work / 'speed.sqlite3'}"
-        return
-    base = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-def make_app(url: str, work: Path):
-    from tracker import create_app
-    from tracker.cli import upgrade_database
-    from tracker.territories import load_territories
-
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "GEO_CACHE_DIR": str(work / "no-geography"),
-            "MAP_TILES_URL": None,
-            # Time the work behind each answer, not the answers kept between requests.
-            "RESPONSE_CACHE_BYTES": 0,
-        }
-    )
-    with app.app_context():
-        upgrade_database()
-        load_territories()
-    return app
 
 
 def settle(app) -> tuple[int, int]:
@@ -132,14 +90,6 @@ def settle(app) -> tuple[int, int]:
             "SELECT relallvisible, relpages FROM pg_class WHERE relname = 'measure'"
         ).one()
     return visible, pages
-
-
-def dispose(app) -> None:
-    """Close the app's connections, so its database can be dropped."""
-    from tracker.extensions import db
-
-    with app.app_context():
-        db.engine.dispose()
 
 
 @dataclass
@@ -278,7 +228,8 @@ def one_size(args, size: int) -> list[Timing]:
     work = Path(tempfile.mkdtemp(prefix="speed-bench-"))
     try:
         with database(args.database_url, work) as url:
-            app = make_app(url, work)
+            # Time the work behind each answer, not the answers kept between requests.
+            app = make_app(url, work, MAP_TILES_URL=None, RESPONSE_CACHE_BYTES=0)
             engine_name = make_url(url).get_backend_name()
             started = time.perf_counter()
             count = generate(app, size, args.seed)
