@@ -184,3 +184,37 @@ def test_a_record_moved_reads_both_collectivities(known):
         db.session.commit()
     probe.read(known)
     assert probe.asked == [None, {FIGUIG, TANGER}]
+
+
+def test_figures_and_sector_counts_follow_a_change(known):
+    """The totals every sum adds up and the comparison's sector counts are read whole
+    once, then follow each change by reading its collectivity alone."""
+    client = known.test_client()
+
+    def measures_of(code):
+        body = client.get("/api/v1/stats?level=province&metric=measures&per_page=500").json
+        return next(item["value"] for item in body["items"] if item["code"] == code)
+
+    def counts():
+        with known.app_context():
+            return stats.sector_counts("region", ["02", TANGER[:2]], stats.Filters())
+
+    before, sectors_before = measures_of("02.251"), counts()
+    statements = []
+    with known.app_context():
+        from sqlalchemy import event
+
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    make_validated_measure(known, FIGUIG, "Une de plus", sectors=["health", "housing"])
+    statements.clear()
+    assert measures_of("02.251") == before + 1
+    after = counts()
+    assert after["02"] == {
+        **sectors_before["02"],
+        "health": sectors_before["02"].get("health", 0) + 1,
+        "housing": sectors_before["02"].get("housing", 0) + 1,
+    }
+    assert after[TANGER[:2]] == sectors_before[TANGER[:2]]
+    grouped = [s for s in statements if "GROUP BY measure.territory_code" in s]
+    # Each reading went back to the collectivity changed alone, never to every measure.
+    assert grouped and all("measure.territory_code IN" in s for s in grouped)

@@ -525,6 +525,7 @@ STEPS = {
     "0012": _good_practices,
     "0013": _sign_in_attempts,
     "0014": _notifications,
+    "0015": None,
 }
 
 

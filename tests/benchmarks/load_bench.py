@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_app import database, dispose, make_app  # noqa: E402
+from bench_app import database, dispose, geography, make_app, settle  # noqa: E402
 from generate_measures import generate  # noqa: E402
 
 P95_TARGET_MS = 50
@@ -171,7 +171,8 @@ def report(name: str, load: Load, wall: float, target: int | None) -> bool:
 
 
 def prepare(url: str, work: Path, n: int, seed: int) -> None:
-    """The schema, the territories, the demo data and `n` generated measures."""
+    """The schema, the territories, the demo data and `n` generated measures (then, on
+    PostgreSQL, what autovacuum would do soon after)."""
     app = make_app(url, work)
     from tracker.demo import load_demo
 
@@ -180,6 +181,8 @@ def prepare(url: str, work: Path, n: int, seed: int) -> None:
     started = time.perf_counter()
     count = generate(app, n, seed)
     print(f"demo data and {count:,} measures in {time.perf_counter() - started:.1f} s")
+    if url.startswith("postgresql"):
+        settle(app)
     dispose(app)
 
 
@@ -196,12 +199,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="load-bench-"))
     try:
-        geo_dir = args.geo_dir
-        if geo_dir is None:
-            import geo
-
-            geo_dir = work / "geography"
-            geo.build_geography(geo_dir, progress=lambda line: None)
+        geo_dir = geography(args.geo_dir, work)
         with database(args.database_url, work) as url:
             prepare(url, work, args.n, args.seed)
             port = free_port()

@@ -29,7 +29,10 @@ more than 100,000 measures (the growth targets, at 1,000,000) 150 ms and 300 ms.
 `--sizes` each size gets a database of its own, and a last table gives each group's p95
 at every size and how many times that of the smallest it is. The answers kept between
 requests (`tracker.response_cache`) are off: the figures are those of the work behind
-an answer, what a visitor waits for after a record changes.
+an answer. The groups "after a change" change a measure of one of 20 communes
+(Figuig's among them) before each request, untimed, as an officer's edit does: what
+the first visitor after each change waits for (the Oriental's and Figuig's pages,
+the map, the map of communes, the comparison of regions, a metric's stats).
 Each group stops after `--requests` requests or `--budget` seconds, whichever comes
 first (at least 10 requests), so a slow group does not hold the run for long.
 """
@@ -43,6 +46,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_app import database, dispose, make_app  # noqa: E402
+from bench_app import change_measure, database, dispose, geography, make_app, settle  # noqa: E402
 from generate_assessments import ASSESSED_YEARS, generate_assessments  # noqa: E402
 from generate_measures import generate  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
@@ -60,6 +64,7 @@ FIGUIG_COMMUNE, FIGUIG_PROVINCE, ORIENTAL = "02.251.01.03", "02.251", "02"
 PAGE_TARGET_MS, LIST_TARGET_MS, STATS_TARGET_MS = 100, 100, 200
 # Beyond 100,000 measures (the growth targets, at 1,000,000).
 LARGE, LARGE_TARGETS_MS = 100_000, (150, 150, 300)
+STATS_API = "/api/v1/stats?level=commune&per_page=500"
 
 
 def targets(size: int) -> tuple[int, int, int]:
@@ -70,26 +75,6 @@ def targets(size: int) -> tuple[int, int, int]:
 
 
 MIN_REQUESTS = 10
-
-
-def settle(app) -> tuple[int, int]:
-    """What autovacuum does on PostgreSQL soon after a bulk load: statistics for the
-    planner, and the visibility map that lets it answer from an index alone.
-    Answers the measure table's pages marked visible to all, and its pages."""
-    from tracker.extensions import db
-
-    # With synchronous_commit off, VACUUM cannot mark the new rows visible to all
-    # before the WAL writer has flushed the load's commit. (A combined VACUUM ANALYZE
-    # left them unmarked here; the two commands in turn do not.)
-    time.sleep(2)
-    with app.app_context(), db.engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT")
-        conn.exec_driver_sql("VACUUM")
-        conn.exec_driver_sql("ANALYZE")
-        visible, pages = conn.exec_driver_sql(
-            "SELECT relallvisible, relpages FROM pg_class WHERE relname = 'measure'"
-        ).one()
-    return visible, pages
 
 
 @dataclass
@@ -137,22 +122,34 @@ class Bench:
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
 
-    def time(self, name: str, urls: list[str], target_ms: float, requests: int | None = None):
-        """Warm up on the first URLs, then time requests cycling through `urls`."""
+    def time(
+        self,
+        name: str,
+        urls: list[str],
+        target_ms: float,
+        requests: int | None = None,
+        prepare: Callable[[int], None] | None = None,
+    ):
+        """Warm up on the first URLs, then time requests cycling through `urls`, calling
+        `prepare(n)` before the n-th when given (neither timed nor counted)."""
         for url in urls[:3]:
             self._get(url)
         wanted = requests or self.requests
         times: list[float] = []
-        before = self.statements
+        statements = 0
         started = time.perf_counter()
         while len(times) < wanted and (
             len(times) < MIN_REQUESTS or time.perf_counter() - started < self.budget
         ):
             url = urls[len(times) % len(urls)]
+            if prepare is not None:
+                prepare(len(times))
+            before = self.statements
             begin = time.perf_counter()
             self._get(url)
             times.append(time.perf_counter() - begin)
-        timing = Timing(name, target_ms, times, self.statements - before)
+            statements += self.statements - before
+        timing = Timing(name, target_ms, times, statements)
         self.results.append(timing)
         print(line(timing), flush=True)
         return timing
@@ -200,6 +197,7 @@ def main() -> int:
         help="a PostgreSQL server to run on (a database is created and dropped there); "
         "a temporary SQLite database otherwise",
     )
+    parser.add_argument("--geo-dir", type=Path, help="a built boundary cache (built if absent)")
     parser.add_argument("-n", type=int, default=100_000, help="measures to generate (100,000)")
     parser.add_argument(
         "--sizes",
@@ -229,7 +227,13 @@ def one_size(args, size: int) -> list[Timing]:
     try:
         with database(args.database_url, work) as url:
             # Time the work behind each answer, not the answers kept between requests.
-            app = make_app(url, work, MAP_TILES_URL=None, RESPONSE_CACHE_BYTES=0)
+            app = make_app(
+                url,
+                work,
+                GEO_CACHE_DIR=str(geography(args.geo_dir, work)),
+                MAP_TILES_URL=None,
+                RESPONSE_CACHE_BYTES=0,
+            )
             engine_name = make_url(url).get_backend_name()
             started = time.perf_counter()
             count = generate(app, size, args.seed)
@@ -318,7 +322,7 @@ def run(app, args, size: int) -> list[Timing]:
     for key in METRICS:
         timing = bench.time(
             f"stats, every commune: {key}",
-            [f"/api/v1/stats?level=commune&metric={key}&per_page=500"],
+            [f"{STATS_API}&metric={key}"],
             stats_ms,
             per_metric,
         )
@@ -349,6 +353,28 @@ def run(app, args, size: int) -> list[Timing]:
     )
     every = Timing("stats, every commune: all metrics", stats_ms, stats_times, stats_statements)
     print(line(every))
+
+    # A measure of some commune changed before each request (Figuig's among them).
+    changed = [FIGUIG_COMMUNE, *pick.sample(levels["commune"], 19)]
+    for name, url, target in (
+        (f"territory page, region {ORIENTAL}", f"/territories/{ORIENTAL}", page_ms),
+        (f"territory page, province {FIGUIG_PROVINCE}", f"/territories/{FIGUIG_PROVINCE}", page_ms),
+        ("map page", "/map", page_ms),
+        (
+            "map of communes: measures_per_100k",
+            "/map?level=commune&metric=measures_per_100k",
+            page_ms,
+        ),
+        ("comparison of regions", "/compare?level=region&metric=measures", page_ms),
+        ("stats, every commune: measures", f"{STATS_API}&metric=measures", stats_ms),
+    ):
+        bench.time(
+            f"after a change: {name}",
+            [url],
+            target,
+            per_metric,
+            prepare=lambda n: change_measure(app, changed[n % len(changed)]),
+        )
 
     results = [*bench.results, assessed, every]
     failed = [t.name for t in results if not t.passed]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from flask import url_for
-from flask_babel import format_decimal
 
 from tracker.assessment import published
 from tracker.assessment.indicators import (
@@ -27,6 +26,7 @@ from tracker.assessment.indicators import (
     latest_indicator_set,
 )
 from tracker.assessment.scores import DimensionScore, Scores, assessment_scores, rounded
+from tracker.i18n import format_decimal
 from tracker.models import Assessment, AssessmentAnswer, Measure
 from tracker.privacy import is_public
 

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 import geo.distance
 from tracker import geography
 from tracker.extensions import db
-from tracker.i18n import current_language, morocco_today
+from tracker.i18n import current_language, format_decimal, morocco_today
 from tracker.models import Organisation, Programme, Sector, Territory
 from tracker.records import values
 from tracker.records.fields import MEASURE_FIELDS, Field

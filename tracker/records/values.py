@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
+
+from tracker.i18n import format_decimal
 
 # The first and last year a record or a filter may name: a programme's years, a date, the
 # map's and the API's `year` and `since`. The tracker follows the programmes of the

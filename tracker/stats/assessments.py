@@ -12,6 +12,7 @@ collectivity's latest. A territory without a published assessment has no value: 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -23,7 +24,7 @@ from tracker.assessment import published
 from tracker.assessment.indicators import latest_indicator_set
 from tracker.assessment.scores import assessment_scores, rounded
 from tracker.models import Assessment
-from tracker.stats.cache import kept
+from tracker.stats.in_step import in_step
 from tracker.stats.query import Filters, codes_within, share_of_communes
 
 # The key of the overall score, and the prefix of each dimension's (`assessment_D1`...).
@@ -59,13 +60,17 @@ class Detail:
 
 def published_scores(year: int | None) -> dict[str, Scored]:
     """`{collectivity code: Scored}` of every published assessment for `year` (each
-    collectivity's latest when None). Kept per process until a record changes."""
-    return kept("assessment-scores", lambda: _scores_of(year), year)
+    collectivity's latest when None). Kept in step with the assessments' history (see
+    `tracker.stats.in_step`): a change reads again the assessments of its collectivity
+    alone."""
+    return in_step(
+        "assessment-scores", lambda codes: _scores_of(year, codes), year, entity="assessment"
+    )
 
 
-def _scores_of(year: int | None) -> dict[str, Scored]:
+def _scores_of(year: int | None, codes: Collection[str] | None) -> dict[str, Scored]:
     answer = {}
-    for code, assessment in published.by_territory(None, year).items():
+    for code, assessment in published.by_territory(codes, year).items():
         scores = assessment_scores(assessment)
         answer[code] = Scored(
             code=code,

@@ -49,7 +49,7 @@ T = TypeVar("T")
 GAP_PATIENCE = timedelta(minutes=10)
 # More entries than this since the last reading: reading everything is as quick.
 FOLLOWED_AT_MOST = 2000
-# Readings kept at once under one name (one per set of filters).
+# Readings kept at once under one name (one per set of filters), unless told.
 READINGS_KEPT = 64
 
 # Read(None) reads every collectivity; read(codes) those of `codes` alone.
@@ -68,12 +68,19 @@ class _Reading:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def in_step(name: str, read: Read, *key: Hashable, entity: str = "measure") -> dict[str, T]:
+def in_step(
+    name: str,
+    read: Read,
+    *key: Hashable,
+    entity: str = "measure",
+    limit: int = READINGS_KEPT,
+) -> dict[str, T]:
     """`{collectivity code: value}` as `read` gives it, for `name` and `key` and the
     settings that change what is public, kept in step with the history of the records
-    of `entity` (see the module's docstring). A collectivity `read` leaves out has no
-    value. Answers a copy of the dictionary (its values are shared: do not change them).
-    In a transaction that has written, everything is read and nothing kept."""
+    of `entity` (see the module's docstring); at most `limit` readings under `name`.
+    A collectivity `read` leaves out has no value. Answers a copy of the dictionary
+    (its values are shared: do not change them). In a transaction that has written,
+    everything is read and nothing kept."""
     if wrote():
         return read(None)
     full_key = (*key, privacy.public_states(), privacy.threshold())
@@ -91,7 +98,7 @@ def in_step(name: str, read: Read, *key: Hashable, entity: str = "measure") -> d
     # Another thread may trim it meanwhile: either way is right.
     with contextlib.suppress(KeyError):
         kept.move_to_end(full_key)
-        while len(kept) > READINGS_KEPT:
+        while len(kept) > limit:
             kept.popitem(last=False)
     return dict(reading.values)
 

@@ -4,7 +4,7 @@ of the measures per collectivity that every sum shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +24,7 @@ from tracker.models import Measure, Programme, Territory
 from tracker.models.record import measure_sector
 from tracker.privacy import public_states
 from tracker.stats.cache import kept
+from tracker.stats.in_step import in_step
 
 # The code figures for Morocco as a whole are given under (level "country").
 NATIONAL = "MA"
@@ -147,9 +148,9 @@ def aggregate(
     name always for the same columns: the metrics' keys). They are taken per collectivity, over every public
     measure the filters keep, in one reading of the measures that is kept until a record
     changes (`collectivity_totals`); each territory's, at any level, is then added up
-    from those totals in memory. So after a change the first page pays for one reading,
-    and every page after it, whichever territory it shows, for none. Raises `ValueError`
-    for an unknown level.
+    from those totals in memory. The totals follow the history: after a change the
+    first page reads those of the collectivities changed, and every page after it,
+    whichever territory it shows, none. Raises `ValueError` for an unknown level.
     """
     totals = collectivity_totals(filters, columns, named)
     units = units_of(level)
@@ -177,18 +178,22 @@ def aggregate(
 def collectivity_totals(filters: Filters, columns, named: Hashable) -> dict[str, tuple]:
     """`{collectivity code: (column values...)}` over the public measures `filters` keep,
     read in the order of an index (`ix_measure_public` holds every column the figures
-    add up) and kept until a record changes, under `named` and the filters (the public
-    settings the columns read, such as the small-count threshold, are in every key)."""
+    add up) and kept in step with the history (see `tracker.stats.in_step`): read whole
+    once, then again for the collectivities whose measures changed, under `named` and
+    the filters (the public settings the columns read, such as the small-count
+    threshold, are in every key)."""
 
-    def read() -> dict[str, tuple]:
+    def read(codes: Collection[str] | None) -> dict[str, tuple]:
         query = (
             select(Measure.territory_code, *columns)
             .where(*measure_conditions(filters))
             .group_by(Measure.territory_code)
         )
+        if codes is not None:
+            query = query.where(Measure.territory_code.in_(sorted(codes)))
         return {row[0]: tuple(row[1:]) for row in db.session.execute(query)}
 
-    return kept("collectivity-totals", read, named, filters, limit=COLLECTIVITY_TOTALS_KEPT)
+    return in_step("collectivity-totals", read, named, filters, limit=COLLECTIVITY_TOTALS_KEPT)
 
 
 def units_of(level: str) -> dict[str, str | None]:

@@ -4,7 +4,7 @@ address: which ones a territory's measures address, how many each territory cove
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import BigInteger, ColumnElement, Select, cast, distinct, func, literal, select
 
@@ -12,7 +12,15 @@ from tracker.extensions import db
 from tracker.models import Measure, Sector, Territory
 from tracker.models.record import measure_sector
 from tracker.stats.cache import kept
-from tracker.stats.query import NATIONAL, Filters, inside_conditions, measure_conditions, unit_of
+from tracker.stats.in_step import in_step
+from tracker.stats.query import (
+    NATIONAL,
+    Filters,
+    inside_conditions,
+    measure_conditions,
+    unit_of,
+    units_of,
+)
 
 
 def sectors_addressed(filters: Filters, inside: str | None = None) -> list[str]:
@@ -123,21 +131,38 @@ def _sectors_covered_by_lookups(unit: ColumnElement, filters: Filters) -> Select
 
 def sector_counts(level: str, codes: Sequence[str], filters: Filters) -> dict[str, dict[str, int]]:
     """`{code: {sector key: public measures}}` for the territories `codes` of `level`,
-    with `filters`, in one aggregation grouped by territory and sector; every code is
-    a key, and a sector with no measure is absent. Raises `ValueError` for an unknown
-    level."""
-    unit = unit_of(level)
-    labelled = unit.label("unit")
-    query = (
-        select(labelled, measure_sector.c.sector_key, func.count(distinct(Measure.id)))
-        .select_from(Measure)
-        .join(Territory, Territory.code == Measure.territory_code)
-        .join(measure_sector, measure_sector.c.measure_id == Measure.id)
-        .where(*measure_conditions(filters), unit.in_(list(codes)))
-        .group_by(labelled, measure_sector.c.sector_key)
-    )
+    with `filters`, added up from the counts per collectivity (`collectivity_sectors`);
+    every code is a key, and a sector with no measure is absent. Raises `ValueError`
+    for an unknown level."""
+    units = units_of(level)
     counts: dict[str, dict[str, int]] = {code: {} for code in codes}
-    for code, sector_key, measures in db.session.execute(query):
-        if code in counts:
-            counts[code][sector_key] = int(measures)
+    for collectivity, per_sector in collectivity_sectors(filters).items():
+        row = counts.get(units.get(collectivity))
+        if row is not None:
+            for key, measures in per_sector.items():
+                row[key] = row.get(key, 0) + measures
     return counts
+
+
+def collectivity_sectors(filters: Filters) -> dict[str, dict[str, int]]:
+    """`{collectivity code: {sector key: public measures}}` with `filters`, in one
+    aggregation grouped by collectivity and sector, kept in step with the history
+    (see `tracker.stats.in_step`). A measure addresses a sector once, so counting
+    the rows of `measure_sector` counts measures."""
+
+    def read(codes: Collection[str] | None) -> dict[str, dict[str, int]]:
+        query = (
+            select(Measure.territory_code, measure_sector.c.sector_key, func.count())
+            .select_from(Measure)
+            .join(measure_sector, measure_sector.c.measure_id == Measure.id)
+            .where(*measure_conditions(filters))
+            .group_by(Measure.territory_code, measure_sector.c.sector_key)
+        )
+        if codes is not None:
+            query = query.where(Measure.territory_code.in_(sorted(codes)))
+        found: dict[str, dict[str, int]] = {}
+        for code, sector_key, measures in db.session.execute(query):
+            found.setdefault(code, {})[sector_key] = int(measures)
+        return found
+
+    return in_step("collectivity-sectors", read, filters)
