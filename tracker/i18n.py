@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
@@ -158,19 +159,29 @@ KIND_NAMES = {
 }
 
 
-@functools.lru_cache(maxsize=64)
-def _number_pattern(format: str) -> NumberPattern:
-    return parse_pattern(format)
+# Numbers written at once, kept per process: a map of 1,503 communes writes each of
+# its values twice, and writes the same again after most changes.
+NUMBERS_KEPT = 16_384
 
 
 def format_decimal(value, format: str | None = None) -> str:
     """`value` in the page's language's style (`format` a Unicode number pattern, the
     language's own when None), Western digits as used in Morocco: as
-    `flask_babel.format_decimal` writes it, each pattern parsed once per process, for
-    a map of 1,503 communes writes thousands."""
-    locale = get_locale()
+    `flask_babel.format_decimal` writes it, each pattern parsed once and each number
+    written once per process (see `NUMBERS_KEPT`)."""
+    return _written(value, type(value), format, get_locale())
+
+
+@functools.lru_cache(maxsize=NUMBERS_KEPT)
+def _written(value, kind: type, format: str | None, locale: Locale) -> str:
+    # `kind` in the key: 2 and 2.0 would be the same key otherwise.
     pattern = _number_pattern(format) if format else locale.decimal_formats[None]
     return pattern.apply(value, locale)
+
+
+@functools.lru_cache(maxsize=64)
+def _number_pattern(format: str) -> NumberPattern:
+    return parse_pattern(format)
 
 
 def format_number(value) -> str:
