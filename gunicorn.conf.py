@@ -45,6 +45,14 @@ secure_scheme_headers = {}
 preload_app = True
 
 
+def when_ready(server):
+    """Read, once before the workers are forked, the figures every worker's first visitors
+    would otherwise wait for (`tracker.ops.warm_up`)."""
+    from tracker.ops import warm_up
+
+    warm_up(server.app.wsgi())
+
+
 def post_fork(server, worker):  # noqa: ARG001
     """Drop, in the new worker, the database connections of the process it was forked from."""
     from tracker.ops import after_fork

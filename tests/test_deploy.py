@@ -19,7 +19,7 @@ import pytest
 
 from tests.support import LogLines, dispose
 from tracker import create_app
-from tracker.ops import after_fork
+from tracker.ops import after_fork, warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "/territories/02.251.01.03/profile"
@@ -129,6 +129,50 @@ def test_a_forked_worker_drops_the_inherited_connections_and_still_answers(make_
     assert client.get("/healthz").status_code == 200
     after_fork(app)
     assert client.get("/healthz").status_code == 200
+
+
+def _grouped_by_collectivity(app, path: str) -> list[str]:
+    """The statements that reading `path` ran which group measures by collectivity."""
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert app.test_client().get(path).status_code == 200
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", seen)
+    return [s for s in statements if "GROUP BY measure.territory_code" in s]
+
+
+def test_after_the_warm_up_the_first_pages_read_no_measure_again(known, make_app):
+    # Without it, the first page reads the measures of every collectivity...
+    assert _grouped_by_collectivity(known, "/territories/02?lang=fr")
+    # ... which a server warmed up has read before its first visitor.
+    warmed = make_app()
+    warm_up(warmed)
+    for path in ("/territories/02?lang=fr", "/territories/02.251?lang=ar", "/compare?level=region"):
+        assert _grouped_by_collectivity(warmed, path) == [], path
+
+
+def test_the_warm_up_of_a_server_whose_database_does_not_answer_is_skipped(tmp_path, caplog):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'tracker.sqlite3'}",
+            "GEO_CACHE_DIR": str(tmp_path),
+        }
+    )
+    with caplog.at_level(logging.WARNING):
+        warm_up(app)  # raises nothing
+    assert "Warm-up skipped" in caplog.text
 
 
 def _settings(monkeypatch, **environment) -> dict:

@@ -1,11 +1,14 @@
 """Running the tracker as a deployment: the health check, the request log, and the
 settings that depend on what stands in front of it (HTTPS, trusted proxies).
 
-`init_app` wires them into the factory; `after_fork` is for an application server that
-builds the application once and then forks its workers (gunicorn's `preload_app`).
+`init_app` wires them into the factory; `warm_up` and `after_fork` are for an
+application server that builds the application once and then forks its workers
+(gunicorn's `preload_app`).
 """
 
 from __future__ import annotations
+
+import time
 
 from flask import Flask
 
@@ -28,3 +31,32 @@ def after_fork(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+
+
+def warm_up(app: Flask) -> None:
+    """Read, once before the workers are forked, what every worker's first visitors
+    would otherwise each wait for: the readings per collectivity kept in step with the
+    history (`tracker.stats.in_step`) that the territory pages, the map and the
+    comparison add up, read whole (seconds at a national scale). The workers start
+    with them and follow the history from there. When the database does not answer
+    yet, the failure is logged and the first visits read them, as without."""
+    from tracker import public_data, stats
+    from tracker.extensions import db
+    from tracker.stats.timeline import measures_by_year
+
+    started = time.perf_counter()
+    try:
+        with app.test_request_context():
+            every = stats.Filters()
+            stats.national_summary(every)  # the totals of every sum, the assessments
+            stats.sector_counts("region", [], every)
+            measures_by_year(stats.NATIONAL, 0)
+            public_data.partners_within(stats.NATIONAL, every, "fr")
+    except Exception:  # noqa: BLE001 - a server starting must not fail for this
+        app.logger.warning("Warm-up skipped: the database did not answer", exc_info=True)
+    else:
+        app.logger.info("Warmed up in %.1f s", time.perf_counter() - started)
+    finally:
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()

@@ -9,11 +9,11 @@ of every province and commune in it. Only publicly visible records count
 a collectivity's officers see. Nothing here reads the request: filters come in as a
 `Filters` value.
 
-The modules, each using only those before it: `query` (the filters, the territories
-a record counts towards, the per-collectivity aggregation), `cache` (the one way
-figures are kept between requests), `in_step` (readings per collectivity kept in step
-with the history), `counts` and `sectors` (counts of records,
-people and sectors), `programmes` (how the councils' own programmes integrate
+The modules, each using only those before it: `cache` (the one way figures are kept
+between requests), `in_step` (readings per collectivity kept in step with the
+history), `query` (the filters, the territories a record counts towards, the
+per-collectivity aggregation), `counts` and `sectors` (counts of records, people and
+sectors), `timeline` (the measures running each year), `programmes` (how the councils' own programmes integrate
 migration), `assessments` (the published self-assessments' scores), `metrics` (the
 declared metrics), `values` (their values).
 """
