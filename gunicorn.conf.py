@@ -50,7 +50,9 @@ def when_ready(server):
     would otherwise wait for (`tracker.ops.warm_up`)."""
     from tracker.ops import warm_up
 
-    warm_up(server.app.wsgi())
+    seconds = warm_up(server.app.wsgi())
+    if seconds is not None:
+        server.log.info("Warmed up in %.1f s", seconds)
 
 
 def post_fork(server, worker):  # noqa: ARG001

@@ -157,7 +157,7 @@ def test_after_the_warm_up_the_first_pages_read_no_measure_again(known, make_app
     assert _grouped_by_collectivity(known, "/territories/02?lang=fr")
     # ... which a server warmed up has read before its first visitor.
     warmed = make_app()
-    warm_up(warmed)
+    assert warm_up(warmed) >= 0
     for path in ("/territories/02?lang=fr", "/territories/02.251?lang=ar", "/compare?level=region"):
         assert _grouped_by_collectivity(warmed, path) == [], path
 
@@ -171,7 +171,7 @@ def test_the_warm_up_of_a_server_whose_database_does_not_answer_is_skipped(tmp_p
         }
     )
     with caplog.at_level(logging.WARNING):
-        warm_up(app)  # raises nothing
+        assert warm_up(app) is None  # and raises nothing
     assert "Warm-up skipped" in caplog.text
 
 
@@ -280,6 +280,7 @@ def test_gunicorn_serves_the_health_check_and_public_pages(gunicorn, fake_geogra
     while "path=/map status=200" not in output() and time.monotonic() < deadline:
         time.sleep(0.1)
     log = output()
+    assert re.search(r"Warmed up in [0-9.]+ s", log)  # before the workers were forked
     assert "id=probe-1 method=GET path=/healthz status=200" in log
     assert "path=/territories/02 status=200" in log
     assert "lang=fr" not in log

@@ -33,13 +33,14 @@ def after_fork(app: Flask) -> None:
             engine.dispose(close=False)
 
 
-def warm_up(app: Flask) -> None:
+def warm_up(app: Flask) -> float | None:
     """Read, once before the workers are forked, what every worker's first visitors
     would otherwise each wait for: the readings per collectivity kept in step with the
     history (`tracker.stats.in_step`) that the territory pages, the map and the
     comparison add up, read whole (seconds at a national scale). The workers start
-    with them and follow the history from there. When the database does not answer
-    yet, the failure is logged and the first visits read them, as without."""
+    with them and follow the history from there. Answers the seconds it took; when the
+    database does not answer yet, None: the failure is logged and the first visits
+    read them, as without."""
     from tracker import public_data, stats
     from tracker.extensions import db
     from tracker.stats.timeline import measures_by_year
@@ -54,8 +55,9 @@ def warm_up(app: Flask) -> None:
             public_data.partners_within(stats.NATIONAL, every, "fr")
     except Exception:  # noqa: BLE001 - a server starting must not fail for this
         app.logger.warning("Warm-up skipped: the database did not answer", exc_info=True)
+        return None
     else:
-        app.logger.info("Warmed up in %.1f s", time.perf_counter() - started)
+        return time.perf_counter() - started
     finally:
         with app.app_context():
             for engine in db.engines.values():
