@@ -39,6 +39,11 @@ def test_users_list_shows_role_territories_status_and_last_sign_in(app, runner, 
     assert lines[3] == "3 accounts."
 
 
+def test_users_list_counts_one_account_in_the_singular(runner, accounts):
+    accounts.create("admin@example.org", "admin")
+    assert runner.invoke(args=["users", "list"]).output.splitlines()[-1] == "1 account."
+
+
 def test_users_disable_ends_the_sessions(app, runner, accounts, client):
     accounts.create("figuig@example.org", "officer", [FIGUIG])
     accounts.login("figuig@example.org")

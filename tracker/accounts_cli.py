@@ -55,7 +55,7 @@ def users_list_command() -> None:
                 ]
             )
         )
-    click.echo(f"{len(users)} accounts.")
+    click.echo(f"{len(users)} account{'' if len(users) == 1 else 's'}.")
 
 
 @click.command("disable")
