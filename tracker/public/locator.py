@@ -32,6 +32,13 @@ def units_by_parent(folder: str, level: str, built: float) -> dict[str | None, d
     return grouped
 
 
+def layer_key(level: str) -> tuple[str, str, float]:
+    """What the shapes of `level` are read and kept under (`units_by_parent`): the
+    cache's folder, the level and its file's time. Raises `geography.GeographyMissing`
+    while the boundaries are not built."""
+    return str(geography.cache_dir()), level, geography.layer_path(level).stat().st_mtime
+
+
 @lru_cache(maxsize=1024)
 def drawn(folder: str, level: str, built: float, parent: str | None, code: str, title: str) -> str:
     """The locator of `code` among its parent's children, as `geo.locator` writes it."""
@@ -58,18 +65,11 @@ def locator(territory: Territory, lang: str) -> Markup | None:
     """The territory's locator map as inline SVG markup, or None while the boundary cache
     is not built or has no shape for the territory."""
     try:
-        path = geography.layer_path(territory.level)
+        layer = layer_key(territory.level)
     except geography.GeographyMissing:
         return None
     try:
-        svg = drawn(
-            str(geography.cache_dir()),
-            territory.level,
-            path.stat().st_mtime,
-            territory.parent_code,
-            territory.code,
-            locator_title(territory, lang),
-        )
+        svg = drawn(*layer, territory.parent_code, territory.code, locator_title(territory, lang))
     except (ValueError, FileNotFoundError):
         # A territory the boundaries leave out (`geo report` lists it), or a cache
         # replaced between the two reads: the page goes without its locator.
