@@ -377,3 +377,12 @@ def known(app):
                 service.transition(admin, "measure", m, "validate")
         db.session.commit()
     return app
+
+
+@pytest.fixture(scope="session")
+def matrix_database(databases, template_database):
+    """The database the permission tests copy, made once per session: its name and the ids
+    of the records it holds (see `tests.permissions_support.build_matrix_database`)."""
+    from tests.permissions_support import build_matrix_database
+
+    return build_matrix_database(databases, template_database)

@@ -1,5 +1,5 @@
-"""The permission matrix: every write route × role × own or other territory (for an
-organisation: the officer's own or another's), and the pages that lead to them.
+"""The permission matrix of the write routes: every write route × role × own or other
+territory (for an organisation: the officer's own or another's).
 
 Each case asserts the status the user gets: a refused write answers 403 (404 where
 no route exists, 400 for an import of another collectivity's rows; an anonymous
@@ -15,94 +15,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pytest
-from flask_login import AnonymousUserMixin
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from tests.support import name_of
+from tests.permissions_support import ACTORS, MEASURE, ORGANISATION_OWNERS, PROGRAMME, TARGETS
+from tests.permissions_support import sign_in as _sign_in
+from tests.support import FIGUIG, TANGER, name_of
 from tracker import create_app
-from tracker.accounts import create_user
 from tracker.extensions import db
-from tracker.models import Organisation, User
-from tracker.records import service
 
-FIGUIG = "02.251.01.03"  # the officer's own collectivity, in region 02
-BOUARFA = "02.251.01.01"  # another collectivity of the same province and region
-TANGER = "01.511.01.0"  # a collectivity of another region
-TARGETS = {"own": FIGUIG, "same-region": BOUARFA, "other-region": TANGER}
-ACTORS = ("anonymous", "officer", "coordinator", "admin")
-# Whose an organisation is: the officer's, who added it, or an administrator's.
-ORGANISATION_OWNERS = ("own", "other")
-
-MEASURE = {
-    "title": "Mesure",
-    "kind": "service",
-    "status": "planned",
-    "sectors": ["health"],
-}
-PROGRAMME = {
-    "kind": "PAC",
-    "title": "PAC",
-    "first_year": "2023",
-    "last_year": "2028",
-    "integration": "mentioned",
-}
 # An assessment's form for a year no stored assessment holds, one question answered.
 ASSESSMENT = {"year": "2026", "Q1_points": "1", "Q1_evidence_reference": "Délibération n° 7"}
-# The years of the stored ones, by state (one live assessment per year and collectivity).
-ASSESSMENT_YEARS = {"draft": 2025, "submitted": 2024, "deleted": 2023}
-
-
-def _save_assessment(user, data: dict):
-    """A complete assessment, every answer with its evidence, for the year `data` names."""
-    from tracker.assessment.indicators import latest_indicator_set
-    from tracker.assessment.service import save_assessment
-
-    answers = {
-        q.key: {"points": 2, "evidence_reference": "Délibération n° 7"}
-        for q in latest_indicator_set().questions
-    }
-    return save_assessment(user, {**data, "answers": answers})
-
-
-@pytest.fixture(scope="session")
-def matrix_database(databases, template_database):
-    """The full country plus accounts; in each target territory, a measure and a
-    programme and an assessment in each state a route needs (draft, submitted, deleted); an organisation
-    the officer added, one an administrator added, and a deleted one."""
-    url = databases.copy(template_database)
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        admin = create_user("admin@example.org", "a long admin password", "admin")
-        create_user("officer@example.org", "a long officer password", "officer", [FIGUIG])
-        create_user("coordinator@example.org", "a long coord password", "coordinator", ["02"])
-        db.session.flush()
-        ids = {}
-        for name, code in TARGETS.items():
-            for entity, data, saver in (
-                ("measure", MEASURE, service.save_measure),
-                ("programme", PROGRAMME, service.save_programme),
-                ("assessment", {}, _save_assessment),
-            ):
-                for state in ("draft", "submitted", "deleted"):
-                    year = {"year": ASSESSMENT_YEARS[state]} if entity == "assessment" else {}
-                    record = saver(admin, {**data, **year, "territory_code": code})
-                    if state == "submitted":
-                        service.transition(admin, entity, record, "submit")
-                    if state == "deleted":
-                        service.delete(admin, entity, record)
-                    ids[(entity, name, state)] = record.id
-        officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
-        ids["officer_user"] = officer.id
-        for owner, author in (("own", officer), ("other", admin), ("deleted", admin)):
-            organisation = service.save_organisation(
-                author, {"name": f"OIM {owner}", "kind": "international"}
-            )
-            if owner == "deleted":
-                service.delete(admin, "organisation", organisation)
-            ids[("organisation", owner)] = organisation.id
-        db.session.commit()
-        db.engine.dispose()
-    return name_of(url), ids
 
 
 def _snapshot():
@@ -356,70 +278,3 @@ def test_write_route(databases, matrix_database, route_index, actor):
         assert after != before, f"{name} by {actor} on {target} changed nothing"
     else:
         assert after == before, f"{name} by {actor} on {target} changed the database"
-
-
-def _sign_in(app, client, actor: str) -> None:
-    """Put `actor`'s session token in the client's session (nothing for anonymous)."""
-    if actor == "anonymous":
-        return
-    with app.app_context():
-        token = db.session.scalar(
-            select(User.session_token).where(User.email == f"{actor}@example.org")
-        )
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-        session["_fresh"] = True
-
-
-# (name, url, who may see it) for the pages that lead to a write, by their rule.
-PAGES = (
-    ("review queue", "/review", ("coordinator", "admin")),
-    ("deleted records", "/admin/deleted", ("admin",)),
-    ("import", "/work/import", ("officer", "admin")),
-    ("new organisation", "/work/organisations/new", ("officer", "admin")),
-    ("own organisation", "/work/organisations/{own}/edit", ("officer", "admin")),
-    ("other organisation", "/work/organisations/{other}/edit", ("admin",)),
-)
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize("name, url, who", PAGES, ids=[p[0] for p in PAGES])
-def test_page(databases, matrix_database, name, url, who, actor):
-    source, ids = matrix_database
-    db_url = databases.copy(source)
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url})
-    client = app.test_client()
-    _sign_in(app, client, actor)
-    organisations = {owner: ids[("organisation", owner)] for owner in ORGANISATION_OWNERS}
-    response = client.get(url.format(**organisations))
-    with app.app_context():
-        db.engine.dispose()
-    databases.drop(name_of(db_url))
-    if actor == "anonymous":
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-    else:
-        assert response.status_code == (200 if actor in who else 403), (name, actor)
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize("owner", ORGANISATION_OWNERS)
-def test_deleting_an_organisation(databases, matrix_database, owner, actor):
-    """No page deletes an organisation; the service lets its creator or an
-    administrator do it, and refuses anyone else, changing nothing."""
-    source, ids = matrix_database
-    db_url = databases.copy(source)
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url})
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == f"{actor}@example.org"))
-        organisation = db.session.get(Organisation, ids[("organisation", owner)])
-        allowed = actor == "admin" or (actor == "officer" and owner == "own")
-        if allowed:
-            service.delete(user, "organisation", organisation, expected_version=1)
-            assert organisation.deleted_at is not None
-        else:
-            with pytest.raises(service.NotAllowed):
-                service.delete(user or AnonymousUserMixin(), "organisation", organisation)
-            assert organisation.deleted_at is None
-        db.session.rollback()
-        db.engine.dispose()
-    databases.drop(name_of(db_url))
