@@ -91,8 +91,14 @@ def partners_within(code: str, filters: Filters, lang: str) -> list[str]:
     collectivity's partners, kept in step with the history (`stats.in_step`), so that a
     page after a change reads only the collectivities changed. With filters, read for
     the territory alone: a set of filters asked once would cost a reading of every
-    measure in the country.
+    measure in the country. Kept until a record changes (`stats.kept`).
     """
+    return stats.kept(
+        "partners", lambda: _partners_within(code, filters, lang), code, filters, lang
+    )
+
+
+def _partners_within(code: str, filters: Filters, lang: str) -> list[str]:
     if filters != Filters():
         return partner_names(measures_query(code, filters), lang)
     partners = stats.in_step("partners", _partners_of)
@@ -107,11 +113,9 @@ def _partners_of(codes: Collection[str] | None) -> dict[str, frozenset[int]]:
     query = (
         select(Measure.territory_code, link.organisation_id)
         .join(measure_organisation, link.measure_id == Measure.id)
-        .where(*measure_conditions(Filters()))
+        .where(*measure_conditions(Filters()), *stats.collectivity_conditions(codes))
         .distinct()
     )
-    if codes is not None:
-        query = query.where(Measure.territory_code.in_(codes))
     found: dict[str, set[int]] = {}
     for code, organisation in db.session.execute(query):
         found.setdefault(code, set()).add(organisation)

@@ -45,7 +45,8 @@ def warm_up(app: Flask) -> float | None:
     failure is logged and the first visits read them, as without."""
     from tracker import public_data, stats
     from tracker.extensions import db
-    from tracker.stats.timeline import measures_by_year
+    from tracker.stats.sectors import collectivity_sectors
+    from tracker.stats.timeline import spans
 
     started = time.perf_counter()
     _warm_files(app)
@@ -53,8 +54,8 @@ def warm_up(app: Flask) -> float | None:
         with app.test_request_context():
             every = stats.Filters()
             stats.national_summary(every)  # the totals of every sum, the assessments
-            stats.sector_counts("region", [], every)
-            measures_by_year(stats.NATIONAL, 0)
+            collectivity_sectors(every)
+            spans(every)
             public_data.partners_within(stats.NATIONAL, every, "fr")
     except Exception:  # noqa: BLE001 - a server starting must not fail for this
         app.logger.warning("Warm-up skipped: the database did not answer", exc_info=True)

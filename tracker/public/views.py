@@ -175,13 +175,7 @@ def territory(code: str):
     inside = stats.programmes_inside(t.code)
     sectors = db.session.scalars(select(Sector).order_by(Sector.position)).all()
     covered = set(stats.sectors_addressed(filters, t.code))
-    partners = stats.kept(
-        "partners",
-        lambda: public_data.partners_within(t.code, filters, lang),
-        t.code,
-        filters,
-        lang,
-    )
+    partners = public_data.partners_within(t.code, filters, lang)
     if t.parent is not None:
         figures["parent"] = stats.territory_summary(t.parent, filters)
     figures["national"] = stats.national_summary(filters)

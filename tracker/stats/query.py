@@ -132,6 +132,15 @@ def inside_conditions(inside: str | None, model: type = Measure) -> list[ColumnE
     return [within(inside, model)] if inside else []
 
 
+def collectivity_conditions(
+    codes: Collection[str] | None, model: type = Measure
+) -> list[ColumnElement]:
+    """The conditions keeping the records of `model` of the collectivities `codes`
+    themselves (none for None, which keeps them all): what a reading kept in step with
+    the history (`in_step`) reads again after a change."""
+    return [] if codes is None else [model.territory_code.in_(sorted(codes))]
+
+
 def public_record_conditions(model: type) -> list[ColumnElement]:
     """SQL conditions keeping the public records of `model` (a reviewed record type):
     not deleted, in a public review state."""
@@ -186,11 +195,9 @@ def collectivity_totals(filters: Filters, columns, named: Hashable) -> dict[str,
     def read(codes: Collection[str] | None) -> dict[str, tuple]:
         query = (
             select(Measure.territory_code, *columns)
-            .where(*measure_conditions(filters))
+            .where(*measure_conditions(filters), *collectivity_conditions(codes))
             .group_by(Measure.territory_code)
         )
-        if codes is not None:
-            query = query.where(Measure.territory_code.in_(sorted(codes)))
         return {row[0]: tuple(row[1:]) for row in db.session.execute(query)}
 
     return in_step("collectivity-totals", read, named, filters, limit=COLLECTIVITY_TOTALS_KEPT)

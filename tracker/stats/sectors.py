@@ -16,6 +16,7 @@ from tracker.stats.in_step import in_step
 from tracker.stats.query import (
     NATIONAL,
     Filters,
+    collectivity_conditions,
     inside_conditions,
     measure_conditions,
     unit_of,
@@ -155,11 +156,9 @@ def collectivity_sectors(filters: Filters) -> dict[str, dict[str, int]]:
             select(Measure.territory_code, measure_sector.c.sector_key, func.count())
             .select_from(Measure)
             .join(measure_sector, measure_sector.c.measure_id == Measure.id)
-            .where(*measure_conditions(filters))
+            .where(*measure_conditions(filters), *collectivity_conditions(codes))
             .group_by(Measure.territory_code, measure_sector.c.sector_key)
         )
-        if codes is not None:
-            query = query.where(Measure.territory_code.in_(sorted(codes)))
         found: dict[str, dict[str, int]] = {}
         for code, sector_key, measures in db.session.execute(query):
             found.setdefault(code, {})[sector_key] = int(measures)

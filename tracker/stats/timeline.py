@@ -18,7 +18,7 @@ from sqlalchemy import extract, func, select
 from tracker.extensions import db
 from tracker.models import Measure
 from tracker.stats.in_step import in_step
-from tracker.stats.query import Filters, is_within, measure_conditions
+from tracker.stats.query import Filters, collectivity_conditions, is_within, measure_conditions
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,9 @@ def _spans(filters: Filters, codes: Collection[str] | None) -> dict[str, dict]:
     end = extract("year", Measure.end_date)
     query = (
         select(Measure.territory_code, start, end, func.count())
-        .where(*measure_conditions(filters))
+        .where(*measure_conditions(filters), *collectivity_conditions(codes))
         .group_by(Measure.territory_code, start, end)
     )
-    if codes is not None:
-        query = query.where(Measure.territory_code.in_(codes))
     out: dict[str, dict] = {}
     for code, s, e, n in db.session.execute(query):
         out.setdefault(code, {})[None if s is None else int(s), None if e is None else int(e)] = n
